@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import Account, AccountTeamMember, Complaint, Tier, Transaction, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language",)}))
+    list_display = ("username", "get_full_name", "email", "is_active", "role_names")
+    list_filter = ("groups", "is_active", "is_superuser")
+
+    @admin.display(description=_("roles"))
+    def role_names(self, user):
+        return ", ".join(group.name for group in user.groups.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ("rank", "code", "name", "name_zh_hans")
+    ordering = ("rank",)
+
+
+class TeamInline(admin.TabularInline):
+    model = AccountTeamMember
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Account)
+class AccountAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "category", "tier", "owner", "industry", "region", "updated_at")
+    list_filter = ("category", "tier", "industry", "region")
+    search_fields = ("name", "legal_name", "external_id")
+    list_select_related = ("owner", "tier")
+    autocomplete_fields = ("owner",)
+    inlines = [TeamInline]
+    show_full_result_count = False
+
+
+@admin.register(Transaction)
+class TransactionAdmin(admin.ModelAdmin):
+    list_display = ("account", "date", "reference", "amount", "gross_margin", "paid_on")
+    list_select_related = ("account",)
+    raw_id_fields = ("account",)
+    date_hierarchy = "date"
+    show_full_result_count = False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "account", "severity", "status", "owner", "due_on")
+    list_filter = ("status", "severity", "category")
+    list_select_related = ("account", "owner")
+    raw_id_fields = ("account",)
+    show_full_result_count = False

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from accounts.tabs import AccountTab, register_tab
+
+        register_tab(AccountTab("overview", _("Overview"), "accounts:detail", 10, "speedometer2"))
+        register_tab(
+            AccountTab("transactions", _("Transactions"), "accounts:transactions", 60, "receipt")
+        )
+        register_tab(
+            AccountTab(
+                "complaints", _("Complaints"), "accounts:complaints", 70, "exclamation-octagon"
+            )
+        )
+        register_tab(AccountTab("team", _("Team"), "accounts:team", 80, "people"))
+        register_tab(AccountTab("history", _("History"), "accounts:history", 100, "clock-history"))

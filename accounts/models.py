@@ -1,0 +1,403 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language KAM is shown in after you sign in."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        # Chinese names are written family name first, without a space.
+        if self.last_name and self.first_name and not self.first_name.isascii():
+            return f"{self.last_name}{self.first_name}"
+        return super().get_full_name()
+
+
+class Industry(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    TELECOM = "telecom", _("Telecommunications")
+    FINANCE = "finance", _("Finance")
+    GOVERNMENT = "government", _("Government")
+    EDUCATION = "education", _("Education")
+    RETAIL = "retail", _("Retail")
+    ENERGY = "energy", _("Energy")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    OTHER = "other", _("Other")
+
+
+class Region(models.TextChoices):
+    NORTH = "north", _("North China")
+    EAST = "east", _("East China")
+    SOUTH = "south", _("South China")
+    CENTRAL = "central", _("Central China")
+    SOUTHWEST = "southwest", _("Southwest China")
+    NORTHWEST = "northwest", _("Northwest China")
+    NORTHEAST = "northeast", _("Northeast China")
+    OVERSEAS = "overseas", _("Overseas")
+
+
+class Category(models.TextChoices):
+    TARGET = "target", _("Target")
+    NORMAL = "normal", _("Normal")
+    KEY = "key", _("Key account")
+    LOST = "lost", _("Lost")
+
+
+CATEGORY_GOALS = {
+    Category.TARGET: _("Capture it: win the first business."),
+    Category.NORMAL: _("Serve it well and grow it."),
+    Category.KEY: _("Sustain the relationship and optimise profit. Needs an owner and a plan."),
+    Category.LOST: _("Understand why it was lost and plan to win it back."),
+}
+
+
+class Tier(models.Model):
+    """A level of the value pyramid. Admins edit the names; tier rules (scoring) assign them."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name (English)"), max_length=60)
+    name_zh_hans = models.CharField(_("name (Chinese)"), max_length=60, blank=True)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), unique=True, help_text=_("1 is the most valuable tier.")
+    )
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        if self.name_zh_hans and (get_language() or "").startswith("zh"):
+            return self.name_zh_hans
+        return self.name
+
+
+class Account(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=64,
+        blank=True,
+        help_text=_("The customer's number in your ERP, used to match imports."),
+    )
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+    category = models.CharField(
+        _("category"), max_length=10, choices=Category.choices, default=Category.NORMAL
+    )
+    tier = models.ForeignKey(
+        Tier,
+        verbose_name=_("tier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+    )
+    # The owner is the account manager and plan owner. It lives on the account rather than as a
+    # team row because it is one per account, filtered and sorted on in every list, and a key
+    # account must have one (a database constraint below).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_accounts",
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    annual_revenue = models.DecimalField(
+        _("annual revenue"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("The customer's own yearly revenue."),
+    )
+    registered_capital = models.DecimalField(
+        _("registered capital"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    is_listed = models.BooleanField(_("listed company"), default=False)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(category="key") | Q(owner__isnull=False),
+                name="account_key_account_has_owner",
+                violation_error_message=_("A key account must have an account manager."),
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="account_unique_external_id",
+                violation_error_message=_("Another account already has this external ID."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["name", "id"], name="account_name_idx"),
+            models.Index(fields=["category", "name"], name="account_category_idx"),
+            models.Index(fields=["owner", "name"], name="account_owner_idx"),
+            models.Index(fields=["industry", "name"], name="account_industry_idx"),
+            models.Index(fields=["region", "name"], name="account_region_idx"),
+            models.Index(fields=["-updated_at"], name="account_updated_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("accounts:detail", args=[self.pk])
+
+    @property
+    def category_goal(self):
+        return CATEGORY_GOALS.get(self.category, "")
+
+
+class TeamRole(models.TextChoices):
+    MEMBER = "member", _("Team member")
+    EXECUTIVE_SPONSOR = "sponsor", _("Executive sponsor")
+
+
+class AccountTeamMember(models.Model):
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="team_members", verbose_name=_("account")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_memberships",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=TeamRole.choices, default=TeamRole.MEMBER
+    )
+    joined_on = models.DateField(_("joined"), default=timezone.localdate)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "user__first_name", "user__username"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("account team")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="team_member_once_per_account")
+        ]
+        indexes = [models.Index(fields=["user", "account"], name="team_member_user_idx")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Transaction(models.Model):
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="transactions", verbose_name=_("account")
+    )
+    date = models.DateField(_("order date"))
+    reference = models.CharField(_("order / invoice no."), max_length=40, blank=True)
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    gross_margin = models.DecimalField(
+        _("gross margin"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Gross profit on this order, in money (not a percentage)."),
+    )
+    returned_amount = models.DecimalField(
+        _("returned"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    invoice_due = models.DateField(_("payment due"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transaction_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(returned_amount__gte=0) & Q(returned_amount__lte=models.F("amount")),
+                name="transaction_returned_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(gross_margin__lte=models.F("amount")),
+                name="transaction_margin_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(paid_on__gte=models.F("date")),
+                name="transaction_paid_after_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "-date"], name="transaction_account_date_idx")]
+
+    def __str__(self):
+        return f"{self.reference or self.pk} · {self.date}"
+
+    @property
+    def net_amount(self):
+        return self.amount - self.returned_amount
+
+    @property
+    def is_overdue(self):
+        return (
+            self.paid_on is None
+            and self.invoice_due is not None
+            and self.invoice_due < timezone.localdate()
+        )
+
+
+class ComplaintCategory(models.TextChoices):
+    PRODUCT = "product", _("Product quality")
+    DELIVERY = "delivery", _("Delivery")
+    SERVICE = "service", _("Service")
+    BILLING = "billing", _("Billing and payment")
+    STAFF = "staff", _("Our staff's attitude")
+    OTHER = "other", _("Other")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("complaint status", "Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class ConflictMode(models.TextChoices):
+    COMPETING = "competing", _("Competing")
+    AVOIDING = "avoiding", _("Avoiding")
+    COMPROMISING = "compromising", _("Compromising")
+    ACCOMMODATING = "accommodating", _("Accommodating")
+    COLLABORATING = "collaborating", _("Collaborating")
+
+
+class Complaint(models.Model):
+    # Which statuses a complaint may move to from each status (services enforce it).
+    ALLOWED_TRANSITIONS = {
+        ComplaintStatus.OPEN: {ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED},
+        ComplaintStatus.IN_PROGRESS: {ComplaintStatus.OPEN, ComplaintStatus.RESOLVED},
+        ComplaintStatus.RESOLVED: {ComplaintStatus.OPEN},
+    }
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="complaints", verbose_name=_("account")
+    )
+    title = models.CharField(_("summary"), max_length=200)
+    description = models.TextField(_("what the customer said"), blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=ComplaintCategory.choices)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    )
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    conflict_mode = models.CharField(
+        _("conflict mode"),
+        max_length=15,
+        choices=ConflictMode.choices,
+        blank=True,
+        help_text=_("How the disagreement was handled, if there was one."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="resolved")
+                | (Q(resolved_on__isnull=False) & ~Q(resolution="")),
+                name="complaint_resolved_has_resolution",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=models.F("opened_on")),
+                name="complaint_due_after_opened",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "status"], name="complaint_account_status_idx"),
+            models.Index(
+                fields=["due_on"],
+                condition=~Q(status="resolved"),
+                name="complaint_open_due_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status != ComplaintStatus.RESOLVED
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()

@@ -1,0 +1,378 @@
+"""Read side of the accounts app: figures, lists and history, always for an already-scoped account
+or queryset (see accounts.access)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import ACCOUNT_MANAGER
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    Complaint,
+    ComplaintStatus,
+    Tier,
+    Transaction,
+)
+
+User = get_user_model()
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def account_managers() -> QuerySet:
+    """People who can own accounts: active members of the account-manager role."""
+    return User.objects.filter(is_active=True, groups__name=ACCOUNT_MANAGER).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def tiers() -> QuerySet[Tier]:
+    return Tier.objects.all()
+
+
+def revenue_last_12_months(account_ids, *, today: date | None = None) -> dict[int, Decimal]:
+    """Revenue per account over the last 12 months, for one page of a list: one grouped query."""
+    today = today or timezone.localdate()
+    rows = (
+        Transaction.objects.filter(
+            account_id__in=list(account_ids), date__gt=years_before(today, 1), date__lte=today
+        )
+        .values("account_id")
+        .annotate(revenue=Sum("amount"))
+    )
+    return {row["account_id"]: row["revenue"] for row in rows}
+
+
+def team_for_display(account: Account) -> list[AccountTeamMember]:
+    return list(account.team_members.all())
+
+
+@dataclass(frozen=True)
+class HeaderFigures:
+    revenue_12m: Decimal
+    open_complaints: int
+    overdue_complaints: int
+
+
+def account_header_figures(account: Account, *, today: date | None = None) -> HeaderFigures:
+    """The header's key figures in one query (three scalar subqueries)."""
+    today = today or timezone.localdate()
+    revenue = (
+        Transaction.objects.filter(
+            account=OuterRef("pk"), date__gt=years_before(today, 1), date__lte=today
+        )
+        .order_by()
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    open_complaints = Complaint.objects.filter(account=OuterRef("pk")).exclude(
+        status=ComplaintStatus.RESOLVED
+    )
+
+    def count_of(complaints):
+        return Subquery(complaints.order_by().values("account").annotate(n=Count("pk")).values("n"))
+
+    figures = (
+        Account.objects.filter(pk=account.pk)
+        .annotate(
+            revenue_12m=Subquery(revenue),
+            open_complaints=count_of(open_complaints),
+            overdue_complaints=count_of(open_complaints.filter(due_on__lt=today)),
+        )
+        .values("revenue_12m", "open_complaints", "overdue_complaints")
+        .get()
+    )
+    return HeaderFigures(
+        revenue_12m=figures["revenue_12m"] or Decimal(0),
+        open_complaints=figures["open_complaints"] or 0,
+        overdue_complaints=figures["overdue_complaints"] or 0,
+    )
+
+
+@dataclass(frozen=True)
+class TradingIndicators:
+    revenue_12m: Decimal
+    revenue_previous_12m: Decimal
+    margin_12m: Decimal
+    orders_12m: int
+    average_order_12m: Decimal | None
+    largest_order_12m: Decimal | None
+    returns_12m: Decimal
+    orders_total: int
+    trading_since: date | None
+    last_order: date | None
+    average_days_to_pay: float | None
+    outstanding: Decimal
+    overdue: Decimal
+
+    @property
+    def revenue_change(self) -> float | None:
+        """Relative change of the last 12 months against the 12 before (0.1 = +10 %)."""
+        if not self.revenue_previous_12m:
+            return None
+        return float((self.revenue_12m - self.revenue_previous_12m) / self.revenue_previous_12m)
+
+    @property
+    def margin_rate(self) -> float | None:
+        if not self.revenue_12m:
+            return None
+        return float(self.margin_12m / self.revenue_12m)
+
+    @property
+    def return_rate(self) -> float | None:
+        if not self.revenue_12m:
+            return None
+        return float(self.returns_12m / self.revenue_12m)
+
+    @property
+    def average_interval_days(self) -> float | None:
+        if self.orders_total < 2 or not self.trading_since or not self.last_order:
+            return None
+        return (self.last_order - self.trading_since).days / (self.orders_total - 1)
+
+
+def trading_indicators(account: Account, *, today: date | None = None) -> TradingIndicators:
+    """Trading and financial indicators of one account, in a single aggregate query."""
+    today = today or timezone.localdate()
+    year_ago = years_before(today, 1)
+    last_12 = Q(date__gt=year_ago, date__lte=today)
+    previous_12 = Q(date__gt=years_before(today, 2), date__lte=year_ago)
+    unpaid = Q(paid_on__isnull=True)
+    money = DecimalField(max_digits=16, decimal_places=2)
+    net_amount = ExpressionWrapper(F("amount") - F("returned_amount"), output_field=money)
+    days_to_pay = ExpressionWrapper(F("paid_on") - F("date"), output_field=DurationField())
+    figures = Transaction.objects.filter(account=account).aggregate(
+        revenue_12m=Sum("amount", filter=last_12),
+        revenue_previous_12m=Sum("amount", filter=previous_12),
+        margin_12m=Sum("gross_margin", filter=last_12),
+        orders_12m=Count("pk", filter=last_12),
+        average_order_12m=Avg("amount", filter=last_12, output_field=money),
+        largest_order_12m=Max("amount", filter=last_12),
+        returns_12m=Sum("returned_amount", filter=last_12),
+        orders_total=Count("pk"),
+        trading_since=Min("date"),
+        last_order=Max("date"),
+        average_days_to_pay=Avg(days_to_pay, filter=Q(paid_on__isnull=False) & last_12),
+        outstanding=Sum(net_amount, filter=unpaid),
+        overdue=Sum(net_amount, filter=unpaid & Q(invoice_due__lt=today)),
+    )
+    zero = Decimal(0)
+    average_pay = figures["average_days_to_pay"]
+    if isinstance(average_pay, timedelta):
+        average_pay = average_pay.total_seconds() / 86400
+    return TradingIndicators(
+        revenue_12m=figures["revenue_12m"] or zero,
+        revenue_previous_12m=figures["revenue_previous_12m"] or zero,
+        margin_12m=figures["margin_12m"] or zero,
+        orders_12m=figures["orders_12m"],
+        average_order_12m=figures["average_order_12m"],
+        largest_order_12m=figures["largest_order_12m"],
+        returns_12m=figures["returns_12m"] or zero,
+        orders_total=figures["orders_total"],
+        trading_since=figures["trading_since"],
+        last_order=figures["last_order"],
+        average_days_to_pay=average_pay,
+        outstanding=figures["outstanding"] or zero,
+        overdue=figures["overdue"] or zero,
+    )
+
+
+def recent_transactions(account: Account, limit: int = 5) -> list[Transaction]:
+    return list(account.transactions.all()[:limit])
+
+
+def account_transactions(account: Account) -> QuerySet[Transaction]:
+    return account.transactions.all()
+
+
+def account_complaints(account: Account) -> QuerySet[Complaint]:
+    return account.complaints.select_related("owner").order_by(
+        # Open ones first, the most urgent at the top.
+        F("resolved_on").desc(nulls_first=True),
+        F("due_on").asc(nulls_last=True),
+        "-opened_on",
+    )
+
+
+def open_complaints(account: Account, limit: int = 5) -> list[Complaint]:
+    return list(
+        account.complaints.exclude(status=ComplaintStatus.RESOLVED)
+        .select_related("owner")
+        .order_by(F("due_on").asc(nulls_last=True), "-opened_on")[:limit]
+    )
+
+
+def accounts_for_list(accounts: QuerySet[Account]) -> QuerySet[Account]:
+    return accounts.select_related("owner", "tier")
+
+
+def team_queryset() -> Prefetch:
+    return Prefetch("team_members", queryset=AccountTeamMember.objects.select_related("user"))
+
+
+# --- History ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: object
+    subject_kind: str
+    subject: str
+    action: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+SUBJECT_KINDS = {
+    "account": _("Account"),
+    "team": _("Team"),
+    "complaint": _("Complaint"),
+}
+
+
+def _tracked_fields(model) -> list:
+    return [
+        f
+        for f in model._meta.get_fields()
+        if getattr(f, "concrete", False) and not f.primary_key and f.name not in {"account"}
+    ]
+
+
+def _collect_ids(records, fields, model):
+    ids = defaultdict(set)
+    for record in records:
+        for f in fields:
+            if f.is_relation and f.related_model is model:
+                value = getattr(record, f.attname)
+                if value is not None:
+                    ids[model].add(value)
+    return ids[model]
+
+
+def _display(f, value, users, tier_labels) -> str:
+    if value is None or value == "":
+        return "—"
+    if f.is_relation:
+        if f.related_model is User:
+            return str(users.get(value, value))
+        if f.related_model is Tier:
+            return str(tier_labels.get(value, value))
+        return str(value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def account_history(account: Account) -> list[HistoryEntry]:
+    """Every recorded change to the account, its team and its complaints, newest first."""
+    sources = [
+        ("account", Account, account.history.select_related("history_user")),
+        (
+            "team",
+            AccountTeamMember,
+            AccountTeamMember.history.filter(account_id=account.pk).select_related("history_user"),
+        ),
+        (
+            "complaint",
+            Complaint,
+            Complaint.history.filter(account_id=account.pk).select_related("history_user"),
+        ),
+    ]
+    loaded = []
+    user_ids: set[int] = set()
+    tier_ids: set[int] = set()
+    for kind, model, history in sources:
+        records = list(history.order_by("history_date", "history_id"))
+        recorded = {f.name for f in history.model._meta.fields}
+        fields = [f for f in _tracked_fields(model) if f.name in recorded]
+        user_ids |= _collect_ids(records, fields, User)
+        tier_ids |= _collect_ids(records, fields, Tier)
+        loaded.append((kind, model, fields, records))
+
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    tier_labels = {t.pk: t.label for t in Tier.objects.filter(pk__in=tier_ids)} if tier_ids else {}
+
+    entries = []
+    for kind, _model, fields, records in loaded:
+        previous_by_object = {}
+        history_fields = [f for f in fields if f.name not in {"created_at"}]
+        for record in records:
+            previous = previous_by_object.get(record.id)
+            changes = []
+            for f in history_fields:
+                new = getattr(record, f.attname)
+                old = getattr(previous, f.attname) if previous is not None else None
+                if previous is not None and old == new:
+                    continue
+                if previous is None and new in (None, "", False) and record.history_type == "+":
+                    continue
+                if record.history_type == "-":
+                    continue
+                changes.append(
+                    FieldChange(
+                        label=str(f.verbose_name).capitalize(),
+                        old=_display(f, old, users, tier_labels) if previous is not None else "",
+                        new=_display(f, new, users, tier_labels),
+                    )
+                )
+            previous_by_object[record.id] = record
+            if record.history_type == "~" and not changes:
+                continue
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    subject_kind=str(SUBJECT_KINDS[kind]),
+                    subject=_subject(kind, record, users),
+                    action=str(ACTIONS[record.history_type]),
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+def _subject(kind, record, users) -> str:
+    if kind == "account":
+        return record.name
+    if kind == "team":
+        return str(users.get(record.user_id, record.user_id))
+    return record.title

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.account_list, name="list"),
+    path("new/", views.account_create, name="create"),
+    path("<int:pk>/", views.account_detail, name="detail"),
+    path("<int:pk>/edit/", views.account_edit, name="edit"),
+    path("<int:pk>/history/", views.account_history, name="history"),
+    path("<int:pk>/team/", views.account_team, name="team"),
+    path(
+        "<int:pk>/team/<int:member_pk>/remove/",
+        views.team_member_remove,
+        name="team_member_remove",
+    ),
+    path("<int:pk>/transactions/", views.transaction_list, name="transactions"),
+    path("<int:pk>/transactions/new/", views.transaction_create, name="transaction_create"),
+    path("<int:pk>/complaints/", views.complaint_list, name="complaints"),
+    path("<int:pk>/complaints/new/", views.complaint_create, name="complaint_create"),
+    path("<int:pk>/complaints/<int:complaint_pk>/", views.complaint_edit, name="complaint_edit"),
+    path(
+        "<int:pk>/complaints/<int:complaint_pk>/resolve/",
+        views.complaint_resolve,
+        name="complaint_resolve",
+    ),
+    path(
+        "<int:pk>/complaints/<int:complaint_pk>/reopen/",
+        views.complaint_reopen,
+        name="complaint_reopen",
+    ),
+]

@@ -1,0 +1,307 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from accounts import access, queries, services
+from accounts.filters import AccountFilter
+from accounts.forms import (
+    AccountForm,
+    ComplaintForm,
+    ComplaintResolveForm,
+    OwnerForm,
+    TeamMemberForm,
+    TransactionForm,
+)
+from accounts.pagination import paginate
+from accounts.tabs import account_tabs
+
+
+def _render_tab(request, account, tab, template, context=None):
+    """Render one tab of the account page with the shared header."""
+    user = request.user
+    page = {
+        "account": account,
+        "active_tab": tab,
+        "tabs": [(t, t.url_for(account)) for t in account_tabs()],
+        "header": queries.account_header_figures(account),
+        "team": queries.team_for_display(account),
+        "can_edit": access.can_edit_account(user, account),
+        "can_manage_team": access.can_manage_team(user, account),
+    }
+    page.update(context or {})
+    return TemplateResponse(request, template, page)
+
+
+def _apply_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def account_list(request):
+    accounts = queries.accounts_for_list(access.visible_accounts(request.user))
+    account_filter = AccountFilter(request.GET or None, queryset=accounts)
+    page = paginate(request, account_filter.qs)
+    revenue = queries.revenue_last_12_months(a.pk for a in page.object_list)
+    rows = [(account, revenue.get(account.pk)) for account in page.object_list]
+    template = "accounts/account_list.html"
+    if request.htmx and request.htmx.target == "account-results":
+        template += "#results"
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "filter": account_filter,
+            "page": page,
+            "rows": rows,
+            "is_filtered": bool(request.GET.get("q"))
+            or any(
+                request.GET.get(name)
+                for name in ("category", "tier", "industry", "region", "owner")
+            ),
+            "can_create": access.can_create_account(request.user),
+        },
+    )
+
+
+def account_create(request):
+    if not access.can_create_account(request.user):
+        raise PermissionDenied
+    can_choose_owner = access.is_admin(request.user)
+    initial = {} if can_choose_owner else {"owner": request.user}
+    form = AccountForm(request.POST or None, initial=initial, can_choose_owner=can_choose_owner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Account “%(name)s” created.") % {"name": account.name})
+            return redirect(account)
+    return render(request, "accounts/account_form.html", {"form": form, "account": None})
+
+
+def account_detail(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    return _render_tab(
+        request,
+        account,
+        "overview",
+        "accounts/account_overview.html",
+        {
+            "figures": queries.trading_indicators(account),
+            "open_complaints": queries.open_complaints(account),
+            "recent_transactions": queries.recent_transactions(account),
+        },
+    )
+
+
+def account_edit(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    access.require_edit(request.user, account)
+    form = AccountForm(
+        request.POST or None,
+        instance=account,
+        can_choose_owner=access.can_manage_team(request.user, account),
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.account_update(actor=request.user, account=account, **fields)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(account)
+    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+
+
+def account_history(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    return _render_tab(
+        request,
+        account,
+        "history",
+        "accounts/account_history.html",
+        {"entries": queries.account_history(account)},
+    )
+
+
+def account_team(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    owner_form = member_form = None
+    if access.can_manage_team(request.user, account):
+        owner_form = OwnerForm(
+            request.POST if request.POST.get("action") == "owner" else None, account=account
+        )
+        member_form = TeamMemberForm(
+            request.POST if request.POST.get("action") == "add" else None, account=account
+        )
+    if request.method == "POST":
+        access.require_team_management(request.user, account)
+        action = request.POST.get("action")
+        form = {"owner": owner_form, "add": member_form}.get(action)
+        if form is not None and form.is_valid():
+            try:
+                if action == "owner":
+                    services.account_set_owner(
+                        actor=request.user, account=account, owner=form.cleaned_data["owner"]
+                    )
+                    messages.success(request, _("Account manager changed."))
+                else:
+                    services.team_member_add(
+                        actor=request.user, account=account, **form.cleaned_data
+                    )
+                    messages.success(request, _("Team member added."))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect("accounts:team", pk=account.pk)
+    return _render_tab(
+        request,
+        account,
+        "team",
+        "accounts/account_team.html",
+        {"owner_form": owner_form, "member_form": member_form},
+    )
+
+
+def team_member_remove(request, pk, member_pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    access.require_team_management(request.user, account)
+    member = get_object_or_404(account.team_members.all(), pk=member_pk)
+    services.team_member_remove(actor=request.user, account=account, member=member)
+    messages.success(request, _("%(name)s removed from the team.") % {"name": member.user})
+    return redirect("accounts:team", pk=account.pk)
+
+
+def transaction_list(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    page = paginate(request, queries.account_transactions(account), per_page=50)
+    return _render_tab(
+        request,
+        account,
+        "transactions",
+        "accounts/transaction_list.html",
+        {"page": page, "figures": queries.trading_indicators(account)},
+    )
+
+
+def transaction_create(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    access.require_edit(request.user, account)
+    form = TransactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transaction_add(actor=request.user, account=account, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Transaction added."))
+            return redirect("accounts:transactions", pk=account.pk)
+    return _render_tab(
+        request, account, "transactions", "accounts/transaction_form.html", {"form": form}
+    )
+
+
+def complaint_list(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    page = paginate(request, queries.account_complaints(account), per_page=25)
+    return _render_tab(
+        request, account, "complaints", "accounts/complaint_list.html", {"page": page}
+    )
+
+
+def complaint_create(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    access.require_edit(request.user, account)
+    form = ComplaintForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_open(actor=request.user, account=account, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Complaint logged."))
+            return redirect("accounts:complaints", pk=account.pk)
+    return _render_tab(
+        request,
+        account,
+        "complaints",
+        "accounts/complaint_form.html",
+        {"form": form, "complaint": None},
+    )
+
+
+def _complaint_for(request, pk, complaint_pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    complaint = get_object_or_404(account.complaints.select_related("owner"), pk=complaint_pk)
+    complaint.account = account
+    return account, complaint
+
+
+def complaint_edit(request, pk, complaint_pk):
+    account, complaint = _complaint_for(request, pk, complaint_pk)
+    access.require_edit(request.user, account)
+    form = ComplaintForm(request.POST or None, instance=complaint, account=account)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.complaint_update(actor=request.user, complaint=complaint, **fields)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Complaint updated."))
+            return redirect("accounts:complaints", pk=account.pk)
+    return _render_tab(
+        request,
+        account,
+        "complaints",
+        "accounts/complaint_form.html",
+        {"form": form, "complaint": complaint},
+    )
+
+
+def complaint_resolve(request, pk, complaint_pk):
+    account, complaint = _complaint_for(request, pk, complaint_pk)
+    access.require_edit(request.user, account)
+    if not complaint.is_open:
+        messages.info(request, _("This complaint is already resolved."))
+        return redirect("accounts:complaints", pk=account.pk)
+    form = ComplaintResolveForm(request.POST or None, complaint=complaint)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_resolve(actor=request.user, complaint=complaint, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Complaint resolved."))
+            return redirect("accounts:complaints", pk=account.pk)
+    return _render_tab(
+        request,
+        account,
+        "complaints",
+        "accounts/complaint_resolve.html",
+        {"form": form, "complaint": complaint},
+    )
+
+
+def complaint_reopen(request, pk, complaint_pk):
+    # Scope first, method second: an outsider gets 404 whatever the method.
+    account, complaint = _complaint_for(request, pk, complaint_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.complaint_reopen(actor=request.user, complaint=complaint)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Complaint reopened."))
+    return redirect("accounts:complaints", pk=account.pk)

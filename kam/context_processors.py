@@ -1,0 +1,20 @@
+from django.conf import settings
+
+from accounts import access
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"demo_mode": settings.KAM_DEMO_MODE}
+    return {
+        "demo_mode": settings.KAM_DEMO_MODE,
+        "nav": {
+            "is_admin": access.is_admin(user),
+            "is_director": access.is_director(user),
+            "is_manager": access.is_account_manager(user),
+            "can_create_account": access.can_create_account(user),
+            # Django's admin needs is_staff on top of the KAM admin role.
+            "can_use_django_admin": user.is_staff and access.is_admin(user),
+        },
+    }

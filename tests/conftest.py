@@ -1,0 +1,61 @@
+"""Fixed personas shared by every test: an account's owner and teammate, a manager outside the
+team, a sales director and a KAM admin."""
+
+import pytest
+from django.test import Client
+
+from accounts.access import ACCOUNT_MANAGER, KAM_ADMIN, SALES_DIRECTOR
+from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_english(settings):
+    settings.LANGUAGE_CODE = "en"
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner", first_name="Wei", last_name="Zhang", role=ACCOUNT_MANAGER)
+
+
+@pytest.fixture
+def teammate(db):
+    return UserFactory(username="teammate", first_name="Na", last_name="Li", role=ACCOUNT_MANAGER)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(
+        username="outsider", first_name="Jun", last_name="Wang", role=ACCOUNT_MANAGER
+    )
+
+
+@pytest.fixture
+def director(db):
+    return UserFactory(username="director", first_name="Min", last_name="Chen", role=SALES_DIRECTOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="kamadmin", first_name="Lei", last_name="Zhao", role=KAM_ADMIN)
+
+
+@pytest.fixture
+def account(owner, teammate):
+    account = AccountFactory(name="Sinopec Digital", owner=owner)
+    TeamMemberFactory(account=account, user=teammate)
+    return account
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) → a test client signed in as that user."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

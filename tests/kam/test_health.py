@@ -1,0 +1,77 @@
+"""/healthz: what load balancers, `docker compose` and the Dockerfile's HEALTHCHECK probe."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+BROKEN_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connection refused
+
+
+def test_it_answers_json_without_signing_in(client, settings):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+
+
+def test_the_url_name_is_healthz():
+    assert reverse("healthz") == "/healthz"
+
+
+def test_it_reports_the_broker(client, settings):
+    body = client.get("/healthz").json()
+
+    if settings.REDIS_URL:
+        # CI and the compose stack run with REDIS_URL pointing at a live Redis.
+        assert body["broker"] == "ok"
+    else:
+        assert body["broker"] == "not configured (tasks run eagerly)"
+
+
+def test_an_unreachable_broker_answers_503(client, settings):
+    settings.REDIS_URL = BROKEN_BROKER
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["broker"].startswith("error: ")
+    assert body["database"] == "ok"
+
+
+def test_the_error_names_the_failure_but_not_the_url(client, settings):
+    settings.REDIS_URL = "redis://:s3cret-password@127.0.0.1:1/0"
+
+    body = client.get("/healthz").content.decode()
+
+    assert "s3cret-password" not in body
+
+
+def test_it_never_requires_a_login_even_for_a_signed_in_user(client, client_for, owner):
+    for c in (client, client_for(owner)):
+        response = c.get("/healthz")
+        assert response.status_code == 200, response.content
+        assert "login" not in response.get("Location", "")
+
+
+def test_it_is_never_cached(client):
+    response = client.get("/healthz")
+
+    cache_control = response["Cache-Control"]
+    assert "no-store" in cache_control and "no-cache" in cache_control
+    assert "max-age=0" in cache_control
+
+
+def test_it_answers_plain_http_when_everything_else_redirects_to_https(client, settings):
+    # Probes inside the network speak plain HTTP; SECURE_REDIRECT_EXEMPT lets them through.
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    redirected = client.get(reverse("login"))
+    assert redirected.status_code == 301
+    assert redirected["Location"].startswith("https://")

@@ -1,0 +1,153 @@
+"""`manage.py seed_demo`: demo logins for each role and a deterministic, valid portfolio."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Q, Sum
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.access import ACCOUNT_MANAGER, KAM_ADMIN, SALES_DIRECTOR, visible_accounts
+from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    Category,
+    Complaint,
+    ComplaintStatus,
+    Transaction,
+    User,
+)
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+
+SMALL = 30
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", "--accounts", str(SMALL), *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    names = list(Account.objects.order_by("external_id").values_list("name", flat=True))
+    totals = Transaction.objects.aggregate(amount=Sum("amount"), margin=Sum("gross_margin"))
+    return names, totals, Transaction.objects.count(), Complaint.objects.count()
+
+
+def test_it_creates_the_demo_logins_with_their_roles():
+    seed()
+
+    expected_roles = {
+        "manager": ACCOUNT_MANAGER,
+        "manager2": ACCOUNT_MANAGER,
+        "director": SALES_DIRECTOR,
+        "admin": KAM_ADMIN,
+    }
+    assert {p.username: p.role for p in DEMO_LOGINS} == expected_roles
+    for username, role in expected_roles.items():
+        response = Client().post(
+            reverse("login"), {"username": username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.language == ""
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert not User.objects.get(username="manager").is_staff
+    assert str(User.objects.get(username="manager")) == "张伟"
+
+
+def test_the_same_seed_gives_the_same_data_and_another_seed_different_data():
+    seed("--seed", "7")
+    first = snapshot()
+    seed("--seed", "7", "--reset")
+    assert snapshot() == first
+    seed("--seed", "8", "--reset")
+    assert snapshot() != first
+
+
+def test_it_respects_the_category_mix_and_gives_every_key_account_an_owner():
+    seed()
+
+    assert Account.objects.count() == SMALL
+    assert Account.objects.filter(category=Category.KEY).count() == 3
+    assert not Account.objects.filter(category=Category.KEY, owner=None).exists()
+    assert not Account.objects.filter(tier=None).exists()
+    names = Account.objects.values_list("name", flat=True)
+    assert any(not name.isascii() for name in names)
+
+
+def test_transactions_are_valid_and_never_in_the_future():
+    seed()
+    today = timezone.localdate()
+
+    assert Transaction.objects.exists()
+    assert not Transaction.objects.filter(date__gt=today).exists()
+    assert not Transaction.objects.filter(paid_on__gt=today).exists()
+    assert not Transaction.objects.filter(account__category=Category.TARGET).exists()
+    assert not Complaint.objects.filter(opened_on__gt=today).exists()
+    resolved = Complaint.objects.filter(status=ComplaintStatus.RESOLVED)
+    assert not resolved.filter(Q(resolved_on=None) | Q(resolution="")).exists()
+
+
+def test_demo_managers_own_accounts_and_share_one_with_each_other():
+    seed()
+    manager = User.objects.get(username="manager")
+    manager2 = User.objects.get(username="manager2")
+
+    assert Account.objects.filter(owner=manager, category=Category.KEY).exists()
+    assert Account.objects.filter(owner=manager2).exists()
+    assert AccountTeamMember.objects.filter(user=manager2, account__owner=manager).exists()
+    assert AccountTeamMember.objects.filter(user=manager, account__owner=manager2).exists()
+    assert visible_accounts(manager).count() < Account.objects.count()
+
+
+def test_demo_managers_key_accounts_show_how_they_became_key_accounts():
+    seed()
+    account = Account.objects.filter(owner__username="manager", category=Category.KEY).first()
+
+    created, promoted = account.history.order_by("history_date")
+    assert (created.history_type, created.category) == ("+", Category.NORMAL)
+    assert (promoted.history_type, promoted.category) == ("~", Category.KEY)
+    assert promoted.history_user.username == "director"
+
+
+def test_if_empty_leaves_existing_data_alone():
+    existing = AccountFactory(name="Existing customer")
+
+    output = seed("--if-empty")
+
+    assert "already has accounts" in output
+    assert list(Account.objects.all()) == [existing]
+    assert not User.objects.filter(username="director").exists()
+
+
+def test_if_empty_loads_an_empty_database():
+    seed("--if-empty")
+
+    assert Account.objects.count() == SMALL
+
+
+def test_it_refuses_a_second_run_without_reset():
+    seed()
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="--reset"):
+        seed()
+
+    assert snapshot() == before
+
+
+def test_reset_replaces_the_data():
+    seed()
+    seed("--reset", "--seed", "3")
+
+    assert Account.objects.count() == SMALL
+    assert User.objects.filter(username="manager").count() == 1
