@@ -111,6 +111,13 @@ def can_manage_team(user, account: Account) -> bool:
     return is_admin(user) or is_director(user) or account.owner_id == user.pk
 
 
+def can_see_private_notes(user, account: Account) -> bool:
+    """Private stakeholder notes: the account team only (not directors, not admins off the team)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return _is_on_team(user, account)
+
+
 def require_edit(user, account: Account) -> None:
     if not can_edit_account(user, account):
         raise PermissionDenied

@@ -11,6 +11,14 @@ class AccountsConfig(AppConfig):
 
         register_tab(AccountTab("overview", _("Overview"), "accounts:detail", 10, "speedometer2"))
         register_tab(
+            AccountTab("stakeholders", _("Stakeholders"), "accounts:stakeholders", 20, "diagram-3")
+        )
+        register_tab(
+            AccountTab(
+                "relationship", _("Relationship"), "accounts:relationship", 25, "bar-chart-steps"
+            )
+        )
+        register_tab(
             AccountTab("transactions", _("Transactions"), "accounts:transactions", 60, "receipt")
         )
         register_tab(

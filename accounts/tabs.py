@@ -4,7 +4,10 @@ accounts, never back)."""
 
 from dataclasses import dataclass
 
+from django.template.response import TemplateResponse
 from django.urls import reverse
+
+from accounts import access, queries
 
 
 @dataclass(frozen=True)
@@ -28,3 +31,20 @@ def register_tab(tab: AccountTab) -> None:
 
 def account_tabs() -> list[AccountTab]:
     return sorted(_tabs.values(), key=lambda tab: tab.order)
+
+
+def render_account_tab(request, account, tab: str, template: str, context=None):
+    """Render one tab of the account page: the shared header, the tab strip, then the tab's own
+    context. Every app's tab view ends here."""
+    user = request.user
+    page = {
+        "account": account,
+        "active_tab": tab,
+        "tabs": [(t, t.url_for(account)) for t in account_tabs()],
+        "header": queries.account_header_figures(account),
+        "team": queries.team_for_display(account),
+        "can_edit": access.can_edit_account(user, account),
+        "can_manage_team": access.can_manage_team(user, account),
+    }
+    page.update(context or {})
+    return TemplateResponse(request, template, page)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from accounts import views
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/history/", views.account_history, name="history"),
+    # Relationship intelligence: each part owns its routes; names start with the part's prefix
+    # (stakeholder…, coverage…, relationship…/stage…) so access tests can prove each one covered.
+    path("<int:pk>/stakeholders/", include("accounts.stakeholders.urls")),
+    path("<int:pk>/coverage/", include("accounts.coverage.urls")),
+    path("<int:pk>/relationship/", include("accounts.relationship.urls")),
     path("<int:pk>/team/", views.account_team, name="team"),
     path(
         "<int:pk>/team/<int:member_pk>/remove/",

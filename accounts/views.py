@@ -16,23 +16,7 @@ from accounts.forms import (
     TransactionForm,
 )
 from accounts.pagination import paginate
-from accounts.tabs import account_tabs
-
-
-def _render_tab(request, account, tab, template, context=None):
-    """Render one tab of the account page with the shared header."""
-    user = request.user
-    page = {
-        "account": account,
-        "active_tab": tab,
-        "tabs": [(t, t.url_for(account)) for t in account_tabs()],
-        "header": queries.account_header_figures(account),
-        "team": queries.team_for_display(account),
-        "can_edit": access.can_edit_account(user, account),
-        "can_manage_team": access.can_manage_team(user, account),
-    }
-    page.update(context or {})
-    return TemplateResponse(request, template, page)
+from accounts.tabs import render_account_tab
 
 
 def _apply_errors(form, error: ValidationError):
@@ -88,7 +72,7 @@ def account_create(request):
 
 def account_detail(request, pk):
     account = access.get_visible_account_or_404(request.user, pk)
-    return _render_tab(
+    return render_account_tab(
         request,
         account,
         "overview",
@@ -123,7 +107,7 @@ def account_edit(request, pk):
 
 def account_history(request, pk):
     account = access.get_visible_account_or_404(request.user, pk)
-    return _render_tab(
+    return render_account_tab(
         request,
         account,
         "history",
@@ -162,7 +146,7 @@ def account_team(request, pk):
                 _apply_errors(form, error)
             else:
                 return redirect("accounts:team", pk=account.pk)
-    return _render_tab(
+    return render_account_tab(
         request,
         account,
         "team",
@@ -185,7 +169,7 @@ def team_member_remove(request, pk, member_pk):
 def transaction_list(request, pk):
     account = access.get_visible_account_or_404(request.user, pk)
     page = paginate(request, queries.account_transactions(account), per_page=50)
-    return _render_tab(
+    return render_account_tab(
         request,
         account,
         "transactions",
@@ -206,7 +190,7 @@ def transaction_create(request, pk):
         else:
             messages.success(request, _("Transaction added."))
             return redirect("accounts:transactions", pk=account.pk)
-    return _render_tab(
+    return render_account_tab(
         request, account, "transactions", "accounts/transaction_form.html", {"form": form}
     )
 
@@ -214,7 +198,7 @@ def transaction_create(request, pk):
 def complaint_list(request, pk):
     account = access.get_visible_account_or_404(request.user, pk)
     page = paginate(request, queries.account_complaints(account), per_page=25)
-    return _render_tab(
+    return render_account_tab(
         request, account, "complaints", "accounts/complaint_list.html", {"page": page}
     )
 
@@ -231,7 +215,7 @@ def complaint_create(request, pk):
         else:
             messages.success(request, _("Complaint logged."))
             return redirect("accounts:complaints", pk=account.pk)
-    return _render_tab(
+    return render_account_tab(
         request,
         account,
         "complaints",
@@ -260,7 +244,7 @@ def complaint_edit(request, pk, complaint_pk):
         else:
             messages.success(request, _("Complaint updated."))
             return redirect("accounts:complaints", pk=account.pk)
-    return _render_tab(
+    return render_account_tab(
         request,
         account,
         "complaints",
@@ -284,7 +268,7 @@ def complaint_resolve(request, pk, complaint_pk):
         else:
             messages.success(request, _("Complaint resolved."))
             return redirect("accounts:complaints", pk=account.pk)
-    return _render_tab(
+    return render_account_tab(
         request,
         account,
         "complaints",

