@@ -24,16 +24,22 @@ ROLE_LABELS = {
 
 
 def roles_of(user) -> frozenset[str]:
-    """The user's KAM roles, read once per request and kept on the user object."""
+    """The user's KAM roles, read once per request and kept on the user object (the
+    authentication backend reads them with the user itself)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, "_kam_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
-        if user.is_superuser:
-            cached |= {KAM_ADMIN}
-        user._kam_roles = cached
+        cached = remember_roles(
+            user, user.groups.filter(name__in=ROLES).values_list("name", flat=True)
+        )
     return cached
+
+
+def remember_roles(user, group_names) -> frozenset[str]:
+    roles = frozenset(group_names) | ({KAM_ADMIN} if user.is_superuser else frozenset())
+    user._kam_roles = roles
+    return roles
 
 
 def is_admin(user) -> bool:

@@ -27,6 +27,15 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def add_service_errors(form, error) -> None:
+    """Show a ValidationError raised by a service next to the form's fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def _not_in_future(value, field_label):
     if value and value > timezone.localdate():
         raise forms.ValidationError(

@@ -1,7 +1,6 @@
 """Read side of the accounts app: figures, lists and history, always for an already-scoped account
 or queryset (see accounts.access)."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +31,10 @@ from accounts.models import (
     AccountTeamMember,
     Complaint,
     ComplaintStatus,
+    StageChange,
+    Stakeholder,
+    StakeholderNeed,
+    StakeholderPrivateNote,
     Tier,
     Transaction,
 )
@@ -79,10 +82,11 @@ class HeaderFigures:
     revenue_12m: Decimal
     open_complaints: int
     overdue_complaints: int
+    last_change_regression: bool = False
 
 
 def account_header_figures(account: Account, *, today: date | None = None) -> HeaderFigures:
-    """The header's key figures in one query (three scalar subqueries)."""
+    """The header's key figures in one query (scalar subqueries)."""
     today = today or timezone.localdate()
     revenue = (
         Transaction.objects.filter(
@@ -106,14 +110,20 @@ def account_header_figures(account: Account, *, today: date | None = None) -> He
             revenue_12m=Subquery(revenue),
             open_complaints=count_of(open_complaints),
             overdue_complaints=count_of(open_complaints.filter(due_on__lt=today)),
+            last_change_regression=Subquery(
+                StageChange.objects.filter(account=OuterRef("pk"))
+                .order_by("-changed_at", "-pk")
+                .values("is_regression")[:1]
+            ),
         )
-        .values("revenue_12m", "open_complaints", "overdue_complaints")
+        .values("revenue_12m", "open_complaints", "overdue_complaints", "last_change_regression")
         .get()
     )
     return HeaderFigures(
         revenue_12m=figures["revenue_12m"] or Decimal(0),
         open_complaints=figures["open_complaints"] or 0,
         overdue_complaints=figures["overdue_complaints"] or 0,
+        last_change_regression=bool(figures["last_change_regression"]),
     )
 
 
@@ -263,6 +273,9 @@ SUBJECT_KINDS = {
     "account": _("Account"),
     "team": _("Team"),
     "complaint": _("Complaint"),
+    "stakeholder": _("Stakeholder"),
+    "need": _("Need"),
+    "private_note": _("Private note"),
 }
 
 
@@ -270,25 +283,18 @@ def _tracked_fields(model) -> list:
     return [
         f
         for f in model._meta.get_fields()
-        if getattr(f, "concrete", False) and not f.primary_key and f.name not in {"account"}
+        if getattr(f, "concrete", False)
+        and not f.primary_key
+        and f.name not in {"account", "stakeholder"}
     ]
 
 
-def _collect_ids(records, fields, model):
-    ids = defaultdict(set)
-    for record in records:
-        for f in fields:
-            if f.is_relation and f.related_model is model:
-                value = getattr(record, f.attname)
-                if value is not None:
-                    ids[model].add(value)
-    return ids[model]
-
-
-def _display(f, value, users, tier_labels) -> str:
+def _display(f, value, users, tier_labels, people=None) -> str:
     if value is None or value == "":
         return "—"
     if f.is_relation:
+        if f.related_model is Stakeholder:
+            return str((people or {}).get(value, value))
         if f.related_model is User:
             return str(users.get(value, value))
         if f.related_model is Tier:
@@ -301,8 +307,11 @@ def _display(f, value, users, tier_labels) -> str:
     return str(value)
 
 
-def account_history(account: Account) -> list[HistoryEntry]:
-    """Every recorded change to the account, its team and its complaints, newest first."""
+def account_history(account: Account, *, include_private_notes: bool = False) -> list[HistoryEntry]:
+    """Every recorded change to the account, its team, its complaints and its stakeholders with
+    their needs, newest first. Private-note changes only with include_private_notes (the account
+    team: accounts.access.can_see_private_notes)."""
+    stakeholder_ids = Stakeholder.history.filter(account_id=account.pk).values("id")
     sources = [
         ("account", Account, account.history.select_related("history_user")),
         (
@@ -315,20 +324,56 @@ def account_history(account: Account) -> list[HistoryEntry]:
             Complaint,
             Complaint.history.filter(account_id=account.pk).select_related("history_user"),
         ),
+        (
+            "stakeholder",
+            Stakeholder,
+            Stakeholder.history.filter(account_id=account.pk).select_related("history_user"),
+        ),
+        (
+            "need",
+            StakeholderNeed,
+            StakeholderNeed.history.filter(stakeholder_id__in=stakeholder_ids).select_related(
+                "history_user"
+            ),
+        ),
     ]
+    if include_private_notes:
+        notes = StakeholderPrivateNote.history.filter(stakeholder_id__in=stakeholder_ids)
+        sources.append(
+            ("private_note", StakeholderPrivateNote, notes.select_related("history_user"))
+        )
     loaded = []
-    user_ids: set[int] = set()
-    tier_ids: set[int] = set()
+    users: dict[int, User] = {}
+    tier_labels: dict[int, str] = {}
+    has_people = False  # no stakeholder ever: no needs or notes to look for (saves 2 queries)
     for kind, model, history in sources:
-        records = list(history.order_by("history_date", "history_id"))
         recorded = {f.name for f in history.model._meta.fields}
         fields = [f for f in _tracked_fields(model) if f.name in recorded]
-        user_ids |= _collect_ids(records, fields, User)
-        tier_ids |= _collect_ids(records, fields, Tier)
+        # People and tiers named in the changes come joined to the history rows, not queried apart.
+        joined = [f for f in fields if f.is_relation and f.related_model in (User, Tier)]
+        if kind in {"need", "private_note"} and not has_people:
+            records = []
+        else:
+            if joined:
+                history = history.select_related(*(f.name for f in joined))
+            records = list(history.order_by("history_date", "history_id"))
+        has_people = has_people or (kind == "stakeholder" and bool(records))
+        for record in records:
+            for f in joined:
+                related = getattr(record, f.name)
+                if related is None:
+                    continue
+                if f.related_model is User:
+                    users[related.pk] = related
+                else:
+                    tier_labels[related.pk] = related.label
         loaded.append((kind, model, fields, records))
-
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
-    tier_labels = {t.pk: t.label for t in Tier.objects.filter(pk__in=tier_ids)} if tier_ids else {}
+    people = {
+        record.id: record.name
+        for kind, _model, _fields, records in loaded
+        if kind == "stakeholder"
+        for record in records
+    }
 
     entries = []
     for kind, _model, fields, records in loaded:
@@ -349,8 +394,10 @@ def account_history(account: Account) -> list[HistoryEntry]:
                 changes.append(
                     FieldChange(
                         label=str(f.verbose_name).capitalize(),
-                        old=_display(f, old, users, tier_labels) if previous is not None else "",
-                        new=_display(f, new, users, tier_labels),
+                        old=_display(f, old, users, tier_labels, people)
+                        if previous is not None
+                        else "",
+                        new=_display(f, new, users, tier_labels, people),
                     )
                 )
             previous_by_object[record.id] = record
@@ -361,7 +408,7 @@ def account_history(account: Account) -> list[HistoryEntry]:
                     when=record.history_date,
                     who=record.history_user,
                     subject_kind=str(SUBJECT_KINDS[kind]),
-                    subject=_subject(kind, record, users),
+                    subject=_subject(kind, record, users, people),
                     action=str(ACTIONS[record.history_type]),
                     changes=changes,
                 )
@@ -370,7 +417,13 @@ def account_history(account: Account) -> list[HistoryEntry]:
     return entries
 
 
-def _subject(kind, record, users) -> str:
+def _subject(kind, record, users, people=None) -> str:
+    if kind == "stakeholder":
+        return record.name
+    if kind == "need":
+        return record.description
+    if kind == "private_note":
+        return str((people or {}).get(record.stakeholder_id, record.stakeholder_id))
     if kind == "account":
         return record.name
     if kind == "team":

@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from accounts import access, queries, services
+from accounts.coverage.queries import map_report
 from accounts.filters import AccountFilter
 from accounts.forms import (
     AccountForm,
@@ -14,17 +15,11 @@ from accounts.forms import (
     OwnerForm,
     TeamMemberForm,
     TransactionForm,
+    add_service_errors,
 )
 from accounts.pagination import paginate
+from accounts.relationship import queries as relationship_queries
 from accounts.tabs import render_account_tab
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def account_list(request):
@@ -63,7 +58,7 @@ def account_create(request):
         try:
             account = services.account_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Account “%(name)s” created.") % {"name": account.name})
             return redirect(account)
@@ -81,6 +76,8 @@ def account_detail(request, pk):
             "figures": queries.trading_indicators(account),
             "open_complaints": queries.open_complaints(account),
             "recent_transactions": queries.recent_transactions(account),
+            "relationship": relationship_queries.relationship_summary(account),
+            "map_report": map_report(account),
         },
     )
 
@@ -98,7 +95,7 @@ def account_edit(request, pk):
         try:
             services.account_update(actor=request.user, account=account, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(account)
@@ -112,7 +109,12 @@ def account_history(request, pk):
         account,
         "history",
         "accounts/account_history.html",
-        {"entries": queries.account_history(account)},
+        {
+            "entries": queries.account_history(
+                account,
+                include_private_notes=access.can_see_private_notes(request.user, account),
+            )
+        },
     )
 
 
@@ -143,7 +145,7 @@ def account_team(request, pk):
                     )
                     messages.success(request, _("Team member added."))
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect("accounts:team", pk=account.pk)
     return render_account_tab(
@@ -186,7 +188,7 @@ def transaction_create(request, pk):
         try:
             services.transaction_add(actor=request.user, account=account, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Transaction added."))
             return redirect("accounts:transactions", pk=account.pk)
@@ -211,7 +213,7 @@ def complaint_create(request, pk):
         try:
             services.complaint_open(actor=request.user, account=account, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Complaint logged."))
             return redirect("accounts:complaints", pk=account.pk)
@@ -240,7 +242,7 @@ def complaint_edit(request, pk, complaint_pk):
         try:
             services.complaint_update(actor=request.user, complaint=complaint, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Complaint updated."))
             return redirect("accounts:complaints", pk=account.pk)
@@ -264,7 +266,7 @@ def complaint_resolve(request, pk, complaint_pk):
         try:
             services.complaint_resolve(actor=request.user, complaint=complaint, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Complaint resolved."))
             return redirect("accounts:complaints", pk=account.pk)

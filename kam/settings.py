@@ -168,7 +168,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.RoleAwareBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -224,7 +224,9 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 CELERY_TIMEZONE = TIME_ZONE
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, Django groups every number a template prints, ids and SVG coordinates included
+# ("1,234" breaks an element id or a chart). Figures are grouped where shown: intcomma, money.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["kam.formats"]
 KAM_CURRENCY = os.environ.get("KAM_CURRENCY", "CNY").upper()
 if len(KAM_CURRENCY) != 3 or not KAM_CURRENCY.isalpha():

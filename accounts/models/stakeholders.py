@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -61,7 +62,7 @@ class Stakeholder(models.Model):
         related_name="stakeholders",
         verbose_name=_("account"),
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=120)
     title = models.CharField(_("title"), max_length=120, blank=True)
     department = models.CharField(_("department / function"), max_length=120, blank=True)
     reports_to = models.ForeignKey(

@@ -18,6 +18,12 @@ from accounts.models import (
     Category,
     Complaint,
     ComplaintStatus,
+    Coverage,
+    StageAssessment,
+    StageChange,
+    Stakeholder,
+    StakeholderNeed,
+    StakeholderPrivateNote,
     Transaction,
     User,
 )
@@ -37,7 +43,55 @@ def seed(*args):
 def snapshot():
     names = list(Account.objects.order_by("external_id").values_list("name", flat=True))
     totals = Transaction.objects.aggregate(amount=Sum("amount"), margin=Sum("gross_margin"))
-    return names, totals, Transaction.objects.count(), Complaint.objects.count()
+    return (
+        names,
+        totals,
+        Transaction.objects.count(),
+        Complaint.objects.count(),
+        relationships_snapshot(),
+    )
+
+
+def relationships_snapshot():
+    """The relationship rows by natural keys (ids differ between runs)."""
+    stages = list(
+        Account.objects.order_by("external_id").values_list(
+            "external_id", "relationship_stage", "target_stage", "decision_style", "buyer_intent"
+        )
+    )
+    people = sorted(
+        Stakeholder.objects.values_list(
+            "account__external_id",
+            "name",
+            "title",
+            "reports_to__name",
+            "buying_role",
+            "attitude",
+            "influence",
+            "status",
+            "left_on",
+        )
+    )
+    needs = sorted(StakeholderNeed.objects.values_list("stakeholder__name", "description", "scope"))
+    notes = sorted(StakeholderPrivateNote.objects.values_list("stakeholder__name", "hometown"))
+    coverage = sorted(
+        Coverage.objects.values_list(
+            "stakeholder__account__external_id",
+            "stakeholder__name",
+            "user__username",
+            "strength",
+            "last_contact",
+        )
+    )
+    changes = sorted(
+        StageChange.objects.values_list(
+            "account__external_id", "changed_at", "from_stage", "to_stage", "rationale"
+        )
+    )
+    assessments = sorted(
+        StageAssessment.objects.values_list("account__external_id", "suggested_stage")
+    )
+    return stages, people, needs, notes, coverage, changes, assessments
 
 
 def test_it_creates_the_demo_logins_with_their_roles():
@@ -67,10 +121,13 @@ def test_it_creates_the_demo_logins_with_their_roles():
 def test_the_same_seed_gives_the_same_data_and_another_seed_different_data():
     seed("--seed", "7")
     first = snapshot()
+    assert all(first[-1]), "every relationship table has rows"
     seed("--seed", "7", "--reset")
     assert snapshot() == first
     seed("--seed", "8", "--reset")
-    assert snapshot() != first
+    second = snapshot()
+    assert second != first
+    assert second[-1][1] != first[-1][1], "other stakeholders"
 
 
 def test_it_respects_the_category_mix_and_gives_every_key_account_an_owner():
@@ -151,3 +208,12 @@ def test_reset_replaces_the_data():
 
     assert Account.objects.count() == SMALL
     assert User.objects.filter(username="manager").count() == 1
+    assert not Stakeholder.objects.exclude(account__in=Account.objects.all()).exists()
+    assert not Stakeholder.history.exclude(account_id__in=Account.objects.values("pk")).exists()
+
+
+def test_it_reports_what_it_loaded():
+    output = seed()
+
+    assert "relationships:" in output
+    assert "stakeholders" in output and "stage changes" in output

@@ -20,6 +20,7 @@ class Step:
 STEPS = (
     Step("demo users", accounts_demo.create_demo_users),
     Step("accounts", accounts_demo.create_accounts),
+    Step("relationships", accounts_demo.create_relationships),
 )
 # Run by --reset, in reverse dependency order: what hangs off accounts goes first.
 RESETS = (accounts_demo.delete_demo_data,)
@@ -28,8 +29,8 @@ RESETS = (accounts_demo.delete_demo_data,)
 class Command(BaseCommand):
     help = (
         f"Load demo data: the demo logins (password {accounts_demo.DEMO_PASSWORD}) and N accounts "
-        "with their teams, three years of transactions and complaints. The same --seed gives the "
-        "same data."
+        "with their teams, three years of transactions and complaints, stakeholder maps, coverage "
+        "and relationship stages. The same --seed gives the same data."
     )
 
     def add_arguments(self, parser):
