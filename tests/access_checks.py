@@ -2,6 +2,9 @@
 
 assert_hidden_from(client, urls)          every GET and POST answers 404
 assert_refused(client, urls, unchanged)   every POST answers 403 and changes nothing
+assert_field_error(client, url, data, field, unchanged)
+                                          bad input: the form comes back with the error next to
+                                          the field, and nothing changed
 """
 
 from collections.abc import Callable, Iterable
@@ -34,3 +37,19 @@ def url_names(namespace: str) -> set[str]:
     resolver = get_resolver()
     app_resolver = resolver.namespace_dict[namespace][1]
     return {f"{namespace}:{name}" for name in app_resolver.reverse_dict if isinstance(name, str)}
+
+
+def assert_field_error(client, url, data, field, unchanged: Callable[[], object], snippet=None):
+    """Bad input: the form is shown again with an error on `field`, rendered next to the input
+    (crispy ties it to the input by id), and the `unchanged` snapshot did not move."""
+    before = unchanged()
+    response = client.post(url, data)
+    assert response.status_code == 200, "an invalid form is shown again, not saved or crashed"
+    form = response.context["form"]
+    assert field in form.errors, f"expected an error on {field}, got {form.errors.as_json()}"
+    if snippet:
+        assert any(snippet in message for message in form.errors[field]), form.errors[field]
+    html = response.content.decode()
+    assert f'id="error_1_id_{field}"' in html or f'id="id_{field}_error"' in html
+    assert unchanged() == before, "a refused form changed data"
+    return response

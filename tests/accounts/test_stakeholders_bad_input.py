@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Stakeholder, StakeholderNeed, StakeholderPrivateNote
+from tests.access_checks import assert_field_error
 from tests.factories import AccountFactory, StakeholderFactory, StakeholderNeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,17 +35,7 @@ def snapshot():
 
 
 def post_and_expect_field_error(client, url, data, field, snippet=None):
-    before = snapshot()
-    response = client.post(url, data)
-    assert response.status_code == 200, "an invalid form is shown again, not saved or crashed"
-    form = response.context["form"]
-    assert field in form.errors, f"expected an error on {field}, got {form.errors.as_json()}"
-    if snippet:
-        assert any(snippet in message for message in form.errors[field]), form.errors[field]
-    html = response.content.decode()
-    assert f'id="error_1_id_{field}"' in html or f'id="id_{field}_error"' in html
-    assert snapshot() == before
-    return response
+    return assert_field_error(client, url, data, field, unchanged=snapshot, snippet=snippet)
 
 
 @pytest.fixture
