@@ -6,7 +6,7 @@ Writing: `can_edit_account` (team and admins) and `can_manage_team` (owner, dire
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -64,11 +64,12 @@ def visible_accounts(user) -> QuerySet[Account]:
         return accounts.none()
     if sees_every_account(user):
         return accounts
-    # IN (owned UNION on the team) lets PostgreSQL use both user indexes; the equivalent
-    # "owner = me OR EXISTS(team row)" scans every account (13x slower at 100,000 accounts).
-    owned = Account.objects.filter(owner=user).order_by().values("pk")
+    # "owner = me OR pk IN (my team rows)": PostgreSQL checks the team part as a hashed subplan,
+    # so a list ordered by name walks the name index and stops at the page's last row (2 ms at
+    # 100,000 accounts). "pk IN (owned UNION team)" sorted every visible account first (110 ms),
+    # and a correlated EXISTS scanned every account.
     on_team = AccountTeamMember.objects.filter(user=user).order_by().values("account_id")
-    return accounts.filter(pk__in=owned.union(on_team))
+    return accounts.filter(Q(owner=user) | Q(pk__in=on_team))
 
 
 def scope_to_visible_accounts(user, queryset: QuerySet, account_path: str = "account") -> QuerySet:
