@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "kam",
     "accounts",
+    "planning",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("planning.urls")),
     path("admin/", admin.site.urls),
 ]

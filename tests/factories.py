@@ -1,6 +1,6 @@
 """factory_boy factories for every model; personas are in conftest.py."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -26,6 +26,14 @@ from accounts.models import (
     Tier,
     Transaction,
     User,
+)
+from planning.models import (
+    AccountPlan,
+    Action,
+    Objective,
+    Opportunity,
+    PlanStatus,
+    Visit,
 )
 
 PASSWORD = "correct-horse-battery-staple"
@@ -167,3 +175,66 @@ class StageChangeFactory(factory.django.DjangoModelFactory):
     to_stage = "early"
     rationale = "First orders placed; one buyer-seller contact."
     changed_by = factory.LazyAttribute(lambda c: c.account.owner)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountPlan
+
+    account = factory.SubFactory(AccountFactory)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    owner = factory.LazyAttribute(lambda p: p.account.owner)
+    status = PlanStatus.ACTIVE
+    strengths = "Preferred supplier for two product lines."
+    weaknesses = "Only one contact in engineering."
+    opportunities = "New plant opening next year."
+    threats = "A competitor cut prices by 8%."
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Grow share of wallet {n}")
+    metric = "Revenue"
+    unit = "CNY"
+    target = Decimal("1000000")
+    actual = Decimal("250000")
+    due_on = factory.LazyAttribute(lambda o: date(o.plan.year, 12, 31))
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    description = factory.Sequence(lambda n: f"Action {n}")
+    owner = factory.LazyAttribute(lambda a: a.objective.plan.owner)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    account = factory.SubFactory(AccountFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    objective = "Agree the scope of the 2027 framework contract by 31 January."
+    situation_questions = "How many lines run our parts today?"
+    problem_questions = "Where do delays hurt most?"
+    implication_questions = "What does a day of downtime cost you?"
+    need_payoff_questions = "How would a 48-hour delivery promise help?"
+    created_by = factory.LazyAttribute(lambda v: v.account.owner)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opportunity
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"Opportunity {n}")
+    owner = factory.LazyAttribute(lambda o: o.account.owner)
+    value = Decimal("500000")
+    probability = 20
+    expected_close = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
