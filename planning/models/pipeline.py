@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -18,7 +19,7 @@ class DevelopmentStage(models.TextChoices):
     RELATIONSHIP = "relationship", _("Relationship building")
     CLOSING = "closing", _("Closing")
     WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    LOST = "lost", pgettext_lazy("opportunity stage", "Lost")
 
 
 OPEN_STAGES = (

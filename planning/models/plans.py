@@ -8,18 +8,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("plan status", "Active")
     CLOSED = "closed", _("Closed")
 
 
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("To do")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -94,9 +95,11 @@ class Objective(models.Model):
     baseline = models.DecimalField(
         _("baseline"), max_digits=16, decimal_places=2, default=Decimal(0)
     )
-    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
+    target = models.DecimalField(
+        pgettext_lazy("objective", "target"), max_digits=16, decimal_places=2
+    )
     actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=2, default=Decimal(0))
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(pgettext_lazy("deadline", "due"))
     position = models.PositiveSmallIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()
@@ -123,7 +126,7 @@ class Action(models.Model):
         related_name="plan_actions",
         verbose_name=_("who"),
     )
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(pgettext_lazy("deadline", "due"))
     status = models.CharField(
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )

@@ -1,7 +1,220 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
 from accounts import access
+from accounts.forms import add_service_errors
 from accounts.tabs import render_account_tab
+from planning.pipeline import queries, services, stages
+from planning.pipeline.forms import CriteriaForm, LostForm, MoveForm, OpportunityForm
+
+
+def _opportunity(account, opportunity_pk):
+    return get_object_or_404(account.opportunities.select_related("owner"), pk=opportunity_pk)
 
 
 def opportunity_board(request, pk):
     account = access.get_visible_account_or_404(request.user, pk)
-    return render_account_tab(request, account, "pipeline", "planning/pipeline/board.html")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    columns = queries.board(account)
+    cards = [card for column in columns for card in column.cards]
+    return render_account_tab(
+        request,
+        account,
+        "pipeline",
+        "planning/pipeline/board.html",
+        {"columns": columns, "totals": queries.pipeline_totals(cards), "view": "board"},
+    )
+
+
+def opportunity_list(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    sort, descending = queries.parse_sort(request.GET.get("sort"))
+    rows = queries.opportunity_rows(account, sort, descending)
+    columns = [
+        ("name", _("Opportunity")),
+        ("stage", _("Stage")),
+        ("value", _("Value")),
+        ("probability", _("Probability")),
+        ("weighted", _("Weighted value")),
+        ("expected_close", _("Expected close")),
+        ("owner", _("Owner")),
+    ]
+    headers = [
+        {
+            "key": key,
+            "label": label,
+            "is_sorted": key == sort,
+            "descending": key == sort and descending,
+            "next_sort": f"-{key}" if key == sort and not descending else key,
+        }
+        for key, label in columns
+    ]
+    return render_account_tab(
+        request,
+        account,
+        "pipeline",
+        "planning/pipeline/list.html",
+        {
+            "rows": rows,
+            "headers": headers,
+            "totals": queries.pipeline_totals(rows),
+            "view": "list",
+        },
+    )
+
+
+def _save_form(request, account, opportunity=None):
+    access.require_edit(request.user, account)
+    form = OpportunityForm(request.POST or None, instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if opportunity is None:
+                opportunity = services.opportunity_create(
+                    actor=request.user, account=account, **form.cleaned_data
+                )
+                messages.success(request, _("Opportunity created."))
+            else:
+                services.opportunity_update(
+                    actor=request.user, opportunity=opportunity, **form.cleaned_data
+                )
+                messages.success(request, _("Opportunity saved."))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _detail_redirect(account, opportunity)
+    return render_account_tab(
+        request,
+        account,
+        "pipeline",
+        "planning/pipeline/form.html",
+        {"form": form, "opportunity": opportunity},
+    )
+
+
+def opportunity_create(request, pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    return _save_form(request, account)
+
+
+def opportunity_edit(request, pk, opportunity_pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    opportunity = _opportunity(account, opportunity_pk)
+    return _save_form(request, account, opportunity)
+
+
+def _render_detail(request, account, opportunity, **forms):
+    can_edit = access.can_edit_account(request.user, account)
+    context = {
+        "opportunity": opportunity,
+        "weighted": queries.weighted_value(opportunity),
+        "criteria": queries.criteria_state(opportunity),
+        "history": queries.stage_history(opportunity),
+        "is_open": stages.is_open(opportunity.stage),
+        "steps": stages.progress(opportunity.stage),
+        "next_stage": stages.next_stage(opportunity.stage),
+        "can_edit": can_edit,
+        "form": forms.get("failed"),
+    }
+    if can_edit:
+        context["criteria_form"] = forms.get("criteria_form") or CriteriaForm(
+            opportunity=opportunity
+        )
+        context["move_form"] = forms.get("move_form") or MoveForm(opportunity=opportunity)
+        context["lost_form"] = forms.get("lost_form") or LostForm()
+    if context["next_stage"]:
+        context["next_label"] = stages.label_of(context["next_stage"])
+    return render_account_tab(
+        request, account, "pipeline", "planning/pipeline/detail.html", context
+    )
+
+
+def opportunity_detail(request, pk, opportunity_pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    opportunity = _opportunity(account, opportunity_pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    return _render_detail(request, account, opportunity)
+
+
+def _detail_redirect(account, opportunity):
+    return redirect("planning:opportunity_detail", pk=account.pk, opportunity_pk=opportunity.pk)
+
+
+def opportunity_criteria(request, pk, opportunity_pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    opportunity = _opportunity(account, opportunity_pk)
+    if request.method != "POST":
+        return _detail_redirect(account, opportunity)
+    access.require_edit(request.user, account)
+    if not stages.is_open(opportunity.stage):
+        messages.error(request, _("A closed opportunity has no exit criteria."))
+        return _detail_redirect(account, opportunity)
+    form = CriteriaForm(request.POST, opportunity=opportunity)
+    if form.is_valid():
+        try:
+            services.opportunity_criteria_update(
+                actor=request.user, opportunity=opportunity, criteria=form.cleaned_data["criteria"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Exit criteria saved."))
+            return _detail_redirect(account, opportunity)
+    return _render_detail(request, account, opportunity, criteria_form=form, failed=form)
+
+
+def opportunity_move(request, pk, opportunity_pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    opportunity = _opportunity(account, opportunity_pk)
+    if request.method != "POST":
+        return _detail_redirect(account, opportunity)
+    access.require_edit(request.user, account)
+    form = MoveForm(request.POST, opportunity=opportunity)
+    if form.is_valid():
+        try:
+            change = services.opportunity_move(
+                actor=request.user, opportunity=opportunity, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if change.to_stage == stages.Stage.WON:
+                messages.success(request, _("Won. Well done."))
+            else:
+                messages.success(
+                    request,
+                    _("Moved to %(stage)s.") % {"stage": change.get_to_stage_display()},
+                )
+            if request.POST.get("return_to") == "board":
+                return redirect("planning:pipeline", pk=account.pk)
+            return _detail_redirect(account, opportunity)
+    return _render_detail(request, account, opportunity, move_form=form, failed=form)
+
+
+def opportunity_lost(request, pk, opportunity_pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    opportunity = _opportunity(account, opportunity_pk)
+    if request.method != "POST":
+        return _detail_redirect(account, opportunity)
+    access.require_edit(request.user, account)
+    form = LostForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opportunity_mark_lost(
+                actor=request.user, opportunity=opportunity, reason=form.cleaned_data["lost_reason"]
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                # The service calls it the reason; this form calls it why it was lost.
+                error.error_dict["lost_reason"] = error.error_dict.pop("reason")
+            add_service_errors(form, error)
+        else:
+            messages.warning(request, _("Marked as lost."))
+            return _detail_redirect(account, opportunity)
+    return _render_detail(request, account, opportunity, lost_form=form, failed=form)
