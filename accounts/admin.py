@@ -22,7 +22,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Tier)
 class TierAdmin(admin.ModelAdmin):
-    list_display = ("rank", "code", "name", "name_zh_hans")
+    list_display = ("rank", "code", "name", "name_zh_hans", "visit_cadence_days")
+    list_editable = ("visit_cadence_days",)
     ordering = ("rank",)
 
 

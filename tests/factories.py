@@ -45,11 +45,17 @@ def role_group(name: str) -> Group:
 
 
 def tier(code: str = "gold") -> Tier:
-    ranks = {"platinum": (1, "Platinum", "铂金"), "gold": (2, "Gold", "黄金"),
-             "iron": (3, "Iron", "钢铁"), "lead": (4, "Lead", "重铅")}  # fmt: skip
-    rank, name, name_zh = ranks[code]
+    ranks = {"platinum": (1, "Platinum", "铂金", 14), "gold": (2, "Gold", "黄金", 30),
+             "iron": (3, "Iron", "钢铁", 60), "lead": (4, "Lead", "重铅", 90)}  # fmt: skip
+    rank, name, name_zh, cadence = ranks[code]
     return Tier.objects.get_or_create(
-        code=code, defaults={"rank": rank, "name": name, "name_zh_hans": name_zh}
+        code=code,
+        defaults={
+            "rank": rank,
+            "name": name,
+            "name_zh_hans": name_zh,
+            "visit_cadence_days": cadence,
+        },
     )[0]
 
 

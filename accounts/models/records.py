@@ -84,6 +84,12 @@ class Tier(models.Model):
     rank = models.PositiveSmallIntegerField(
         _("rank"), unique=True, help_text=_("1 is the most valuable tier.")
     )
+    visit_cadence_days = models.PositiveSmallIntegerField(
+        _("visit every (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("How often an account of this tier should be visited at least."),
+    )
 
     class Meta:
         ordering = ["rank"]

@@ -1,3 +1,4 @@
+from planning.models.losses import LossReason, LossRecord
 from planning.models.pipeline import (
     OPEN_STAGES,
     DevelopmentStage,
@@ -5,6 +6,7 @@ from planning.models.pipeline import (
     OpportunityStageChange,
 )
 from planning.models.plans import AccountPlan, Action, ActionStatus, Objective, PlanStatus
+from planning.models.reminders import CalendarFeed, Notification
 from planning.models.visits import Commitment, Visit, VisitStatus, VisitType
 
 __all__ = [
@@ -12,8 +14,12 @@ __all__ = [
     "AccountPlan",
     "Action",
     "ActionStatus",
+    "CalendarFeed",
     "Commitment",
     "DevelopmentStage",
+    "LossReason",
+    "LossRecord",
+    "Notification",
     "Objective",
     "Opportunity",
     "OpportunityStageChange",
