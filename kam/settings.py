@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -163,7 +164,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Every periodic job is declared here (django-celery-beat does not support Django 6.1 yet).
 # Later features (satisfaction and churn-risk recalculation, reminders) add their entries.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Each user's digest of what is due, e-mailed and listed in the app, before the working day.
+    "daily-digests": {
+        "task": "planning.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Auth, sessions, lockout ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -17,5 +17,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("planning.urls")),
+    path("", include("planning.my_urls")),
     path("admin/", admin.site.urls),
 ]

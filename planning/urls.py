@@ -7,4 +7,5 @@ urlpatterns = [
     path("<int:pk>/plans/", include("planning.plans.urls")),
     path("<int:pk>/visits/", include("planning.visits.urls")),
     path("<int:pk>/pipeline/", include("planning.pipeline.urls")),
+    path("<int:pk>/lost/", include("planning.losses.urls")),
 ]

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def my_week(request):
+    return render(request, "planning/week/week.html", {})
