@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from accounts import access, queries, services
+from accounts import access, lifecycle, queries, services
 from accounts.coverage.queries import map_report
 from accounts.filters import AccountFilter
 from accounts.forms import (
@@ -17,6 +17,7 @@ from accounts.forms import (
     TransactionForm,
     add_service_errors,
 )
+from accounts.models import Category
 from accounts.pagination import paginate
 from accounts.relationship import queries as relationship_queries
 from accounts.tabs import render_account_tab
@@ -90,13 +91,29 @@ def account_edit(request, pk):
         instance=account,
         can_choose_owner=access.can_manage_team(request.user, account),
     )
+    category_before = account.category  # the form's validation writes into the instance
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        # Losing an account is finished by recording why (planning registers the recorder).
+        recorder = (
+            lifecycle.loss_recorder_url(account)
+            if fields.get("category") == Category.LOST and category_before != Category.LOST
+            else None
+        )
+        if recorder:
+            del fields["category"]
+            account.category = category_before
         try:
             services.account_update(actor=request.user, account=account, **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if recorder:
+                messages.info(
+                    request,
+                    _("Record why “%(name)s” was lost to finish.") % {"name": account.name},
+                )
+                return redirect(recorder)
             messages.success(request, _("Changes saved."))
             return redirect(account)
     return render(request, "accounts/account_form.html", {"form": form, "account": account})

@@ -292,6 +292,8 @@ else:
         f"EMAIL_BACKEND={EMAIL_BACKEND_NAME!r}: expected 'smtp' or 'console'"
     )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kam@localhost")
+# Where KAM is served, for links in e-mails (which have no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SIMPLE_HISTORY_REVERT_DISABLED = True

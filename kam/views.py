@@ -9,13 +9,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts.access import ROLE_LABELS
+from accounts.access import ROLE_LABELS, is_account_manager, is_admin, is_director
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.services import user_set_language
 
 
 def home(request):
-    # Later: "My week" for account managers and the portfolio dashboard for directors.
+    """Account managers land on My week; directors and admins on the accounts list."""
+    user = request.user
+    if is_account_manager(user) and not (is_director(user) or is_admin(user)):
+        return redirect("my:week")
     return redirect("accounts:list")
 
 

@@ -54,6 +54,16 @@ __all__ = [
 ]
 
 
+# Other apps whose rows hang off accounts register their own delete here from their
+# AppConfig.ready() (accounts cannot import them); delete_demo_data runs them first.
+DEPENDENT_DELETES: list = []
+
+
+def register_dependent_delete(delete) -> None:
+    if delete not in DEPENDENT_DELETES:
+        DEPENDENT_DELETES.append(delete)
+
+
 def database_has_accounts() -> bool:
     return Account.objects.exists()
 
@@ -78,6 +88,8 @@ def delete_demo_data() -> None:
     ]
     models = [StageAssessment, StageChange, *with_history]
     tables += [model._meta.db_table for model in models]
+    for delete in DEPENDENT_DELETES:
+        delete()
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")

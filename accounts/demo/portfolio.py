@@ -82,6 +82,7 @@ def _assign_owners(rng: random.Random, plans: list[Plan], key_count: int) -> Non
     first_keys = min(5, math.ceil(key_count * 0.4), first_quota)
     _give_key_accounts(plans, owned, "manager", first_keys)
     _give_key_accounts(plans, owned, "manager2", min(4, key_count - first_keys, second_quota))
+    _give_lost_accounts(plans, owned, "manager", 2)
 
     # Shared accounts, so each demo manager sees one the other owns.
     first_accounts = [i for i in owned if plans[i].owner == "manager"]
@@ -106,5 +107,17 @@ def _give_key_accounts(plans, owned, username, wanted) -> None:
         if plans[i].category == Category.KEY and plans[i].owner not in DEMO_MANAGERS
     ]
     spares = [i for i in owned if plans[i].owner == username and plans[i].category != Category.KEY]
+    for donor, spare in zip(donors[: max(0, wanted - has)], spares, strict=False):
+        plans[spare].owner, plans[donor].owner = plans[donor].owner, username
+
+
+def _give_lost_accounts(plans, owned, username, wanted) -> None:
+    """Swap owners until `username` owns `wanted` lost accounts (planning's demo records why)."""
+    lost, key = Category.LOST, Category.KEY
+    has = sum(1 for i in owned if plans[i].owner == username and plans[i].category == lost)
+    donors = [i for i in owned if plans[i].category == lost and plans[i].owner not in DEMO_MANAGERS]
+    spares = [
+        i for i in owned if plans[i].owner == username and plans[i].category not in (key, lost)
+    ]
     for donor, spare in zip(donors[: max(0, wanted - has)], spares, strict=False):
         plans[spare].owner, plans[donor].owner = plans[donor].owner, username

@@ -4,8 +4,9 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from accounts import access
+from accounts import access, lifecycle
 from accounts.forms import add_service_errors
+from accounts.models import Category, RelationshipStage
 from accounts.relationship import ladder, queries, services
 from accounts.relationship.forms import (
     RelationshipProfileForm,
@@ -63,6 +64,19 @@ def stage_change(request, pk):
                 messages.success(
                     request, _("Stage set to %(stage)s.") % {"stage": change.get_to_stage_display()}
                 )
+            recorder = lifecycle.loss_recorder_url(account)
+            if (
+                change is not None
+                and change.to_stage == RelationshipStage.UNCOUPLING
+                and change.from_stage != RelationshipStage.UNCOUPLING
+                and account.category != Category.LOST
+                and recorder
+            ):
+                messages.info(
+                    request,
+                    _("The relationship is uncoupling. If the account is lost, record why."),
+                )
+                return redirect(recorder)
             return redirect("accounts:relationship", pk=account.pk)
     return _render_tab(request, account, stage_form=form)
 

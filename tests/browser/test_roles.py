@@ -24,6 +24,8 @@ def test_it_hides_the_account_from_another_manager(page: Page, outsider, account
     expect(page.get_by_text("Sinopec Digital")).to_have_count(0)
 
     page.get_by_role("link", name="Back to KAM").click()
+    expect(page).to_have_url(re.compile(r"/week/$"))  # a manager's home is My week
+    page.locator("nav.kam-navbar").get_by_role("link", name="My accounts").click()
     expect(page).to_have_url(re.compile(r"/accounts/$"))
     rows = page.locator("#account-results tbody tr")
     expect(rows).to_have_count(1)

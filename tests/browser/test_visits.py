@@ -95,3 +95,10 @@ def test_a_manager_prepares_a_visit_reports_it_and_coverage_follows(
         expect(cell).to_contain_text(shown)
     assert Coverage.objects.get(stakeholder=coach, user=owner).strength == 1
     assert Coverage.objects.get(stakeholder=boss, user=owner).strength == 3
+
+    # The next step is waiting on My week, linked back to the visit.
+    page.goto("/week/")
+    next_steps = page.get_by_test_id("week-next_steps")
+    expect(next_steps).to_contain_text("Send the pilot proposal")
+    next_steps.get_by_role("link", name="Send the pilot proposal").click()
+    expect(page.get_by_test_id("visit")).to_have_attribute("data-status", "reported")

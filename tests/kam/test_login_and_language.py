@@ -54,8 +54,12 @@ def test_the_demo_logins_show_only_in_demo_mode(client, settings):
     assert b"kam-demo-2026" in client.get(reverse("login")).content
 
 
-def test_home_sends_a_signed_in_user_to_their_accounts(client_for, owner):
+def test_home_sends_a_manager_to_my_week_and_a_director_to_the_accounts(
+    client_for, owner, director
+):
     response = client_for(owner).get("/")
+    assert response.status_code == 302 and response.url == reverse("my:week")
+    response = client_for(director).get("/")
     assert response.status_code == 302 and response.url == reverse("accounts:list")
 
 

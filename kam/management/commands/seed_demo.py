@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from planning import demo as planning_demo
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,10 @@ STEPS = (
     Step("demo users", accounts_demo.create_demo_users),
     Step("accounts", accounts_demo.create_accounts),
     Step("relationships", accounts_demo.create_relationships),
+    Step("plans, visits and pipeline", planning_demo.create_planning),
 )
 # Run by --reset, in reverse dependency order: what hangs off accounts goes first.
+# accounts' delete runs the other apps' deletes first (registered from their AppConfig.ready).
 RESETS = (accounts_demo.delete_demo_data,)
 
 
@@ -30,7 +33,8 @@ class Command(BaseCommand):
     help = (
         f"Load demo data: the demo logins (password {accounts_demo.DEMO_PASSWORD}) and N accounts "
         "with their teams, three years of transactions and complaints, stakeholder maps, coverage "
-        "and relationship stages. The same --seed gives the same data."
+        "and relationship stages, account plans, a year of visits, the pipeline and loss records. "
+        "The same --seed gives the same data."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,37 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import DateInput
+from planning.models.losses import LossRecord
+
+LOSS_FIELDS = ("reason", "notes", "win_back_plan", "review_on")
+
+
+class LossRecordForm(forms.ModelForm):
+    class Meta:
+        model = LossRecord
+        fields = list(LOSS_FIELDS)
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "win_back_plan": forms.Textarea(attrs={"rows": 4}),
+            "review_on": DateInput(),
+        }
+        help_texts = {
+            "notes": _("What happened, in the order it happened, and what we saw too late."),
+            "win_back_plan": _("Who we keep in touch with, what we would change, what to watch."),
+            "review_on": _("When to look at this account again."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            Row(Column("reason", css_class="col-md-6"), Column("review_on", css_class="col-md-3")),
+            "notes",
+            "win_back_plan",
+        )
+        self.helper = helper

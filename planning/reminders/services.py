@@ -1,0 +1,229 @@
+"""The daily digest (issue 4 item 7): what is due for a user, as in-app notifications and one
+e-mail a day. Everything due comes from My week (`planning.week.queries.week_for`).
+
+Idempotency: each due item has a key naming the thing and the date it fell due
+("action:<pk>:<due date>"). A notification is created once per key and user (a database
+constraint), and the e-mail goes out only when a run created something new — so a second run the
+same day creates and sends nothing, and an item is notified again only if its date moves.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts.access import ROLES
+from accounts.models import AccountTeamMember, User
+from planning.models import Notification
+from planning.week.queries import WeekItem, week_for
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+TEXT_LENGTH = Notification._meta.get_field("text").max_length
+URL_LENGTH = Notification._meta.get_field("url").max_length
+
+# Week sections that are due (upcoming visits and keys without a plan are not reminders), with
+# the key prefix of their notifications and the heading they have in the digest.
+SECTIONS = (
+    ("visits_to_report", "visit_report", gettext_lazy("Visits to report")),
+    ("overdue_actions", "action", gettext_lazy("Overdue actions")),
+    ("next_steps", "next_step", gettext_lazy("Next steps due")),
+    ("keys_not_visited", "not_visited", gettext_lazy("Key accounts not visited within cadence")),
+    ("complaints_past_due", "complaint", gettext_lazy("Complaints past due")),
+)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    key: str
+    section: str
+    heading: str
+    account_name: str
+    text: str
+    url: str
+    due_on: datetime.date | None
+
+    @property
+    def notification_text(self) -> str:
+        return Truncator(
+            _("%(account)s · %(section)s: %(text)s")
+            % {"account": self.account_name, "section": self.heading, "text": self.text}
+        ).chars(TEXT_LENGTH)
+
+
+def _as_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+def _key(prefix: str, item: WeekItem) -> str:
+    when = _as_date(item.when)
+    stamp = when.isoformat() if when else "never"
+    target = item.obj.pk if item.obj is not None else item.account.pk
+    return f"{prefix}:{target}:{stamp}"
+
+
+def user_language(user) -> str:
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def digest_for(user, today: datetime.date) -> list[DueItem]:
+    """Everything due for the user today, in the order of the digest. Texts are in the active
+    language: call it inside `translation.override(user_language(user))`."""
+    week = week_for(user, today)
+    items = []
+    for section, prefix, heading in SECTIONS:
+        for item in getattr(week, section):
+            items.append(
+                DueItem(
+                    key=_key(prefix, item),
+                    section=section,
+                    heading=str(heading),
+                    account_name=item.account.name,
+                    text=str(item.text),
+                    url=item.url[:URL_LENGTH],
+                    # Keys not visited have no due date: `when` is their last visit.
+                    due_on=None if section == "keys_not_visited" else _as_date(item.when),
+                )
+            )
+    return items
+
+
+def _create_notifications(user, items: list[DueItem]) -> list[Notification]:
+    keys = [item.key for item in items]
+    existing = set(
+        Notification.objects.filter(user=user, key__in=keys).values_list("key", flat=True)
+    )
+    fresh = [
+        Notification(
+            user=user, key=item.key, text=item.notification_text, url=item.url, due_on=item.due_on
+        )
+        for item in items
+        if item.key not in existing
+    ]
+    # ignore_conflicts covers a concurrent run; the pre-read tells us which rows are new.
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    return fresh
+
+
+@transaction.atomic
+def notify_due_items(*, user, today: datetime.date) -> list[Notification]:
+    """Create a notification for each due item not notified yet; return the new ones."""
+    with translation.override(user_language(user)):
+        return _create_notifications(user, digest_for(user, today))
+
+
+def _absolute(url: str) -> str:
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return f"{base}{url}" if base and url.startswith("/") else url
+
+
+def _digest_message(user, today, items: list[DueItem], new_keys: set[str]):
+    sections = []
+    for section, _prefix, heading in SECTIONS:
+        rows = [
+            {"item": item, "url": _absolute(item.url), "is_new": item.key in new_keys}
+            for item in items
+            if item.section == section
+        ]
+        if rows:
+            sections.append({"heading": str(heading), "rows": rows})
+    context = {
+        "user": user,
+        "today": today,
+        "sections": sections,
+        "count": len(items),
+        "notifications_url": _absolute(reverse("my:notifications")),
+    }
+    subject = ngettext(
+        "KAM: %(count)s thing due on %(date)s", "KAM: %(count)s things due on %(date)s", len(items)
+    ) % {
+        "count": len(items),
+        "date": today.isoformat(),
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("planning/reminders/digest_email.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("planning/reminders/digest_email.html", context), "text/html"
+    )
+    return message
+
+
+@transaction.atomic
+def send_digest(*, user, today: datetime.date) -> list[Notification]:
+    """Notify the user of what is newly due and, if anything is new and the user has an e-mail
+    address, e-mail the day's digest in their language. Returns the new notifications. A failed
+    e-mail rolls the notifications back, so the next run tries again."""
+    with translation.override(user_language(user)):
+        items = digest_for(user, today)
+        fresh = _create_notifications(user, items)
+        if fresh and user.email:
+            _digest_message(user, today, items, {n.key for n in fresh}).send()
+    return fresh
+
+
+def digest_recipients():
+    """Active users with a KAM role or a place on an account (owner or team)."""
+    on_team = AccountTeamMember.objects.order_by().values("user_id")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=ROLES) | Q(owned_accounts__isnull=False) | Q(pk__in=on_team))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
+    """Run the digest for every recipient, in batches, each user in their own transaction: one
+    user's failure (say, the mail server refusing an address) does not stop the others."""
+    today = today or timezone.localdate()
+    ids = list(digest_recipients().values_list("pk", flat=True))
+    totals = {"users": 0, "notifications": 0, "mailed": 0, "failed": 0}
+    for start in range(0, len(ids), BATCH_SIZE):
+        for user in User.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).order_by("pk"):
+            totals["users"] += 1
+            try:
+                fresh = send_digest(user=user, today=today)
+            except Exception:
+                logger.exception("The daily digest failed for user %s", user.pk)
+                totals["failed"] += 1
+                continue
+            totals["notifications"] += len(fresh)
+            totals["mailed"] += bool(fresh and user.email)
+    return totals
+
+
+@transaction.atomic
+def mark_read(*, user, notification: Notification) -> Notification:
+    """Mark one of the user's notifications read (the view loads it through the user)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+@transaction.atomic
+def mark_all_read(*, user) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

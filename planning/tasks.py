@@ -1,0 +1,16 @@
+"""Celery tasks of the planning app: thin wrappers over services (settings' beat schedule names
+"planning.tasks.send_daily_digests")."""
+
+import datetime
+
+from celery import shared_task
+
+from planning.reminders import services
+
+
+@shared_task(acks_late=True)
+def send_daily_digests(today: str | None = None) -> dict[str, int]:
+    """E-mail each user the day's digest and list it in the app. Idempotent: a retry or a second
+    run the same day creates and sends nothing. `today` is an ISO date (for tests and reruns)."""
+    day = datetime.date.fromisoformat(today) if today else None
+    return services.send_daily_digests(day)

@@ -1,0 +1,193 @@
+"""The daily digest: in-app notifications and one e-mail a day, idempotent, in the user's
+language, only to users with an address."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.models import Category
+from planning.models import Notification
+from planning.reminders import services
+from planning.tasks import send_daily_digests
+from tests.factories import (
+    AccountFactory,
+    ActionFactory,
+    ComplaintFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    UserFactory,
+    VisitFactory,
+    tier,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def overdue_action(account, owner, today):
+    plan = PlanFactory(account=account, owner=owner)
+    return ActionFactory(
+        objective=ObjectiveFactory(plan=plan),
+        owner=owner,
+        description="Send the revised price list",
+        due_on=today - timedelta(days=3),
+    )
+
+
+@pytest.fixture
+def visit_to_report(account):
+    return VisitFactory(account=account, starts_at=timezone.now() - timedelta(days=2))
+
+
+def test_the_digest_lists_what_is_due_from_my_week(account, owner, today, overdue_action):
+    visit = VisitFactory(account=account, starts_at=timezone.now() - timedelta(days=1))
+    complaint = ComplaintFactory(account=account, due_on=today - timedelta(days=1))
+    VisitFactory(account=account, starts_at=timezone.now() + timedelta(days=2))  # not due yet
+
+    items = services.digest_for(owner, today)
+
+    keys = {item.key for item in items}
+    assert f"action:{overdue_action.pk}:{overdue_action.due_on.isoformat()}" in keys
+    assert any(key.startswith(f"visit_report:{visit.pk}:") for key in keys)
+    assert f"complaint:{complaint.pk}:{complaint.due_on.isoformat()}" in keys
+    assert len(items) == 3
+    action = next(item for item in items if item.key.startswith("action:"))
+    assert action.url == f"/accounts/{account.pk}/plans/{overdue_action.objective.plan_id}/"
+    assert "Send the revised price list" in action.notification_text
+    assert account.name in action.notification_text
+
+
+def test_a_key_account_not_visited_within_its_cadence_is_due(owner, today):
+    key = AccountFactory(owner=owner, category=Category.KEY, tier=tier("platinum"))
+    VisitFactory(
+        account=key,
+        starts_at=timezone.now() - timedelta(days=20),
+        status="reported",
+        reported_at=timezone.now() - timedelta(days=20),
+    )
+
+    items = services.digest_for(owner, today)
+
+    assert [item.section for item in items] == ["keys_not_visited"]
+    assert items[0].key.startswith(f"not_visited:{key.pk}:")
+    assert items[0].due_on is None
+
+
+def test_two_runs_the_same_day_create_and_send_once(owner, today, overdue_action, visit_to_report):
+    first = send_daily_digests.apply(args=[today.isoformat()]).get()
+    second = send_daily_digests.apply(args=[today.isoformat()]).get()
+
+    assert Notification.objects.filter(user=owner).count() == 2
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [owner.email]
+    assert first["notifications"] == 2 and first["mailed"] == 1
+    assert second["notifications"] == 0 and second["mailed"] == 0
+
+
+def test_the_mail_has_a_text_and_an_html_body_with_links(owner, today, overdue_action):
+    services.send_digest(user=owner, today=today)
+
+    (message,) = mail.outbox
+    assert "Send the revised price list" in message.body
+    assert "/notifications/" in message.body
+    html, mime = message.alternatives[0]
+    assert mime == "text/html"
+    assert f'href="/accounts/{overdue_action.objective.plan.account_id}/plans/' in html
+    assert "<script" not in html
+
+
+def test_something_new_the_next_day_sends_a_new_mail(owner, today, overdue_action, account):
+    services.send_digest(user=owner, today=today)
+    VisitFactory(account=account, starts_at=timezone.now() - timedelta(hours=1))
+    tomorrow = today + timedelta(days=1)
+
+    fresh = services.send_digest(user=owner, today=tomorrow)
+
+    assert [n.key.split(":")[0] for n in fresh] == ["visit_report"]
+    assert len(mail.outbox) == 2
+    assert "Send the revised price list" in mail.outbox[1].body  # the whole day's digest
+
+
+def test_a_user_without_email_gets_in_app_notifications_only(owner, today, overdue_action):
+    owner.email = ""
+    owner.save()
+
+    totals = services.send_daily_digests(today)
+
+    assert Notification.objects.filter(user=owner).count() == 1
+    assert mail.outbox == []
+    assert totals["mailed"] == 0
+
+
+def test_nothing_due_sends_nothing(owner, account, today):
+    assert services.send_daily_digests(today)["notifications"] == 0
+    assert mail.outbox == []
+    assert not Notification.objects.exists()
+
+
+def test_the_mail_is_in_the_users_language(owner, today, overdue_action):
+    owner.language = "zh-hans"
+    owner.save()
+
+    services.send_digest(user=owner, today=today)
+
+    (message,) = mail.outbox
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        expected = str(services.SECTIONS[1][2])
+    with translation.override("en"):
+        english = str(services.SECTIONS[1][2])
+    assert expected in message.body
+    assert '<html lang="zh-hans">' in message.alternatives[0][0]
+    if expected != english:  # once the lead's translations are compiled
+        assert english not in message.body
+    # The request's language does not leak into it.
+    assert translation.get_language() == "en"
+
+
+def test_inactive_users_and_users_without_a_role_get_nothing(owner, today, overdue_action):
+    owner.is_active = False
+    owner.save()
+    nobody = UserFactory(username="nobody")
+
+    recipients = set(services.digest_recipients())
+    assert owner not in recipients and nobody not in recipients
+    services.send_daily_digests(today)
+    assert not Notification.objects.exists()
+
+
+def test_recipients_are_users_with_a_role_or_an_account(owner, teammate, director, outsider):
+    assert {owner, teammate, director, outsider} <= set(services.digest_recipients())
+    assert UserFactory(username="nobody") not in set(services.digest_recipients())
+
+
+def test_one_users_failing_mail_does_not_stop_the_others(
+    owner, teammate, account, today, overdue_action, monkeypatch
+):
+    ActionFactory(
+        objective=overdue_action.objective, owner=teammate, due_on=today - timedelta(days=1)
+    )
+    real = services._digest_message
+
+    def failing_for_owner(user, *args):
+        if user == owner:
+            raise ConnectionError("mail server down")
+        return real(user, *args)
+
+    monkeypatch.setattr(services, "_digest_message", failing_for_owner)
+
+    totals = services.send_daily_digests(today)
+
+    assert totals["failed"] == 1 and totals["mailed"] == 1
+    assert [m.to for m in mail.outbox] == [[teammate.email]]
+    # The owner's notifications were rolled back, so tomorrow's run tries again.
+    assert not Notification.objects.filter(user=owner).exists()
+    assert Notification.objects.filter(user=teammate).count() == 1
