@@ -314,11 +314,11 @@ class Builder:
             visit.next_step_on = self.today + timedelta(
                 days=rng.randint(0, 6 - self.today.weekday())
             )
-        # Older next steps are mostly done; recent ones (and a few old ones) are still open.
-        visit.next_step_done = (
-            not due_this_week
-            and visit.next_step_on < self.today - timedelta(days=3)
-            and rng.random() < 0.9
+        # Next steps more than six weeks old are done; of the recent past ones, most are done and
+        # a few still wait (My week shows them as overdue).
+        overdue_by = (self.today - visit.next_step_on).days
+        visit.next_step_done = not due_this_week and (
+            overdue_by > 42 or (overdue_by > 3 and rng.random() < 0.7)
         )
 
     # Opportunities --------------------------------------------------------------------------
