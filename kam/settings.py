@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kam",
     "accounts",
     "planning",
+    "scoring",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("planning.urls")),
     path("", include("planning.my_urls")),
+    path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,20 @@ from planning.models import (
     PlanStatus,
     Visit,
 )
+from scoring import defaults as scoring_defaults
+from scoring.assessments.services import assess_account
+from scoring.models import (
+    CriteriaSet,
+    Criterion,
+    Dimension,
+    Segment,
+    SegmentScore,
+    SetKind,
+    SetStatus,
+    TierPolicy,
+    TierRule,
+    ValueScorecard,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -244,3 +258,103 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     value = Decimal("500000")
     probability = 20
     expected_close = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+
+
+class CriteriaSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CriteriaSet
+
+    kind = SetKind.ACCOUNT
+    version = factory.Sequence(lambda n: n + 100)
+    status = SetStatus.PUBLISHED
+    name = factory.LazyAttribute(lambda s: f"Criteria v{s.version}")
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    criteria_set = factory.SubFactory(CriteriaSetFactory)
+    code = factory.Sequence(lambda n: f"criterion_{n}")
+    dimension = Dimension.ATTRACTIVENESS
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = 1
+    scale_min = 0
+    scale_max = 10
+
+
+def shipped_criteria_set(kind: str = SetKind.ACCOUNT) -> CriteriaSet:
+    """The published set the data migration ships (loaded again where a transactional test
+    flushed it), with the shipped criteria."""
+    existing = CriteriaSet.objects.filter(kind=kind, status=SetStatus.PUBLISHED).first()
+    if existing is not None:
+        return existing
+    definitions = (
+        scoring_defaults.ACCOUNT_CRITERIA
+        if kind == SetKind.ACCOUNT
+        else scoring_defaults.SEGMENT_CRITERIA
+    )
+    criteria_set = CriteriaSetFactory(kind=kind, version=1, name=f"Shipped {kind} criteria")
+    for row in scoring_defaults.criterion_rows(definitions):
+        Criterion.objects.create(criteria_set=criteria_set, **row)
+    return criteria_set
+
+
+def score(account, values: dict[str, int | None], criteria_set=None, actor=None):
+    """Assess an account through the real service; values by criterion code (missing = unscored)."""
+    criteria_set = criteria_set or shipped_criteria_set()
+    return assess_account(
+        account=account,
+        criteria_set=criteria_set,
+        values_by_code=values,
+        actor=actor or account.owner,
+    )
+
+
+def uniform_values(criteria_set, attractiveness: int, advantage: int) -> dict[str, int]:
+    """The same score for every criterion of each dimension (negative weights get the mirror, so
+    the index lands where the number says: 8 on every criterion gives an index of 80)."""
+    values = {}
+    for criterion in criteria_set.criteria.all():
+        wanted = attractiveness if criterion.dimension == Dimension.ATTRACTIVENESS else advantage
+        values[criterion.code] = wanted if criterion.weight >= 0 else 10 - wanted
+    return values
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Segment
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Segment {n}")
+
+
+class SegmentScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SegmentScore
+
+    segment = factory.SubFactory(SegmentFactory)
+    criterion = factory.SubFactory(CriterionFactory)
+    value = 5
+
+
+class ScorecardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ValueScorecard
+        django_get_or_create = ("account",)
+
+    account = factory.SubFactory(AccountFactory)
+
+
+def shipped_tier_rules() -> list[TierRule]:
+    """The default policy and tier rules (reloaded where a transactional test flushed them)."""
+    TierPolicy.objects.get_or_create(pk=1)
+    rules = []
+    for code, min_value, top_percent in scoring_defaults.TIER_RULES:
+        rules.append(
+            TierRule.objects.get_or_create(
+                tier=tier(code), defaults={"min_value": min_value, "top_percent": top_percent}
+            )[0]
+        )
+    return rules

@@ -1,5 +1,3 @@
-# The Chinese strings use Chinese full-width punctuation on purpose.
-# ruff: noqa: RUF001
 """Word lists for the demo relationships: people's names, titles and departments as Chinese and
 foreign companies have them, needs, motivations, private details and stage-change rationales.
 Each text comes as (Chinese, English); a Chinese company gets the Chinese one, a foreign one (an

@@ -1,5 +1,3 @@
-# The Chinese strings use Chinese full-width punctuation on purpose.
-# ruff: noqa: RUF001
 """Customer accounts with their teams, three years of transactions and complaints."""
 
 import math

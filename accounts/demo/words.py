@@ -1,5 +1,3 @@
-# The Chinese strings use Chinese full-width punctuation on purpose.
-# ruff: noqa: RUF001
 """Word lists for the demo customers: places, brands, lines of business, complaints.
 
 Names come from these lists rather than Faker: Faker is a test-only dependency, missing after the

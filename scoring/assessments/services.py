@@ -1,0 +1,128 @@
+"""Write side of account assessments. Every assessment is computed by scoring.engine from the
+values given and stored with the criteria set it was computed under; the newest is current."""
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scoring import engine
+from scoring.models import Assessment, AssessmentSource, CriteriaSet, CriterionScore
+
+
+def _result(criteria_set: CriteriaSet, criteria, values_by_code) -> engine.AccountResult:
+    return engine.score_account(
+        [c.spec for c in criteria],
+        values_by_code,
+        Decimal(criteria_set.attractiveness_threshold),
+        Decimal(criteria_set.advantage_threshold),
+    )
+
+
+def validate_values(criteria, values_by_code: Mapping[str, int | None]) -> None:
+    """Each value within its criterion's scale; raises ValidationError keyed by criterion code."""
+    errors = {}
+    for criterion in criteria:
+        value = values_by_code.get(criterion.code)
+        if value is not None and not criterion.scale_min <= value <= criterion.scale_max:
+            errors[criterion.code] = _("Score %(value)s is outside the scale %(low)s–%(high)s.") % {
+                "value": value,
+                "low": criterion.scale_min,
+                "high": criterion.scale_max,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+def bulk_assess(
+    *,
+    criteria_set: CriteriaSet,
+    values_by_account: Mapping[int, Mapping[str, int | None]],
+    actor=None,
+    source: str = AssessmentSource.SCORED,
+    note: str = "",
+    scored_at=None,
+    batch_size: int = 2000,
+) -> int:
+    """Assess many accounts at once under `criteria_set` (a few statements per batch): the new
+    assessments become current, the old ones stay as history. Returns how many were written.
+    The caller runs it in a transaction (it is one, when called alone)."""
+    criteria = list(criteria_set.criteria.all())
+    scored_at = scored_at or timezone.now()
+    written = 0
+    account_ids = list(values_by_account)
+    with transaction.atomic():
+        for start in range(0, len(account_ids), batch_size):
+            batch = account_ids[start : start + batch_size]
+            Assessment.objects.filter(account_id__in=batch, is_current=True).update(
+                is_current=False
+            )
+            assessments = []
+            for account_id in batch:
+                values = values_by_account[account_id]
+                validate_values(criteria, values)
+                result = _result(criteria_set, criteria, values)
+                assessments.append(
+                    Assessment(
+                        account_id=account_id,
+                        criteria_set=criteria_set,
+                        source=source,
+                        scored_by=actor,
+                        scored_at=scored_at,
+                        note=note,
+                        attractiveness=result.attractiveness,
+                        advantage=result.advantage,
+                        quadrant=result.quadrant or "",
+                        is_current=True,
+                    )
+                )
+            Assessment.objects.bulk_create(assessments, batch_size=batch_size)
+            CriterionScore.objects.bulk_create(
+                (
+                    CriterionScore(
+                        assessment=assessment,
+                        criterion=criterion,
+                        value=values_by_account[assessment.account_id].get(criterion.code),
+                    )
+                    for assessment in assessments
+                    for criterion in criteria
+                ),
+                batch_size=5000,
+            )
+            written += len(assessments)
+    return written
+
+
+def assess_account(
+    *,
+    account,
+    criteria_set: CriteriaSet,
+    values_by_code: Mapping[str, int | None],
+    actor,
+    note: str = "",
+) -> Assessment:
+    """One account scored by its team: a new current assessment (the old one becomes history)."""
+    bulk_assess(
+        criteria_set=criteria_set,
+        values_by_account={account.pk: dict(values_by_code)},
+        actor=actor,
+        note=note,
+    )
+    return Assessment.objects.get(account=account, is_current=True)
+
+
+def current_values_by_account(account_ids: Iterable[int] | None = None) -> dict[int, dict]:
+    """Each account's values in its current assessment, by criterion code (for carrying scores
+    over to a new criteria version, and for previews)."""
+    scores = CriterionScore.objects.filter(assessment__is_current=True)
+    if account_ids is not None:
+        scores = scores.filter(assessment__account_id__in=list(account_ids))
+    values: dict[int, dict] = {}
+    for account_id, code, value in scores.values_list(
+        "assessment__account_id", "criterion__code", "value"
+    ).iterator(chunk_size=10000):
+        values.setdefault(account_id, {})[code] = value
+    return values

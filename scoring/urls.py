@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+app_name = "scoring"
+
+# Each part owns its routes. The account tabs sit under the account (/accounts/<pk>/scores/ is
+# scoring's view); the portfolio pages and the admins' editors have their own roots. Route names
+# start with the part's prefix (score, scorecard, matrix/pareto, segment, criteria, tier) so the
+# access tests can prove each one covered.
+urlpatterns = [
+    path("accounts/<int:pk>/scores/", include("scoring.assessments.urls")),
+    path("accounts/<int:pk>/value/", include("scoring.scorecard.urls")),
+    path("portfolio/", include("scoring.portfolio.urls")),
+    path("segments/", include("scoring.segments.urls")),
+    path("criteria/", include("scoring.criteria.urls")),
+    path("tiers/", include("scoring.tiers.urls")),
+]
