@@ -279,6 +279,17 @@ SUBJECT_KINDS = {
 }
 
 
+# Other apps add their own records to the History tab (accounts cannot import them): each source
+# is a function of the account returning HistoryEntry rows in one query, registered from the
+# app's AppConfig.ready().
+HISTORY_SOURCES: list = []
+
+
+def register_history_source(source) -> None:
+    if source not in HISTORY_SOURCES:
+        HISTORY_SOURCES.append(source)
+
+
 def _tracked_fields(model) -> list:
     return [
         f
@@ -309,8 +320,8 @@ def _display(f, value, users, tier_labels, people=None) -> str:
 
 def account_history(account: Account, *, include_private_notes: bool = False) -> list[HistoryEntry]:
     """Every recorded change to the account, its team, its complaints and its stakeholders with
-    their needs, newest first. Private-note changes only with include_private_notes (the account
-    team: accounts.access.can_see_private_notes)."""
+    their needs, and what other apps register (HISTORY_SOURCES), newest first. Private-note
+    changes only with include_private_notes (the account team: can_see_private_notes)."""
     stakeholder_ids = Stakeholder.history.filter(account_id=account.pk).values("id")
     sources = [
         ("account", Account, account.history.select_related("history_user")),
@@ -413,6 +424,8 @@ def account_history(account: Account, *, include_private_notes: bool = False) ->
                     changes=changes,
                 )
             )
+    for source in HISTORY_SOURCES:
+        entries.extend(source(account))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 

@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "planning.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Tiers follow the last 12 months' revenue, which moves every day; before the digests.
+    "apply-tier-rules": {
+        "task": "scoring.tasks.apply_tier_rules",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Auth, sessions, lockout ----------------------------------------------------------------

@@ -7,7 +7,13 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring")
 
     def ready(self):
+        from accounts.demo import register_dependent_delete
+        from accounts.queries import register_history_source
         from accounts.tabs import AccountTab, register_tab
+        from scoring.assessments.history import assessment_history
+        from scoring.demo import delete_demo_data
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
         register_tab(AccountTab("value", _("Value"), "scoring:scorecard", 55, "gem"))
+        register_history_source(assessment_history)
+        register_dependent_delete(delete_demo_data)

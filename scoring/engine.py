@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from math import lcm
 
 ATTRACTIVENESS = "attractiveness"
 ADVANTAGE = "advantage"
@@ -78,10 +79,10 @@ class AccountResult:
         return [c for c in self.contributions if c.dimension == dimension]
 
 
-def _round(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        TWO_PLACES, rounding=ROUND_HALF_UP
-    )
+def _hundredths(numerator: int, denominator: int) -> Decimal:
+    """numerator ÷ denominator (both ≥ 0) rounded half up to 0.01, in integers: exact, and
+    far faster than Fraction or Decimal arithmetic when a whole portfolio is scored."""
+    return Decimal((200 * numerator + denominator) // (2 * denominator)).scaleb(-2)
 
 
 def normalised(value: int, scale_min: int, scale_max: int) -> Fraction:
@@ -93,28 +94,43 @@ def normalised(value: int, scale_min: int, scale_max: int) -> Fraction:
     return Fraction(value - scale_min, scale_max - scale_min)
 
 
-def _earned(spec: CriterionSpec, value: int) -> Fraction:
-    share = normalised(value, spec.scale_min, spec.scale_max)
-    return abs(spec.weight) * (share if spec.weight >= 0 else 1 - share)
+def _earned_steps(spec: CriterionSpec, value: int) -> int:
+    """|weight| × the steps up the scale that count (from the bottom for a positive weight, from
+    the top for a negative one); divided by the scale's span, that is the criterion's points."""
+    if spec.scale_max <= spec.scale_min:
+        raise ValueError("scale_max must be greater than scale_min")
+    if not spec.scale_min <= value <= spec.scale_max:
+        raise ValueError(f"{value} is outside the scale {spec.scale_min}–{spec.scale_max}")
+    steps = value - spec.scale_min if spec.weight >= 0 else spec.scale_max - value
+    return abs(spec.weight) * steps
+
+
+def _dimension_sums(criteria, values) -> tuple[int, int, int, list]:
+    """(earned, common span, Σ|weight|, [(spec, value, earned steps)]) over the scored criteria,
+    earned expressed over the scales' common span so the sum stays an exact integer."""
+    scored = [(c, values[c.code]) for c in criteria if values.get(c.code) is not None]
+    common_span = lcm(*(c.scale_max - c.scale_min for c, _value in scored)) if scored else 1
+    parts = [(c, value, _earned_steps(c, value)) for c, value in scored]
+    earned = sum(steps * (common_span // (c.scale_max - c.scale_min)) for c, _value, steps in parts)
+    return earned, common_span, sum(abs(c.weight) for c, _value in scored), parts
 
 
 def dimension_index(
     criteria: Sequence[CriterionSpec], values: Mapping[str, int | None]
 ) -> tuple[Decimal | None, list[Contribution]]:
     """One dimension's index (0–100, or None with nothing scored) and each criterion's points."""
-    scored = [c for c in criteria if values.get(c.code) is not None]
-    denominator = sum(abs(c.weight) for c in scored)
+    earned, common_span, denominator, parts = _dimension_sums(criteria, values)
+    steps_by_code = {c.code: steps for c, _value, steps in parts}
+    index = _hundredths(100 * earned, common_span * denominator) if denominator else None
     contributions = []
-    index = None
-    if denominator:
-        index = _round(100 * sum(_earned(c, values[c.code]) for c in scored) / denominator)
     for spec in criteria:
         value = values.get(spec.code)
         if value is None or not denominator:
             points = max_points = None
         else:
-            points = _round(100 * _earned(spec, value) / denominator)
-            max_points = _round(Fraction(100 * abs(spec.weight), denominator))
+            span = spec.scale_max - spec.scale_min
+            points = _hundredths(100 * steps_by_code[spec.code], span * denominator)
+            max_points = _hundredths(100 * abs(spec.weight), denominator)
         contributions.append(
             Contribution(spec.code, spec.dimension, spec.weight, value, points, max_points)
         )
@@ -277,3 +293,90 @@ def assign_tier(
 def top_share(position: int, portfolio_size: int) -> Decimal:
     """Position (1 = largest) as a percentage of the portfolio."""
     return Decimal(position) * 100 / Decimal(portfolio_size)
+
+
+# --- Criteria versions ----------------------------------------------------------------------
+
+
+def carry_values(
+    criteria: Sequence[CriterionSpec], values: Mapping[str, int | None]
+) -> dict[str, int | None]:
+    """Values scored under one criteria version, moved onto another by criterion code. A value
+    that no longer fits its criterion's (changed) scale is dropped to unscored rather than
+    clamped: the rater scored against a different yardstick, and a guessed value would move the
+    account in the matrix for no reason anyone could explain."""
+    carried: dict[str, int | None] = {}
+    for spec in criteria:
+        value = values.get(spec.code)
+        fits = value is not None and spec.scale_min <= value <= spec.scale_max
+        carried[spec.code] = value if fits else None
+    return carried
+
+
+# --- Value scorecard page -------------------------------------------------------------------
+
+# Average annual sales are taken over the years traded, at most the last three: recent enough to
+# describe the account as it is, long enough to smooth one unusual year.
+LIFETIME_WINDOW_YEARS = 3
+
+MET, BEHIND, NO_TARGET, NO_ACTUAL = "met", "behind", "no_target", "no_actual"
+
+
+def years_traded(first_order, today, cap: int = LIFETIME_WINDOW_YEARS) -> Fraction:
+    """Years from the first order to today (days ÷ 365), at most `cap`; zero without orders."""
+    if first_order is None:
+        return Fraction(0)
+    return min(Fraction(max((today - first_order).days, 0), 365), Fraction(cap))
+
+
+def share_of_wallet(current_purchases: int | None, purchase_capacity: int | None) -> Decimal | None:
+    """X as a percentage of Y (both 0–4); None when unknown or when there is no capacity."""
+    if current_purchases is None or not purchase_capacity:
+        return None
+    return (Decimal(current_purchases) * 100 / Decimal(purchase_capacity)).quantize(
+        Decimal("0.1"), ROUND_HALF_UP
+    )
+
+
+def target_status(target: Decimal | None, actual: Decimal | None) -> str:
+    """Met when the actual reaches the target (every scorecard indicator is higher-is-better)."""
+    if target is None:
+        return NO_TARGET
+    if actual is None:
+        return NO_ACTUAL
+    return MET if Decimal(actual) >= Decimal(target) else BEHIND
+
+
+@dataclass(frozen=True)
+class Placement:
+    attractiveness: Decimal | None
+    advantage: Decimal | None
+    quadrant: str | None
+
+
+def place_account(
+    criteria: Sequence[CriterionSpec],
+    values: Mapping[str, int | None],
+    attractiveness_threshold: Decimal,
+    advantage_threshold: Decimal,
+) -> Placement:
+    """score_account's indices and quadrant without the per-criterion contributions (the same
+    sums, rounded once per dimension), for placing a whole portfolio at once in a preview."""
+    index = {}
+    for dimension in DIMENSIONS:
+        earned, common_span, denominator, _parts = _dimension_sums(
+            [c for c in criteria if c.dimension == dimension], values
+        )
+        index[dimension] = (
+            _hundredths(100 * earned, common_span * denominator) if denominator else None
+        )
+    return Placement(
+        index[ATTRACTIVENESS],
+        index[ADVANTAGE],
+        quadrant(
+            index[ATTRACTIVENESS],
+            index[ADVANTAGE],
+            Decimal(attractiveness_threshold),
+            Decimal(advantage_threshold),
+        ),
+    )

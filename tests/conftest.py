@@ -15,6 +15,22 @@ def _fast_and_english(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Services queue Celery tasks after commit (publishing criteria carries the scores over).
+    With REDIS_URL set (CI) they would go to a broker no worker reads, so tests run them in
+    process, as `make run` does; tests marked celery_worker bring a real worker instead."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    from kam.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner", first_name="Wei", last_name="Zhang", role=ACCOUNT_MANAGER)

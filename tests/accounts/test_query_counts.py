@@ -19,6 +19,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 10
+# The History tab reads one query per source of history; scoring's assessments are the eleventh.
+MAX_QUERIES_BY_TAB = {"history": 11}
 
 
 def count_queries(client, url):
@@ -49,7 +51,7 @@ def test_account_tabs_do_not_grow_with_rows(client_for, owner, tab):
     few = count_queries(client, reverse(f"accounts:{tab}", args=[small.pk]))
     many = count_queries(client, reverse(f"accounts:{tab}", args=[large.pk]))
     assert few == many, f"{tab}: {few} queries with 5 rows, {many} with 200"
-    assert many <= MAX_QUERIES, f"{tab}: {many} queries"
+    assert many <= MAX_QUERIES_BY_TAB.get(tab, MAX_QUERIES), f"{tab}: {many} queries"
 
 
 @pytest.mark.parametrize("persona", ["owner", "director"])

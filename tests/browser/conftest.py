@@ -131,11 +131,11 @@ def log_in(page: Page, user, password: str = PASSWORD) -> None:
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/login/"))
-    expect(page.locator("nav.kam-navbar .dropdown-toggle")).to_contain_text(str(user))
+    expect(page.locator("[data-testid=user-menu]")).to_contain_text(str(user))
 
 
 def log_out(page: Page) -> None:
     """Sign out with the navbar's user menu, whatever language the page is in."""
-    page.locator("nav.kam-navbar .dropdown-toggle").click()
+    page.locator("[data-testid=user-menu]").click()
     page.locator("form[action='/logout/'] button").click()
     expect(page).to_have_url(re.compile(r"/login/"))

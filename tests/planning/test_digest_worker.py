@@ -23,7 +23,7 @@ from planning.models import Notification
 from planning.tasks import send_daily_digests
 from tests.factories import ActionFactory, ObjectiveFactory, PlanFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 20

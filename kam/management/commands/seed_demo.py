@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from planning import demo as planning_demo
+from scoring import demo as scoring_demo
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ STEPS = (
     Step("accounts", accounts_demo.create_accounts),
     Step("relationships", accounts_demo.create_relationships),
     Step("plans, visits and pipeline", planning_demo.create_planning),
+    Step("scores, scorecards and segments", scoring_demo.create_scoring),
 )
 # Run by --reset, in reverse dependency order: what hangs off accounts goes first.
 # accounts' delete runs the other apps' deletes first (registered from their AppConfig.ready).

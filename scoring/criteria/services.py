@@ -1,0 +1,340 @@
+"""Write side of the criteria editor: a draft started from the published set, edited, published
+(the old set archived) and every account's scores carried over to the new version by criterion
+code. Only drafts change; published and archived sets are the record of how accounts were
+chosen."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from scoring import engine
+from scoring.assessments.services import bulk_assess, current_values_by_account
+from scoring.models import (
+    Assessment,
+    AssessmentSource,
+    CriteriaSet,
+    Criterion,
+    Dimension,
+    SegmentScore,
+    SetKind,
+    SetStatus,
+)
+
+SET_FIELDS = (
+    "name",
+    "name_zh_hans",
+    "change_note",
+    "attractiveness_threshold",
+    "advantage_threshold",
+)
+CRITERION_FIELDS = (
+    "code",
+    "dimension",
+    "name",
+    "name_zh_hans",
+    "description",
+    "description_zh_hans",
+    "weight",
+    "scale_min",
+    "scale_max",
+    "low_means",
+    "low_means_zh_hans",
+    "high_means",
+    "high_means_zh_hans",
+    "position",
+)
+# Copied to a new draft: everything but the set and the primary key.
+_COPIED = CRITERION_FIELDS
+
+
+def _as(instance, actor):
+    instance._history_user = actor
+    return instance
+
+
+def _unknown(fields: dict, allowed) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+def _require_draft(criteria_set: CriteriaSet) -> None:
+    if not criteria_set.is_draft:
+        raise ValidationError(
+            _(
+                "Version %(version)s is %(status)s: it can no longer change. Start a draft to "
+                "change the criteria."
+            )
+            % {
+                "version": criteria_set.version,
+                "status": criteria_set.get_status_display().lower(),
+            }
+        )
+
+
+def _locked(criteria_set: CriteriaSet) -> CriteriaSet:
+    """The set, re-read under a row lock: the status may have changed since the page loaded."""
+    return CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+def start_draft(*, kind: str, actor) -> tuple[CriteriaSet, bool]:
+    """The kind's draft: the existing one (only one at a time), or a new one copied from the
+    published set with its criteria and codes. Returns (draft, created)."""
+    if kind not in SetKind.values:
+        raise ValueError(f"unknown kind {kind!r}")
+    existing = CriteriaSet.objects.filter(kind=kind, status=SetStatus.DRAFT).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return _copy_published(kind, actor), True
+    except IntegrityError:
+        # Two admins started a draft at the same moment: the other one won; use theirs.
+        return CriteriaSet.objects.get(kind=kind, status=SetStatus.DRAFT), False
+
+
+def _copy_published(kind: str, actor) -> CriteriaSet:
+    published = CriteriaSet.objects.filter(kind=kind, status=SetStatus.PUBLISHED).first()
+    version = (CriteriaSet.objects.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+    draft = CriteriaSet(
+        kind=kind,
+        version=version,
+        status=SetStatus.DRAFT,
+        based_on=published,
+        created_by=actor,
+        name=published.name if published else SetKind(kind).label,
+        name_zh_hans=published.name_zh_hans if published else "",
+    )
+    if published is not None:
+        draft.attractiveness_threshold = published.attractiveness_threshold
+        draft.advantage_threshold = published.advantage_threshold
+    _as(draft, actor).save()
+    if published is not None:
+        bulk_create_with_history(
+            [
+                Criterion(criteria_set=draft, **{field: getattr(c, field) for field in _COPIED})
+                for c in published.criteria.all()
+            ],
+            Criterion,
+            default_user=actor,
+            default_change_reason="copied to a new draft",
+        )
+    return draft
+
+
+def update_set(*, criteria_set: CriteriaSet, actor, fields: dict) -> CriteriaSet:
+    _unknown(fields, SET_FIELDS)
+    with transaction.atomic():
+        locked = _locked(criteria_set)
+        _require_draft(locked)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["created_by", "published_by", "based_on"])
+        _as(locked, actor).save()
+    return locked
+
+
+def discard_draft(*, criteria_set: CriteriaSet, actor) -> None:
+    with transaction.atomic():
+        locked = _locked(criteria_set)
+        _require_draft(locked)
+        try:
+            for criterion in locked.criteria.all():
+                _as(criterion, actor).delete()
+            _as(locked, actor).delete()
+        except ProtectedError:
+            # Something was scored under the draft (a script, not the product): keep it.
+            raise ValidationError(
+                _("Accounts have been scored under this draft, so it cannot be discarded.")
+            ) from None
+
+
+# --- Criteria of a draft --------------------------------------------------------------------
+
+
+def _duplicate_code_error() -> ValidationError:
+    return ValidationError({"code": _("This set already has a criterion with this code.")})
+
+
+def save_criterion(
+    *, criteria_set: CriteriaSet, criterion: Criterion | None, actor, fields: dict
+) -> Criterion:
+    """Add a criterion to a draft (criterion=None) or change one of its criteria."""
+    _unknown(fields, CRITERION_FIELDS)
+    with transaction.atomic():
+        locked = _locked(criteria_set)
+        _require_draft(locked)
+        if criterion is None:
+            criterion = Criterion(criteria_set=locked)
+        elif criterion.criteria_set_id != locked.pk:
+            raise ValueError("criterion of another set")
+        for name, value in fields.items():
+            setattr(criterion, name, value)
+        others = Criterion.objects.filter(criteria_set=locked, code=criterion.code)
+        if others.exclude(pk=criterion.pk).exists():
+            raise _duplicate_code_error()
+        criterion.full_clean(exclude=["criteria_set"], validate_constraints=False)
+        if criterion.scale_max <= criterion.scale_min:
+            raise ValidationError(
+                {"scale_max": _("The scale must go from a lower to a higher number.")}
+            )
+        try:
+            with transaction.atomic():
+                _as(criterion, actor).save()
+        except IntegrityError:
+            raise _duplicate_code_error() from None
+    return criterion
+
+
+def delete_criterion(*, criterion: Criterion, actor) -> None:
+    with transaction.atomic():
+        _require_draft(_locked(criterion.criteria_set))
+        _as(criterion, actor).delete()
+
+
+# --- Publishing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    criteria_set: CriteriaSet
+    archived: CriteriaSet | None
+    # Accounts whose current scores are carried over to the new version after the commit.
+    accounts_to_rescore: int
+
+
+def _check_publishable(criteria_set: CriteriaSet, criteria: list[Criterion]) -> None:
+    if not criteria:
+        raise ValidationError(_("This set has no criteria: add at least one before publishing."))
+    if criteria_set.kind != SetKind.ACCOUNT:
+        if not any(c.weight for c in criteria):
+            raise ValidationError(
+                _("Every criterion weighs zero: give at least one criterion a weight.")
+            )
+        return
+    for dimension in (Dimension.ATTRACTIVENESS, Dimension.ADVANTAGE):
+        if not any(c.weight for c in criteria if c.dimension == dimension):
+            raise ValidationError(
+                _(
+                    "“%(dimension)s” has no criterion with a weight other than zero, so no "
+                    "account could be placed in the matrix. Give at least one criterion there "
+                    "a weight."
+                )
+                % {"dimension": dimension.label}
+            )
+
+
+def publish(*, criteria_set: CriteriaSet, actor) -> Published:
+    """The draft becomes the published set and the one before it is archived, in one
+    transaction; after the commit every scored account is re-scored under the new version
+    (carry_over_scores), so each account's scores name the version they were computed under."""
+    with transaction.atomic():
+        locked = _locked(criteria_set)
+        _require_draft(locked)
+        _check_publishable(locked, list(locked.criteria.all()))
+        previous = (
+            CriteriaSet.objects.select_for_update()
+            .filter(kind=locked.kind, status=SetStatus.PUBLISHED)
+            .first()
+        )
+        if previous is not None:
+            previous.status = SetStatus.ARCHIVED
+            _as(previous, actor).save(update_fields=["status"])
+        locked.status = SetStatus.PUBLISHED
+        locked.published_by = actor
+        locked.published_at = timezone.now()
+        _as(locked, actor).save(update_fields=["status", "published_by", "published_at"])
+        if locked.kind == SetKind.ACCOUNT:
+            to_rescore = Assessment.objects.filter(is_current=True).count()
+        else:
+            to_rescore = 0
+        set_id, actor_id = locked.pk, getattr(actor, "pk", None)
+        # Imported here: the task module wraps this one. A worker carries the scores over after
+        # the commit (in tests and `make run` Celery runs eagerly, so it is done on return).
+        from scoring.tasks import carry_over_scores as carry_over_task
+
+        transaction.on_commit(lambda: carry_over_task.delay(set_id, actor_id))
+    return Published(locked, previous, to_rescore)
+
+
+def carry_over_scores(*, criteria_set_id: int, actor_id: int | None = None, batch_size=1000) -> int:
+    """Re-score every account whose current assessment is under another version with its values
+    carried over by criterion code (a value outside a changed scale becomes unscored), in
+    batches by account id, each batch its own transaction. Safe to re-run: accounts already
+    current under this set are skipped. Returns how many accounts were re-scored."""
+    criteria_set = CriteriaSet.objects.filter(pk=criteria_set_id).first()
+    if criteria_set is None or not criteria_set.is_published:
+        return 0  # discarded, or a newer version was published meanwhile: that one carries over
+    if criteria_set.kind == SetKind.SEGMENT:
+        return _carry_over_segment_scores(criteria_set, actor_id)
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    specs = [c.spec for c in criteria_set.criteria.all()]
+    pending = (
+        Assessment.objects.filter(is_current=True)
+        .exclude(criteria_set=criteria_set)
+        .order_by("account_id")
+        .values_list("account_id", flat=True)
+    )
+    written, last = 0, 0
+    while batch := list(pending.filter(account_id__gt=last)[:batch_size]):
+        values = current_values_by_account(batch)
+        written += bulk_assess(
+            criteria_set=criteria_set,
+            values_by_account={pk: engine.carry_values(specs, values.get(pk, {})) for pk in batch},
+            actor=actor,
+            source=AssessmentSource.CARRIED_OVER,
+        )
+        last = batch[-1]
+    return written
+
+
+def _carry_over_segment_scores(criteria_set: CriteriaSet, actor_id: int | None) -> int:
+    """Segment scores hang off criteria: copy each segment's scores from the version before to
+    the new criteria with the same code. Returns how many segments got scores."""
+    previous = (
+        CriteriaSet.objects.filter(
+            kind=criteria_set.kind,
+            status=SetStatus.ARCHIVED,
+            version__lt=criteria_set.version,
+        )
+        .order_by("-version")
+        .first()
+    )
+    if previous is None:
+        return 0
+    new_by_code = {c.code: c for c in criteria_set.criteria.all()}
+    already = set(
+        SegmentScore.objects.filter(criterion__criteria_set=criteria_set).values_list(
+            "segment_id", "criterion_id"
+        )
+    )
+    copies = []
+    for score in SegmentScore.objects.filter(criterion__criteria_set=previous).select_related(
+        "criterion"
+    ):
+        target = new_by_code.get(score.criterion.code)
+        if target is None or (score.segment_id, target.pk) in already:
+            continue
+        fits = score.value is not None and target.scale_min <= score.value <= target.scale_max
+        copies.append(
+            SegmentScore(
+                segment_id=score.segment_id,
+                criterion=target,
+                value=score.value if fits else None,
+                scored_by_id=score.scored_by_id,
+                scored_at=score.scored_at,
+            )
+        )
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    with transaction.atomic():
+        bulk_create_with_history(copies, SegmentScore, default_user=actor)
+    return len({copy.segment_id for copy in copies})

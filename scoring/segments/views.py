@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.forms import add_service_errors
+from scoring.criteria.queries import published_set
+from scoring.models import SetKind
+from scoring.segments import queries, services
+from scoring.segments.forms import SegmentForm, SegmentScoreForm
+
+
+def _require_admin(user) -> None:
+    if not access.is_admin(user):
+        raise PermissionDenied
+
+
+def segment_list(request):
+    table = queries.segment_ranking()
+    return render(
+        request,
+        "scoring/segments/list.html",
+        {"table": table, "can_edit": access.is_admin(request.user)},
+    )
+
+
+def _segment_form(request, segment):
+    _require_admin(request.user)
+    form = SegmentForm(request.POST or None, instance=segment)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.SEGMENT_FIELDS}
+        try:
+            saved = services.segment_save(actor=request.user, segment=segment, fields=fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Segment “%(name)s” saved.") % {"name": saved.label})
+            # A new segment is scored next; an edited one goes back to the ranking.
+            if segment is None:
+                return redirect("scoring:segment_score", pk=saved.pk)
+            return redirect("scoring:segment_list")
+    return render(request, "scoring/segments/form.html", {"form": form, "segment": segment})
+
+
+def segment_create(request):
+    return _segment_form(request, None)
+
+
+def segment_edit(request, pk):
+    _require_admin(request.user)
+    return _segment_form(request, queries.get_segment_or_404(pk))
+
+
+def segment_score(request, pk):
+    _require_admin(request.user)
+    segment = queries.get_segment_or_404(pk)
+    criteria_set = published_set(SetKind.SEGMENT)
+    if criteria_set is None:
+        messages.error(request, _("No segment criteria are published yet."))
+        return redirect("scoring:segment_list")
+    criteria = list(criteria_set.criteria.all())
+    initial = queries.segment_values(segment, criteria_set)
+    form = SegmentScoreForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.segment_score(
+                actor=request.user,
+                segment=segment,
+                criteria_set=criteria_set,
+                values_by_code=form.values_by_code(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Scores of “%(name)s” saved.") % {"name": segment.label})
+            return redirect("scoring:segment_list")
+    context = {"form": form, "segment": segment, "criteria_set": criteria_set}
+    return render(request, "scoring/segments/score.html", context)
+
+
+def segment_delete(request, pk):
+    _require_admin(request.user)
+    segment = queries.get_segment_or_404(pk)
+    if request.method == "POST":
+        services.segment_delete(actor=request.user, segment=segment)
+        messages.success(request, _("Segment “%(name)s” deleted.") % {"name": segment.label})
+        return redirect("scoring:segment_list")
+    return render(request, "scoring/segments/delete.html", {"segment": segment})
