@@ -1,7 +1,8 @@
 """Server time of the portfolio matrix and the 80/20 view at 100,000 accounts (make bench).
 
-The demo seed does not score accounts yet, so the first run gives every account without a current
-assessment a spread-out one with a single INSERT … SELECT, and keeps it for later runs."""
+The demo seed scores every account. A bench database seeded before it did gets, on the first run,
+a spread-out current assessment for each account without one (a single INSERT … SELECT), kept for
+later runs."""
 
 import pytest
 from django.db import connection
