@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scoring import engine
+from scoring.criteria.services import CRITERION_FIELDS
 from scoring.models import CriteriaSet, Criterion, SetKind
 
 
@@ -52,22 +53,7 @@ class CriteriaSetForm(forms.ModelForm):
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
-        fields = [
-            "code",
-            "dimension",
-            "name",
-            "name_zh_hans",
-            "description",
-            "description_zh_hans",
-            "weight",
-            "scale_min",
-            "scale_max",
-            "low_means",
-            "low_means_zh_hans",
-            "high_means",
-            "high_means_zh_hans",
-            "position",
-        ]
+        fields = list(CRITERION_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "description_zh_hans": forms.Textarea(attrs={"rows": 2}),
