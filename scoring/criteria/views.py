@@ -225,8 +225,10 @@ def _published_message(result) -> str:
     if result.criteria_set.kind == SetKind.ACCOUNT:
         count = result.accounts_to_rescore
         text += " " + ngettext(
-            "The scores of %(count)s account were carried over and re-computed under it.",
-            "The scores of %(count)s accounts were carried over and re-computed under it.",
+            "The scores of %(count)s account are carried over and re-computed under it in the "
+            "background.",
+            "The scores of %(count)s accounts are carried over and re-computed under it in the "
+            "background.",
             count,
         ) % {"count": count}
     return text
