@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Max,
     Q,
     QuerySet,
     RowRange,
@@ -143,14 +144,31 @@ def _quadrant_case(thresholds: Thresholds) -> Case:
     )
 
 
-def _with_indices(accounts: QuerySet[Account], thresholds: Thresholds) -> QuerySet[Account]:
-    # FilteredRelation keeps it to one LEFT JOIN row per account: at most one assessment is
-    # current (a unique constraint says so).
-    return accounts.annotate(
-        current=FilteredRelation("assessments", condition=Q(assessments__is_current=True)),
-        attractiveness=F("current__attractiveness"),
-        advantage=F("current__advantage"),
-    ).annotate(quadrant=_quadrant_case(thresholds))
+def _with_indices(
+    accounts: QuerySet[Account],
+    thresholds: Thresholds,
+    *,
+    today: date | None = None,
+    with_revenue: bool = True,
+) -> QuerySet[Account]:
+    """Each account with its current indices, quadrant and 12-month revenue, grouped by the
+    account alone. The indices are read with MAX over the one current assessment (a unique
+    constraint says there is at most one): as plain columns they would join the GROUP BY, and
+    grouping 10,000 accounts by computed columns sorted every joined order line (3× slower)."""
+    indices = {
+        "attractiveness": Max("current__attractiveness"),
+        "advantage": Max("current__advantage"),
+    }
+    if with_revenue:
+        accounts = with_recent_trading(accounts, today=today)
+        indices["revenue"] = recent_sum(REVENUE)
+    return (
+        accounts.annotate(
+            current=FilteredRelation("assessments", condition=Q(assessments__is_current=True))
+        )
+        .annotate(**indices)
+        .annotate(quadrant=_quadrant_case(thresholds))
+    )
 
 
 def _exception_filter() -> Q:
@@ -162,34 +180,26 @@ def matrix_data(accounts: QuerySet[Account], *, today: date | None = None) -> Ma
     """Four queries: the published thresholds, the totals, the bubbles, the exceptions."""
     criteria_set = published_account_set()
     thresholds = Thresholds.of(criteria_set)
-    with_indices = _with_indices(accounts.order_by(), thresholds)
-    # Not null on the joined indices lets the database join only the scored accounts.
+    with_indices = _with_indices(accounts.order_by(), thresholds, today=today)
     scored = with_indices.filter(attractiveness__isnull=False, advantage__isnull=False)
 
     totals = {"total": Count("pk"), "scored": Count("pk", filter=~Q(quadrant=""))}
     totals["exceptions"] = Count("pk", filter=_exception_filter())
     for key in Quadrant.values:
         totals[f"{key}_count"] = Count("pk", filter=Q(quadrant=key))
-    # Revenue per quadrant sums a per-account aggregate: Django nests the grouped query.
-    revenue_by_account = with_recent_trading(with_indices, today=today).annotate(
-        revenue=recent_sum(REVENUE)
-    )
-    for key in Quadrant.values:
         totals[f"{key}_revenue"] = Sum("revenue", filter=Q(quadrant=key))
-    row = revenue_by_account.aggregate(**totals)
+    row = with_indices.aggregate(**totals)
 
     quadrants = [
         QuadrantTotal(key, label, row[f"{key}_count"] or 0, row[f"{key}_revenue"] or Decimal(0))
         for key, label in Quadrant.choices
     ]
     bubbles = list(
-        with_recent_trading(scored, today=today)
-        .annotate(revenue=recent_sum(REVENUE))
-        .only("pk", "name", "category")
-        .order_by("-revenue", "name", "pk")[:MATRIX_BUBBLES]
+        scored.only("pk", "name", "category").order_by("-revenue", "name", "pk")[:MATRIX_BUBBLES]
     )
     exceptions = list(
-        scored.filter(_exception_filter())
+        _with_indices(accounts.order_by(), thresholds, with_revenue=False)
+        .filter(_exception_filter())
         .select_related("owner")
         .order_by(
             Case(
