@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ScoringConfig(AppConfig):
@@ -14,6 +15,10 @@ class ScoringConfig(AppConfig):
         from scoring.demo import delete_demo_data
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
-        register_tab(AccountTab("value", _("Value"), "scoring:scorecard", 55, "gem"))
+        register_tab(
+            AccountTab(
+                "value", pgettext_lazy("account tab", "Value"), "scoring:scorecard", 55, "gem"
+            )
+        )
         register_history_source(assessment_history)
         register_dependent_delete(delete_demo_data)
