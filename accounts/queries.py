@@ -13,6 +13,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     Max,
     Min,
     OuterRef,
@@ -21,7 +22,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +74,33 @@ def revenue_last_12_months(account_ids, *, today: date | None = None) -> dict[in
         .annotate(revenue=Sum("amount"))
     )
     return {row["account_id"]: row["revenue"] for row in rows}
+
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def last_12_months(today: date | None = None) -> tuple[date, date]:
+    """The trading window used across the product: after the same day a year ago, up to today."""
+    today = today or timezone.localdate()
+    return years_before(today, 1), today
+
+
+def with_recent_trading(accounts: QuerySet[Account], *, today: date | None = None):
+    """Join each account to its transactions of the last 12 months only (the date range in the
+    join, so older orders are never read); sum them with `recent_sum`."""
+    start, end = last_12_months(today)
+    return accounts.annotate(
+        recent=FilteredRelation(
+            "transactions",
+            condition=Q(transactions__date__gt=start, transactions__date__lte=end),
+        )
+    )
+
+
+def recent_sum(column: str) -> Coalesce:
+    """An account's 12-month total of a transaction column, 0 when it had none (a grouped
+    aggregate over `with_recent_trading`)."""
+    return Coalesce(Sum(f"recent__{column}"), Value(Decimal(0)), output_field=MONEY)
 
 
 def team_for_display(account: Account) -> list[AccountTeamMember]:

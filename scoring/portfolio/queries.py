@@ -14,7 +14,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DecimalField,
     F,
     FilteredRelation,
     IntegerField,
@@ -27,11 +26,10 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
-from django.utils import timezone
+from django.db.models.functions import RowNumber
 
 from accounts.models import Account
-from accounts.queries import years_before
+from accounts.queries import recent_sum, with_recent_trading
 from scoring.models import CriteriaSet, Quadrant, SetKind, SetStatus
 
 MATRIX_BUBBLES = 300
@@ -40,38 +38,11 @@ TOP_ACCOUNTS_SHOWN = 10
 CURVE_POINTS = 100  # percentiles of the portfolio
 TOP_PERCENT = 20
 
-MONEY = DecimalField(max_digits=16, decimal_places=2)
-ZERO = Value(Decimal(0), output_field=MONEY)
-
 # Rows, not the default range frame: tied values must still add up one account at a time.
 RUNNING = RowRange(start=None, end=0)
 
 REVENUE = "amount"
 MARGIN = "gross_margin"
-
-
-def last_12_months(today: date | None = None) -> tuple[date, date]:
-    """The trading window used across the product: after the same day a year ago, up to today."""
-    today = today or timezone.localdate()
-    return years_before(today, 1), today
-
-
-def with_recent_trading(accounts: QuerySet[Account], *, today: date | None = None):
-    """Join each account to its transactions of the last 12 months only (the date range in the
-    join, so older orders are never read); sum them with `recent_sum`."""
-    start, end = last_12_months(today)
-    return accounts.annotate(
-        recent=FilteredRelation(
-            "transactions",
-            condition=Q(transactions__date__gt=start, transactions__date__lte=end),
-        )
-    )
-
-
-def recent_sum(column: str) -> Coalesce:
-    """An account's 12-month total of a transaction column, 0 when it had none (a grouped
-    aggregate over `with_recent_trading`)."""
-    return Coalesce(Sum(f"recent__{column}"), ZERO, output_field=MONEY)
 
 
 class WindowSum(Sum):

@@ -8,12 +8,11 @@ then assigns the tiers row by row in Python."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, DecimalField, F, FilteredRelation, Q, Sum, Value, Window
-from django.db.models.functions import Coalesce, Rank
-from django.utils import timezone
+from django.db.models import Count, F, Window
+from django.db.models.functions import Rank
 
 from accounts.models import Account, Tier
-from accounts.queries import years_before
+from accounts.queries import recent_sum, with_recent_trading
 from scoring import engine
 from scoring.models import TierBasis, TierPolicy, TierRule
 
@@ -65,18 +64,11 @@ class AccountValue:
 def account_values(basis: str, *, today: date | None = None, accounts=None) -> list[AccountValue]:
     """Every account's revenue or margin over the last 12 months and its position by value,
     in one query."""
-    today = today or timezone.localdate()
-    column = "recent__gross_margin" if basis == TierBasis.MARGIN else "recent__amount"
-    # The date window sits in the join's ON clause, so only the last year's rows are joined.
-    recent = FilteredRelation(
-        "transactions",
-        condition=Q(transactions__date__gt=years_before(today, 1), transactions__date__lte=today),
-    )
-    money = DecimalField(max_digits=18, decimal_places=2)
+    column = "gross_margin" if basis == TierBasis.MARGIN else "amount"
     queryset = accounts if accounts is not None else Account.objects.all()
     rows = (
-        queryset.annotate(recent=recent)
-        .annotate(tier_value=Coalesce(Sum(column), Value(0), output_field=money))
+        with_recent_trading(queryset, today=today)
+        .annotate(tier_value=recent_sum(column))
         .annotate(position=Window(Rank(), order_by=F("tier_value").desc()))
         .order_by("position", "name", "pk")
         .values_list("pk", "name", "tier_id", "tier_value", "position")
