@@ -274,9 +274,9 @@ def carry_over_scores(*, criteria_set_id: int, actor_id: int | None = None, batc
     criteria_set = CriteriaSet.objects.filter(pk=criteria_set_id).first()
     if criteria_set is None or not criteria_set.is_published:
         return 0  # discarded, or a newer version was published meanwhile: that one carries over
-    if criteria_set.kind == SetKind.SEGMENT:
-        return _carry_over_segment_scores(criteria_set, actor_id)
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    if criteria_set.kind == SetKind.SEGMENT:
+        return _carry_over_segment_scores(criteria_set, actor)
     specs = [c.spec for c in criteria_set.criteria.all()]
     pending = (
         Assessment.objects.filter(is_current=True)
@@ -297,7 +297,7 @@ def carry_over_scores(*, criteria_set_id: int, actor_id: int | None = None, batc
     return written
 
 
-def _carry_over_segment_scores(criteria_set: CriteriaSet, actor_id: int | None) -> int:
+def _carry_over_segment_scores(criteria_set: CriteriaSet, actor) -> int:
     """Segment scores hang off criteria: copy each segment's scores from the version before to
     the new criteria with the same code. Returns how many segments got scores."""
     previous = (
@@ -324,17 +324,16 @@ def _carry_over_segment_scores(criteria_set: CriteriaSet, actor_id: int | None) 
         target = new_by_code.get(score.criterion.code)
         if target is None or (score.segment_id, target.pk) in already:
             continue
-        fits = score.value is not None and target.scale_min <= score.value <= target.scale_max
+        carried = engine.carry_values([target.spec], {target.code: score.value})
         copies.append(
             SegmentScore(
                 segment_id=score.segment_id,
                 criterion=target,
-                value=score.value if fits else None,
+                value=carried[target.code],
                 scored_by_id=score.scored_by_id,
                 scored_at=score.scored_at,
             )
         )
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     with transaction.atomic():
         bulk_create_with_history(copies, SegmentScore, default_user=actor)
     return len({copy.segment_id for copy in copies})
