@@ -7,7 +7,7 @@ the criteria set the assessment was made with, so the explanation always matches
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Window
+from django.db.models import Count, Q, Window
 from django.http import Http404
 
 from scoring import engine
@@ -28,14 +28,26 @@ HISTORY_LIMIT = 20
 # An account classified one way whose scores put it in the opposite corner of the matrix.
 DISAGREES_KEY_BUT_OPPORTUNISTIC = "key_but_opportunistic"
 DISAGREES_KEY_QUADRANT_NOT_KEY = "key_quadrant_not_key"
+# Accounts that could become key accounts. A lost account in the key quadrant is no
+# disagreement: its loss record, not its category, says what to do about it.
+NOT_YET_KEY = ("target", "normal")
 
 
 def category_disagreement(category: str, quadrant: str) -> str | None:
+    """The one rule for a category that disagrees with the quadrant (the matrix's exceptions
+    list applies it in SQL with `disagreement_filter`)."""
     if category == "key" and quadrant == engine.OPPORTUNISTIC:
         return DISAGREES_KEY_BUT_OPPORTUNISTIC
-    if category != "key" and quadrant == engine.KEY:
+    if category in NOT_YET_KEY and quadrant == engine.KEY:
         return DISAGREES_KEY_QUADRANT_NOT_KEY
     return None
+
+
+def disagreement_filter() -> Q:
+    """category_disagreement as a filter on accounts annotated with their `quadrant`."""
+    return Q(category="key", quadrant=engine.OPPORTUNISTIC) | Q(
+        category__in=NOT_YET_KEY, quadrant=engine.KEY
+    )
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from django.db.models.functions import RowNumber
 
 from accounts.models import Account
 from accounts.queries import recent_sum, with_recent_trading
+from scoring.assessments.queries import disagreement_filter
 from scoring.models import CriteriaSet, Quadrant, SetKind, SetStatus
 
 MATRIX_BUBBLES = 300
@@ -142,11 +143,6 @@ def _with_indices(
     )
 
 
-def _exception_filter() -> Q:
-    not_key = Q(category__in=["target", "normal"])
-    return Q(category="key", quadrant=Quadrant.OPPORTUNISTIC) | (not_key & Q(quadrant=Quadrant.KEY))
-
-
 def matrix_data(accounts: QuerySet[Account], *, today: date | None = None) -> MatrixData:
     """Four queries: the published thresholds, the totals, the bubbles, the exceptions."""
     criteria_set = published_account_set()
@@ -155,7 +151,7 @@ def matrix_data(accounts: QuerySet[Account], *, today: date | None = None) -> Ma
     scored = with_indices.filter(attractiveness__isnull=False, advantage__isnull=False)
 
     totals = {"total": Count("pk"), "scored": Count("pk", filter=~Q(quadrant=""))}
-    totals["exceptions"] = Count("pk", filter=_exception_filter())
+    totals["exceptions"] = Count("pk", filter=disagreement_filter())
     for key in Quadrant.values:
         totals[f"{key}_count"] = Count("pk", filter=Q(quadrant=key))
         totals[f"{key}_revenue"] = Sum("revenue", filter=Q(quadrant=key))
@@ -170,7 +166,7 @@ def matrix_data(accounts: QuerySet[Account], *, today: date | None = None) -> Ma
     )
     exceptions = list(
         _with_indices(accounts.order_by(), thresholds, with_revenue=False)
-        .filter(_exception_filter())
+        .filter(disagreement_filter())
         .select_related("owner")
         .order_by(
             Case(
