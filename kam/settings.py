@@ -176,6 +176,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "scoring.tasks.apply_tier_rules",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Satisfaction and churn risk for every account, after the tiers (whose cadence it uses) and
+    # before the digests (which carry its alerts).
+    "recalculate-health": {
+        "task": "scoring.tasks.recalculate_health",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # --- Auth, sessions, lockout ----------------------------------------------------------------

@@ -416,3 +416,64 @@ def criterion_rows(definitions):
             "scale_min": 0,
             "scale_max": 10,
         }
+
+
+# Survey indicators (DESIGN.md §4): (code, group, English name, Chinese name, English question,
+# Chinese question).
+SURVEY_INDICATORS = (
+    ("value_for_price", "product", "Value for price", "性价比",
+     "The value you get for the price you pay", "您支付的价格所获得的价值"),
+    ("quality", "product", "Quality", "质量",
+     "The quality of our products", "我们产品的质量"),
+    ("features", "product", "Features", "功能",
+     "The features of our products", "我们产品的功能"),
+    ("reliability", "product", "Reliability", "可靠性",
+     "How reliably our products work", "我们产品的可靠程度"),
+    ("range", "product", "Range", "产品范围",
+     "The range of products we offer", "我们提供的产品范围"),
+    ("delivery", "service", "Delivery", "交付",
+     "On-time and complete delivery", "交货的准时与完整"),
+    ("complaint_handling", "service", "Complaint handling", "投诉处理",
+     "How we handle your complaints", "我们处理投诉的方式"),
+    ("problem_resolution", "service", "Problem resolution", "问题解决",
+     "How well and how fast we solve problems", "我们解决问题的效果与速度"),
+    ("courtesy", "purchase", "Courtesy", "礼貌",
+     "The courtesy of our people", "我们员工的礼貌"),
+    ("communication", "purchase", "Communication", "沟通",
+     "How we keep you informed", "我们与您沟通、让您知情的方式"),
+    ("ease_of_access", "purchase", "Ease of access", "易于联系",
+     "How easy it is to reach the right person", "找到合适的联系人是否容易"),
+    ("reputation", "purchase", "Reputation", "声誉",
+     "Our reputation in your industry", "我们在贵行业中的声誉"),
+)  # fmt: skip
+
+# The churn-risk model's defaults: (factor, weight, counts from, full weight at, days). The
+# weights add up to 100, so with every factor at full weight the score is exactly 100. Why each
+# default is what it is: README, "Churn risk: the factors and their defaults".
+RISK_FACTORS = (
+    # x = days since the last reported visit ÷ the tier's cadence: on cadence costs nothing,
+    # three cadences without a visit is the full weight. Inattention is the commonest cause.
+    ("contact_recency", 20, "1", "3", None),
+    # x = satisfaction index: 75 and above is a satisfied customer, 40 and below a lost one.
+    ("satisfaction_level", 12, "75", "40", None),
+    # x = change of the index against the window before: a fall of 20 points is the full weight.
+    ("satisfaction_trend", 8, "0", "-20", None),
+    # x = % change of revenue, last 90 days against the 90 before: a 10 % dip is noise, halving
+    # is the full weight.
+    ("revenue_trend", 15, "-10", "-50", 90),
+    # x = receivables more than 30 days past due, as % of 12-month revenue: 20 % is the full
+    # weight (a customer that stops paying is often leaving).
+    ("overdue_receivables", 10, "0", "20", 30),
+    # x = open complaints past their due date: two is the full weight.
+    ("complaints_past_due", 10, "0", "2", None),
+    # x = complaints in the year before 120 days without one: one is ordinary, three that went
+    # quiet is the full weight (a customer that stops complaining has stopped expecting).
+    ("complaint_silence", 5, "1", "3", 120),
+    # x = our people with a relationship (coverage strength ≥ 1) with an active stakeholder:
+    # two or more is covered, one or none is the full weight.
+    ("single_threaded", 8, "2", "1", None),
+    # x = active decision makers opposed + decision makers who left in the last 180 days.
+    ("decision_maker", 7, "0", "1", 180),
+    # x = moves down the relationship ladder in the last 365 days.
+    ("stage_regression", 5, "0", "1", 365),
+)

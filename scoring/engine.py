@@ -380,3 +380,255 @@ def place_account(
             Decimal(advantage_threshold),
         ),
     )
+
+
+# --- Satisfaction surveys -------------------------------------------------------------------
+#
+# Each indicator is answered for importance I and performance P on 1–5. The satisfaction index
+# is importance-weighted performance put on 0–100: 100 × Σ I·(P − 1) / (4 · Σ I). Performance 1
+# counts as 0 and 5 as 100, so the index spans the whole range (all 3s give 50); the more
+# important an indicator, the more its performance moves the index.
+
+SURVEY_MIN, SURVEY_MAX = 1, 5
+# An importance or performance above the middle of the scale is high (3 is neither: low).
+SURVEY_MIDPOINT = 3
+
+# The importance–performance quadrants.
+CONCENTRATE = "concentrate"  # important, performing poorly: concentrate here
+KEEP_UP = "keep_up"  # important, performing well: keep up the good work
+LOW_PRIORITY = "low_priority"  # unimportant, performing poorly: low priority
+OVERKILL = "overkill"  # unimportant, performing well: possible overkill
+IP_QUADRANTS = (CONCENTRATE, KEEP_UP, LOW_PRIORITY, OVERKILL)
+
+
+def satisfaction_index(answers: Iterable[tuple[int, int]]) -> Decimal | None:
+    """The index (0–100, to 0.01) of (importance, performance) pairs; None without answers."""
+    weighted = total = 0
+    for importance, performance in answers:
+        for value in (importance, performance):
+            if not SURVEY_MIN <= value <= SURVEY_MAX:
+                raise ValueError(f"{value} is outside the scale {SURVEY_MIN}–{SURVEY_MAX}")
+        weighted += importance * (performance - SURVEY_MIN)
+        total += importance
+    if total == 0:
+        return None
+    return _hundredths(100 * weighted, total * (SURVEY_MAX - SURVEY_MIN))
+
+
+def survey_gap(importance, performance):
+    """Performance minus importance: below zero, the customer gets less than the indicator
+    matters to them."""
+    return performance - importance
+
+
+def importance_performance_quadrant(importance, performance) -> str:
+    important = importance > SURVEY_MIDPOINT
+    performing = performance > SURVEY_MIDPOINT
+    if important:
+        return KEEP_UP if performing else CONCENTRATE
+    return OVERKILL if performing else LOW_PRIORITY
+
+
+# --- Churn risk -----------------------------------------------------------------------------
+#
+# Each factor turns one measure x of the account into points: nothing at `start`, its full weight
+# at `full`, a straight line between, clamped (start above full: a falling measure is the risk).
+# The score is the sum of the factors' whole points, capped at 100, so the explanation adds up.
+# Everything is integer arithmetic (a whole portfolio is scored each night).
+
+RISK_LOW, RISK_MEDIUM, RISK_HIGH = "low", "medium", "high"
+
+CONTACT_RECENCY = "contact_recency"  # days since the last visit ÷ the tier's cadence
+SATISFACTION_LEVEL = "satisfaction_level"  # satisfaction index over the window
+SATISFACTION_TREND = "satisfaction_trend"  # change of that index against the window before
+REVENUE_TREND = "revenue_trend"  # % change of revenue, last `days` vs the `days` before
+OVERDUE_RECEIVABLES = "overdue_receivables"  # overdue > `days` as % of 12-month revenue
+COMPLAINTS_PAST_DUE = "complaints_past_due"  # open complaints past their due date
+COMPLAINT_SILENCE = "complaint_silence"  # complaints in the year before `days` of silence
+SINGLE_THREADED = "single_threaded"  # our people with a relationship there
+DECISION_MAKER = "decision_maker"  # decision makers opposed, or left within `days`
+STAGE_REGRESSION = "stage_regression"  # moves down the relationship ladder within `days`
+RISK_FACTORS = (
+    CONTACT_RECENCY,
+    SATISFACTION_LEVEL,
+    SATISFACTION_TREND,
+    REVENUE_TREND,
+    OVERDUE_RECEIVABLES,
+    COMPLAINTS_PAST_DUE,
+    COMPLAINT_SILENCE,
+    SINGLE_THREADED,
+    DECISION_MAKER,
+    STAGE_REGRESSION,
+)
+RISK_MAX = 100
+
+
+@dataclass(frozen=True)
+class FactorRule:
+    code: str
+    weight: int
+    start: Decimal
+    full: Decimal
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class AccountMeasures:
+    """What the records say about one account on the day of the calculation (money in yuan,
+    as Decimal to 0.01). scoring.health.measures reads them for a batch of accounts in SQL."""
+
+    days_since_contact: int | None  # None: never visited
+    cadence_days: int
+    satisfaction: Decimal | None = None
+    satisfaction_before: Decimal | None = None
+    revenue_recent: Decimal = Decimal(0)
+    revenue_before: Decimal = Decimal(0)
+    revenue_12m: Decimal = Decimal(0)
+    overdue_amount: Decimal = Decimal(0)
+    oldest_overdue_days: int | None = None
+    complaints_past_due: int = 0
+    complaints_recent: int = 0  # within the silence window
+    complaints_before: int = 0  # in the year before it
+    covering_people: int = 0
+    decision_makers_opposed: int = 0
+    decision_makers_left: int = 0
+    regressions: int = 0
+
+
+@dataclass(frozen=True)
+class FactorResult:
+    code: str
+    points: int
+    weight: int
+    facts: dict  # JSON-safe (ints, strings, None): what the explanation says
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "points": self.points, "weight": self.weight, **self.facts}
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    score: int
+    factors: tuple[FactorResult, ...]
+
+    @property
+    def uncapped(self) -> int:
+        return sum(f.points for f in self.factors)
+
+
+def _cents(value: Decimal) -> int:
+    return int(Decimal(value).scaleb(2).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _money(value: Decimal) -> str:
+    return str(Decimal(value).quantize(TWO_PLACES))
+
+
+def ramp_points(weight: int, x: tuple[int, int], start: Decimal, full: Decimal) -> int:
+    """weight × where x (numerator, positive denominator) lies from start to full, clamped to
+    0–1, rounded half up to whole points."""
+    x_num, x_den = x
+    start_c, full_c = _cents(start), _cents(full)
+    if start_c == full_c:
+        raise ValueError("start and full must differ")
+    # (x − start) / (full − start) with start and full in hundredths.
+    num = 100 * x_num - start_c * x_den
+    den = x_den * (full_c - start_c)
+    if den < 0:
+        num, den = -num, -den
+    if num <= 0:
+        return 0
+    if num >= den:
+        return weight
+    return (2 * weight * num + den) // (2 * den)
+
+
+def _percent_text(num: int, den: int) -> str:
+    """num ÷ den as a percentage to one decimal place, half away from zero."""
+    tenths = (2000 * abs(num) + den) // (2 * den)
+    sign = "-" if num < 0 and tenths else ""
+    return f"{sign}{tenths // 10}.{tenths % 10}"
+
+
+def _risk_measure(code: str, m: AccountMeasures, days: int | None):
+    """(x as (numerator, denominator), facts) for one factor; x None earns nothing, the string
+    "full" earns the full weight."""
+    if code == CONTACT_RECENCY:
+        facts = {"days": m.days_since_contact, "cadence": m.cadence_days}
+        if m.days_since_contact is None:
+            return "full", facts
+        return (m.days_since_contact, max(1, m.cadence_days)), facts
+    if code == SATISFACTION_LEVEL:
+        if m.satisfaction is None:
+            return None, {"satisfaction": None}
+        return (_cents(m.satisfaction), 100), {"satisfaction": _money(m.satisfaction)}
+    if code == SATISFACTION_TREND:
+        facts = {
+            "satisfaction": None if m.satisfaction is None else _money(m.satisfaction),
+            "before": None if m.satisfaction_before is None else _money(m.satisfaction_before),
+        }
+        if m.satisfaction is None or m.satisfaction_before is None:
+            return None, facts
+        change = _cents(m.satisfaction) - _cents(m.satisfaction_before)
+        facts["change"] = _money(Decimal(change).scaleb(-2))
+        return (change, 100), facts
+    if code == REVENUE_TREND:
+        recent, before = _cents(m.revenue_recent), _cents(m.revenue_before)
+        facts = {"recent": _money(m.revenue_recent), "before": _money(m.revenue_before)}
+        facts["days"] = days
+        if before <= 0:
+            return None, facts
+        facts["change_percent"] = _percent_text(recent - before, before)
+        return (100 * (recent - before), before), facts
+    if code == OVERDUE_RECEIVABLES:
+        overdue, revenue = _cents(m.overdue_amount), _cents(m.revenue_12m)
+        facts = {
+            "overdue": _money(m.overdue_amount),
+            "oldest_days": m.oldest_overdue_days,
+            "grace_days": days,
+        }
+        if overdue <= 0:
+            return (0, 1), facts
+        if revenue <= 0:
+            facts["share_percent"] = None
+            return "full", facts
+        facts["share_percent"] = _percent_text(overdue, revenue)
+        return (100 * overdue, revenue), facts
+    if code == COMPLAINTS_PAST_DUE:
+        return (m.complaints_past_due, 1), {"count": m.complaints_past_due}
+    if code == COMPLAINT_SILENCE:
+        facts = {"before": m.complaints_before, "recent": m.complaints_recent, "days": days}
+        return (0 if m.complaints_recent else m.complaints_before, 1), facts
+    if code == SINGLE_THREADED:
+        return (m.covering_people, 1), {"people": m.covering_people}
+    if code == DECISION_MAKER:
+        facts = {"opposed": m.decision_makers_opposed, "left": m.decision_makers_left}
+        facts["days"] = days
+        return (m.decision_makers_opposed + m.decision_makers_left, 1), facts
+    if code == STAGE_REGRESSION:
+        return (m.regressions, 1), {"count": m.regressions, "days": days}
+    raise ValueError(f"unknown risk factor {code!r}")
+
+
+def risk_factor(rule: FactorRule, measures: AccountMeasures) -> FactorResult:
+    x, facts = _risk_measure(rule.code, measures, rule.days)
+    if x is None or rule.weight == 0:
+        points = 0
+    elif x == "full":
+        points = rule.weight
+    else:
+        points = ramp_points(rule.weight, x, rule.start, rule.full)
+    return FactorResult(rule.code, points, rule.weight, facts)
+
+
+def risk_score(measures: AccountMeasures, rules: Sequence[FactorRule]) -> RiskResult:
+    factors = tuple(risk_factor(rule, measures) for rule in rules)
+    return RiskResult(min(RISK_MAX, sum(f.points for f in factors)), factors)
+
+
+def risk_level(score: int, medium_from: int, high_from: int) -> str:
+    if score >= high_from:
+        return RISK_HIGH
+    if score >= medium_from:
+        return RISK_MEDIUM
+    return RISK_LOW

@@ -5,6 +5,8 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from scoring.criteria import services as criteria_services
+from scoring.health import services as health_services
+from scoring.models import RunStatus, RunTrigger
 from scoring.tiers import services as tier_services
 
 
@@ -21,3 +23,33 @@ def apply_tier_rules(actor_id: int | None = None) -> dict:
     a second run changes nothing."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     return tier_services.apply_tier_rules(actor=actor)
+
+
+@shared_task(acks_late=True)
+def recalculate_health(trigger: str = RunTrigger.NIGHTLY, actor_id: int | None = None) -> dict:
+    """Satisfaction and churn risk for every account (nightly, and an admin's "recalculate
+    now"). Idempotent and crash-safe batch by batch; a second concurrent run is skipped."""
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    run = health_services.recalculate_all(trigger=trigger, requested_by=actor)
+    return _run_summary(run)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=20)
+def recalculate_account_health(self, account_id: int) -> dict:
+    """One account, after a survey. While a full run holds the lock, try again shortly: the full
+    run may have read the account before the survey was saved."""
+    run = health_services.recalculate_account(account_id=account_id)
+    if run.status == RunStatus.SKIPPED:
+        raise self.retry(countdown=15)
+    return _run_summary(run)
+
+
+def _run_summary(run) -> dict:
+    return {
+        "run": run.pk,
+        "status": run.status,
+        "accounts": run.accounts,
+        "changed": run.changed,
+        "alerts": run.alerts,
+        "errors": run.errors,
+    }

@@ -6,24 +6,56 @@ from scoring.models.assessments import (
     Quadrant,
 )
 from scoring.models.criteria import CriteriaSet, Criterion, Dimension, SetKind, SetStatus
+from scoring.models.health import (
+    AccountHealth,
+    HealthRun,
+    HealthSnapshot,
+    RiskFactor,
+    RiskLevel,
+    RiskPolicy,
+    RunStatus,
+    RunTrigger,
+)
 from scoring.models.scorecards import PotentialClass, ValueScorecard
 from scoring.models.segments import Segment, SegmentScore
+from scoring.models.surveys import (
+    IndicatorGroup,
+    Survey,
+    SurveyAnswer,
+    SurveyChannel,
+    SurveyIndicator,
+    SurveyStatus,
+)
 from scoring.models.tiers import TierBasis, TierMethod, TierPolicy, TierRule
 
 __all__ = [
     "QUADRANT_STRATEGIES",
+    "AccountHealth",
     "Assessment",
     "AssessmentSource",
     "CriteriaSet",
     "Criterion",
     "CriterionScore",
     "Dimension",
+    "HealthRun",
+    "HealthSnapshot",
+    "IndicatorGroup",
     "PotentialClass",
     "Quadrant",
+    "RiskFactor",
+    "RiskLevel",
+    "RiskPolicy",
+    "RunStatus",
+    "RunTrigger",
     "Segment",
     "SegmentScore",
     "SetKind",
     "SetStatus",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyChannel",
+    "SurveyIndicator",
+    "SurveyStatus",
     "TierBasis",
     "TierMethod",
     "TierPolicy",

@@ -1,0 +1,371 @@
+"""Recalculating satisfaction and churn risk (issue 6 item 4; DESIGN.md §6).
+
+`recalculate_all` walks the accounts in primary-key ranges. For each batch it reads the facts
+set-based (scoring.health.measures: eight grouped queries), scores them with scoring.engine, and
+in one transaction writes only what changed: the AccountHealth rows (an upsert), today's snapshot
+of the accounts that changed or have none yet, the alerts of accounts that crossed into high
+risk, and the run's counters. A killed worker therefore leaves whole batches or nothing, and a
+second run over unchanged data writes nothing but its own HealthRun row.
+
+Two runs never overlap: a run holds a PostgreSQL session advisory lock (released by the server if
+the worker dies, so a crash never leaves a stale lock); on other databases (SQLite for `make run`,
+where tasks run in the web process) a cache key stands in. A run that finds an earlier run still
+marked running knows it was interrupted, because it holds the lock, and says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, User
+from planning.models import Notification
+from planning.reminders.services import user_language
+from scoring import engine
+from scoring.health import explain
+from scoring.health.measures import AccountFacts, Windows, read_batch
+from scoring.models import (
+    AccountHealth,
+    HealthRun,
+    HealthSnapshot,
+    RiskFactor,
+    RiskPolicy,
+    RunStatus,
+    RunTrigger,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+LOCK_KEY = 0x4B414D_6865616C  # "KAM" "heal": the advisory lock's number
+CACHE_LOCK = "scoring:health-run"
+CACHE_LOCK_SECONDS = 3600
+ERROR_TEXT_LENGTH = 4000
+
+HEALTH_FIELDS = (
+    "risk_score",
+    "risk_level",
+    "factors",
+    "satisfaction_index",
+    "satisfaction_change",
+    "surveys_counted",
+    "revenue_12m",
+    "margin_12m",
+    "high_since",
+)
+SNAPSHOT_FIELDS = ("risk_score", "risk_level", "satisfaction_index")
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    rules: tuple[engine.FactorRule, ...]
+    medium_from: int
+    high_from: int
+    satisfaction_window_days: int
+
+    def days(self, code: str, default: int) -> int:
+        for rule in self.rules:
+            if rule.code == code and rule.days:
+                return rule.days
+        return default
+
+    @property
+    def windows(self) -> Windows:
+        return Windows(
+            satisfaction=self.satisfaction_window_days,
+            revenue=self.days(engine.REVENUE_TREND, 90),
+            overdue_grace=self.days(engine.OVERDUE_RECEIVABLES, 30),
+            silence=self.days(engine.COMPLAINT_SILENCE, 120),
+            decision_maker=self.days(engine.DECISION_MAKER, 180),
+            regression=self.days(engine.STAGE_REGRESSION, 365),
+        )
+
+    def level(self, score: int) -> str:
+        return engine.risk_level(score, self.medium_from, self.high_from)
+
+
+def current_risk_model() -> RiskModel:
+    policy = RiskPolicy.objects.get_or_create(pk=1)[0]
+    return RiskModel(
+        rules=tuple(factor.as_rule() for factor in RiskFactor.objects.all()),
+        medium_from=policy.medium_from,
+        high_from=policy.high_from,
+        satisfaction_window_days=policy.satisfaction_window_days,
+    )
+
+
+@dataclass(frozen=True)
+class Computed:
+    """One account's new health values, and whether it needs an alert."""
+
+    facts: AccountFacts
+    values: dict
+
+    @property
+    def account_id(self) -> int:
+        return self.facts.account_id
+
+
+def compute(facts: AccountFacts, model: RiskModel, previous: dict | None, as_of) -> Computed:
+    """The AccountHealth values of one account (pure: no queries)."""
+    m = facts.measures
+    result = engine.risk_score(m, model.rules)
+    level = model.level(result.score)
+    if level == engine.RISK_HIGH:
+        was_high = previous is not None and previous["risk_level"] == engine.RISK_HIGH
+        high_since = previous["high_since"] if was_high and previous["high_since"] else as_of
+    else:
+        high_since = None
+    change = None
+    if m.satisfaction is not None and m.satisfaction_before is not None:
+        change = m.satisfaction - m.satisfaction_before
+    return Computed(
+        facts,
+        {
+            "risk_score": result.score,
+            "risk_level": level,
+            "factors": [factor.as_json() for factor in result.factors],
+            "satisfaction_index": m.satisfaction,
+            "satisfaction_change": change,
+            "surveys_counted": facts.surveys_counted,
+            "revenue_12m": facts.revenue_12m,
+            "margin_12m": facts.margin_12m,
+            "high_since": high_since,
+        },
+    )
+
+
+def crossed_into_high(new: dict, previous: dict | None) -> bool:
+    return new["risk_level"] == engine.RISK_HIGH and (
+        previous is None or previous["risk_level"] != engine.RISK_HIGH
+    )
+
+
+@dataclass
+class BatchResult:
+    accounts: int = 0
+    changed: int = 0
+    alerts: int = 0
+
+
+def _alert_text(account_name: str, values: dict) -> str:
+    return Truncator(
+        _("%(account)s is now at high churn risk (%(score)s): %(reasons)s")
+        % {
+            "account": account_name,
+            "score": values["risk_score"],
+            "reasons": explain.reasons_sentence(values["factors"]),
+        }
+    ).chars(Notification._meta.get_field("text").max_length)
+
+
+def _alerts(crossings: list[Computed], as_of: datetime.date) -> list[Notification]:
+    """A notification to the owner of each account that crossed into high risk, in the owner's
+    language. The key names the account and the day, so a re-run never repeats it."""
+    owner_ids = {c.facts.owner_id for c in crossings if c.facts.owner_id}
+    owners = {user.pk: user for user in User.objects.filter(pk__in=owner_ids, is_active=True)}
+    notifications = []
+    for computed in crossings:
+        owner = owners.get(computed.facts.owner_id)
+        if owner is None:
+            continue
+        with translation.override(user_language(owner)):
+            notifications.append(
+                Notification(
+                    user=owner,
+                    key=f"risk:{computed.account_id}:{as_of.isoformat()}",
+                    text=_alert_text(computed.facts.name, computed.values),
+                    url=reverse("scoring:health", args=[computed.account_id]),
+                    due_on=as_of,
+                )
+            )
+    return notifications
+
+
+def recalculate_batch(lo: int, hi: int, *, as_of, model: RiskModel, now=None) -> BatchResult:
+    """Recalculate the accounts lo ≤ pk ≤ hi and write what changed. Call inside a transaction
+    (recalculate_all and recalculate_account do)."""
+    now = now or timezone.now()
+    facts = read_batch(lo, hi, as_of=as_of, windows=model.windows)
+    if not facts:
+        return BatchResult()
+    previous = {
+        row.pop("account_id"): row
+        for row in AccountHealth.objects.filter(account_id__gte=lo, account_id__lte=hi).values(
+            "account_id", *HEALTH_FIELDS
+        )
+    }
+    today = {
+        row.pop("account_id"): row
+        for row in HealthSnapshot.objects.filter(
+            account_id__gte=lo, account_id__lte=hi, day=as_of
+        ).values("account_id", *SNAPSHOT_FIELDS)
+    }
+    changed, snapshots, crossings = [], [], []
+    for account_facts in facts:
+        before = previous.get(account_facts.account_id)
+        computed = compute(account_facts, model, before, as_of)
+        if before != computed.values:
+            changed.append(computed)
+            if crossed_into_high(computed.values, before):
+                crossings.append(computed)
+        snapshot = {field: computed.values[field] for field in SNAPSHOT_FIELDS}
+        if today.get(account_facts.account_id) != snapshot:
+            snapshots.append(
+                HealthSnapshot(account_id=account_facts.account_id, day=as_of, **snapshot)
+            )
+
+    AccountHealth.objects.bulk_create(
+        [
+            AccountHealth(account_id=c.account_id, as_of=as_of, calculated_at=now, **c.values)
+            for c in changed
+        ],
+        update_conflicts=True,
+        unique_fields=["account"],
+        update_fields=[*HEALTH_FIELDS, "as_of", "calculated_at"],
+    )
+    HealthSnapshot.objects.bulk_create(
+        snapshots,
+        update_conflicts=True,
+        unique_fields=["account", "day"],
+        update_fields=list(SNAPSHOT_FIELDS),
+    )
+    notifications = _alerts(crossings, as_of) if crossings else []
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    return BatchResult(accounts=len(facts), changed=len(changed), alerts=len(notifications))
+
+
+# --- Runs -----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def run_lock():
+    """Yield True when this process holds the recalculation lock, False when another run does."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+            acquired = cursor.fetchone()[0]
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+        return
+    acquired = cache.add(CACHE_LOCK, True, CACHE_LOCK_SECONDS)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            cache.delete(CACHE_LOCK)
+
+
+def _pk_ranges(batch_size: int, account_id: int | None):
+    if account_id is not None:
+        yield account_id, account_id
+        return
+    first = Account.objects.order_by("pk").values_list("pk", flat=True).first()
+    last = Account.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if first is None:
+        return
+    for lo in range(first, last + 1, batch_size):
+        yield lo, min(lo + batch_size - 1, last)
+
+
+def _start_run(*, trigger, requested_by, account_id, as_of) -> HealthRun:
+    # We hold the lock, so a run still marked running died without finishing.
+    HealthRun.objects.filter(status=RunStatus.RUNNING).update(
+        status=RunStatus.INTERRUPTED, finished_at=timezone.now()
+    )
+    return HealthRun.objects.create(
+        trigger=trigger,
+        requested_by=requested_by,
+        account_id=account_id,
+        as_of=as_of,
+        status=RunStatus.RUNNING,
+    )
+
+
+def run_recalculation(
+    *,
+    trigger: str,
+    requested_by=None,
+    account_id: int | None = None,
+    as_of: datetime.date | None = None,
+    batch_size: int | None = None,
+) -> HealthRun:
+    """Recalculate every account (or one), batch by batch; return the run's record. When another
+    run holds the lock, record a skipped run and return it at once."""
+    as_of = as_of or timezone.localdate()
+    batch_size = batch_size or BATCH_SIZE
+    with run_lock() as acquired:
+        if not acquired:
+            return HealthRun.objects.create(
+                trigger=trigger,
+                requested_by=requested_by,
+                account_id=account_id,
+                as_of=as_of,
+                status=RunStatus.SKIPPED,
+                finished_at=timezone.now(),
+            )
+        run = _start_run(
+            trigger=trigger, requested_by=requested_by, account_id=account_id, as_of=as_of
+        )
+        model = current_risk_model()
+        errors = []
+        for lo, hi in _pk_ranges(batch_size, account_id):
+            try:
+                with transaction.atomic():
+                    result = recalculate_batch(lo, hi, as_of=as_of, model=model)
+                    HealthRun.objects.filter(pk=run.pk).update(
+                        accounts=F("accounts") + result.accounts,
+                        changed=F("changed") + result.changed,
+                        alerts=F("alerts") + result.alerts,
+                    )
+            except Exception as error:  # one bad batch must not stop the others
+                logger.exception("Health recalculation failed for accounts %s–%s", lo, hi)
+                errors.append(f"{lo}–{hi}: {type(error).__name__}: {error}")
+        run.refresh_from_db()
+        run.errors = len(errors)
+        run.error_text = "\n".join(errors)[:ERROR_TEXT_LENGTH]
+        run.status = RunStatus.FAILED if errors else RunStatus.FINISHED
+        run.finished_at = timezone.now()
+        run.save(update_fields=["errors", "error_text", "status", "finished_at"])
+        return run
+
+
+def recalculate_all(*, trigger=RunTrigger.NIGHTLY, requested_by=None, **options) -> HealthRun:
+    return run_recalculation(trigger=trigger, requested_by=requested_by, **options)
+
+
+def recalculate_account(
+    *, account_id: int, trigger=RunTrigger.SURVEY, requested_by=None, **options
+) -> HealthRun:
+    return run_recalculation(
+        trigger=trigger, requested_by=requested_by, account_id=account_id, **options
+    )
+
+
+def request_recalculation(*, requested_by) -> None:
+    """An admin's "recalculate now": queue the full run once the request commits."""
+    from scoring.tasks import recalculate_health
+
+    actor_id = requested_by.pk if requested_by else None
+    transaction.on_commit(lambda: recalculate_health.delay(RunTrigger.ADMIN, actor_id))
+
+
+def request_account_recalculation(*, account_id: int) -> None:
+    """After a survey: recalculate that account once the survey commits."""
+    from scoring.tasks import recalculate_account_health
+
+    transaction.on_commit(lambda: recalculate_account_health.delay(account_id))

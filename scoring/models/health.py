@@ -1,0 +1,263 @@
+"""Account health (DESIGN.md §4 RiskScore, §6): the churn-risk model admins edit, each account's
+current satisfaction and churn risk with every factor's contribution, daily snapshots for trends,
+and a record of each recalculation run. scoring.health.services computes and writes them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from scoring import engine
+
+
+class RiskLevel(models.TextChoices):
+    LOW = engine.RISK_LOW, _("Low")
+    MEDIUM = engine.RISK_MEDIUM, _("Medium")
+    HIGH = engine.RISK_HIGH, _("High")
+
+
+class RiskPolicy(models.Model):
+    """The one row of churn-risk settings (pk 1): where the levels start, and the window that
+    satisfaction is averaged over."""
+
+    medium_from = models.PositiveSmallIntegerField(
+        _("medium risk from"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    high_from = models.PositiveSmallIntegerField(
+        _("high risk from"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Crossing into high risk notifies the account manager."),
+    )
+    satisfaction_window_days = models.PositiveSmallIntegerField(
+        _("satisfaction window (days)"),
+        default=365,
+        validators=[MinValueValidator(30), MaxValueValidator(1095)],
+        help_text=_(
+            "An account's satisfaction is the average of its surveys in this many days; the trend "
+            "compares it with the same length of time before."
+        ),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("churn-risk policy")
+        verbose_name_plural = _("churn-risk policy")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="risk_policy_single_row"),
+            models.CheckConstraint(
+                condition=Q(medium_from__lt=models.F("high_from")),
+                name="risk_policy_medium_below_high",
+                violation_error_message=_("Medium risk must start below high risk."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Churn-risk policy"))
+
+
+class RiskFactor(models.Model):
+    """One factor of the churn-risk score. Its measure x (see engine.RISK_FACTORS) earns nothing
+    at `start`, the full weight at `full`, and a straight line in between; `start` above `full`
+    means a falling measure is the risk (satisfaction, revenue change)."""
+
+    code = models.CharField(
+        _("factor"),
+        max_length=30,
+        unique=True,
+        choices=[(code, code) for code in engine.RISK_FACTORS],
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        validators=[MaxValueValidator(100)],
+        help_text=_("The most points this factor can add; 0 switches it off."),
+    )
+    start = models.DecimalField(_("counts from"), max_digits=8, decimal_places=2)
+    full = models.DecimalField(_("full weight at"), max_digits=8, decimal_places=2)
+    days = models.PositiveSmallIntegerField(
+        _("days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1095)],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("churn-risk factor")
+        verbose_name_plural = _("churn-risk factors")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(start=models.F("full")),
+                name="risk_factor_start_differs_from_full",
+                violation_error_message=_("“Counts from” and “full weight at” must differ."),
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def as_rule(self) -> engine.FactorRule:
+        return engine.FactorRule(
+            code=self.code, weight=self.weight, start=self.start, full=self.full, days=self.days
+        )
+
+
+class AccountHealth(models.Model):
+    """An account's current satisfaction and churn risk, as the last recalculation left them.
+    `factors` keeps each factor's points and the facts behind them (numbers only, so the page
+    words them in the reader's language)."""
+
+    account = models.OneToOneField(
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="health",
+        verbose_name=_("account"),
+    )
+    risk_score = models.PositiveSmallIntegerField(_("churn risk"))
+    risk_level = models.CharField(_("risk level"), max_length=6, choices=RiskLevel.choices)
+    factors = models.JSONField(_("factors"), default=list)
+    satisfaction_index = models.DecimalField(
+        _("satisfaction index"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    satisfaction_change = models.DecimalField(
+        _("satisfaction change"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    surveys_counted = models.PositiveIntegerField(_("surveys counted"), default=0)
+    revenue_12m = models.DecimalField(
+        _("revenue, last 12 months"), max_digits=18, decimal_places=2, default=Decimal(0)
+    )
+    margin_12m = models.DecimalField(
+        _("gross margin, last 12 months"), max_digits=18, decimal_places=2, default=Decimal(0)
+    )
+    high_since = models.DateField(_("high risk since"), null=True, blank=True)
+    as_of = models.DateField(_("as of"))
+    calculated_at = models.DateTimeField(_("calculated"))
+
+    class Meta:
+        verbose_name = _("account health")
+        verbose_name_plural = _("account health")
+        indexes = [
+            models.Index(fields=["-risk_score"], name="health_risk_idx"),
+            models.Index(fields=["risk_level"], name="health_level_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.account_id}: {self.risk_score}"
+
+
+class HealthSnapshot(models.Model):
+    """One account's risk and satisfaction on one day, for trend lines. A run writes today's row
+    for each account whose values changed or that has none yet today."""
+
+    account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="health_snapshots",
+        verbose_name=_("account"),
+    )
+    day = models.DateField(_("day"))
+    risk_score = models.PositiveSmallIntegerField(_("churn risk"))
+    risk_level = models.CharField(_("risk level"), max_length=6, choices=RiskLevel.choices)
+    satisfaction_index = models.DecimalField(
+        _("satisfaction index"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["account", "day"]
+        verbose_name = _("health snapshot")
+        verbose_name_plural = _("health snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day"], name="health_snapshot_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} · {self.day}: {self.risk_score}"
+
+
+class RunTrigger(models.TextChoices):
+    NIGHTLY = "nightly", _("Nightly")
+    ADMIN = "admin", _("Recalculate now")
+    SURVEY = "survey", _("After a survey")
+    COMMAND = "command", _("Command line")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Finished with errors")
+    INTERRUPTED = "interrupted", _("Interrupted")
+    SKIPPED = "skipped", _("Skipped: another run was in progress")
+
+
+class HealthRun(models.Model):
+    """One recalculation: when, why, what it covered, how many accounts changed, what failed."""
+
+    trigger = models.CharField(_("trigger"), max_length=10, choices=RunTrigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+        help_text=_("Empty for a run over every account."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    as_of = models.DateField(_("as of"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    accounts = models.PositiveIntegerField(_("accounts"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    alerts = models.PositiveIntegerField(_("alerts"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    error_text = models.TextField(_("errors"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("health recalculation")
+        verbose_name_plural = _("health recalculations")
+        indexes = [
+            models.Index(
+                fields=["status"], condition=Q(status="running"), name="health_run_running_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_trigger_display()} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self):
+        if self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
