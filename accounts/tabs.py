@@ -2,6 +2,7 @@
 shared header never imports from the apps that draw the tabs (imports run scoring → planning →
 accounts, never back)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.response import TemplateResponse
@@ -24,6 +25,19 @@ class AccountTab:
 
 _tabs: dict[str, AccountTab] = {}
 
+# Figures other apps add to the account header (scoring's risk and satisfaction sparklines):
+# each is called with the account and returns {"template": …, **context} or None.
+_header_panels: list[Callable[[object], dict | None]] = []
+
+
+def register_header_panel(panel: Callable[[object], dict | None]) -> None:
+    if panel not in _header_panels:
+        _header_panels.append(panel)
+
+
+def header_panels(account) -> list[dict]:
+    return [found for panel in _header_panels if (found := panel(account))]
+
 
 def register_tab(tab: AccountTab) -> None:
     _tabs[tab.key] = tab
@@ -42,6 +56,7 @@ def render_account_tab(request, account, tab: str, template: str, context=None):
         "active_tab": tab,
         "tabs": [(t, t.url_for(account)) for t in account_tabs()],
         "header": queries.account_header_figures(account),
+        "header_panels": header_panels(account),
         "team": queries.team_for_display(account),
         "can_edit": access.can_edit_account(user, account),
         "can_manage_team": access.can_manage_team(user, account),

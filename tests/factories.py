@@ -36,15 +36,23 @@ from planning.models import (
     Visit,
 )
 from scoring import defaults as scoring_defaults
+from scoring import engine
 from scoring.assessments.services import assess_account
 from scoring.models import (
     CriteriaSet,
     Criterion,
     Dimension,
+    RiskFactor,
+    RiskPolicy,
     Segment,
     SegmentScore,
     SetKind,
     SetStatus,
+    Survey,
+    SurveyAnswer,
+    SurveyChannel,
+    SurveyIndicator,
+    SurveyStatus,
     TierPolicy,
     TierRule,
     ValueScorecard,
@@ -358,3 +366,94 @@ def shipped_tier_rules() -> list[TierRule]:
             )[0]
         )
     return rules
+
+
+def shipped_survey_indicators() -> list[SurveyIndicator]:
+    """The twelve shipped indicators (reloaded where a transactional test flushed them)."""
+    indicators = []
+    for position, row in enumerate(scoring_defaults.SURVEY_INDICATORS, start=1):
+        code, group, name, name_zh, question, question_zh = row
+        indicators.append(
+            SurveyIndicator.objects.get_or_create(
+                code=code,
+                defaults={
+                    "group": group,
+                    "name": name,
+                    "name_zh_hans": name_zh,
+                    "question": question,
+                    "question_zh_hans": question_zh,
+                    "position": position * 10,
+                },
+            )[0]
+        )
+    return indicators
+
+
+def shipped_risk_model() -> list[RiskFactor]:
+    """The default churn-risk policy and factors (reloaded where a transactional test flushed
+    them)."""
+    RiskPolicy.objects.get_or_create(pk=1)
+    factors = []
+    for position, (code, weight, start, full, days) in enumerate(
+        scoring_defaults.RISK_FACTORS, start=1
+    ):
+        factors.append(
+            RiskFactor.objects.get_or_create(
+                code=code,
+                defaults={
+                    "weight": weight,
+                    "start": Decimal(start),
+                    "full": Decimal(full),
+                    "days": days,
+                    "position": position * 10,
+                },
+            )[0]
+        )
+    return factors
+
+
+class SurveyIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurveyIndicator
+
+    code = factory.Sequence(lambda n: f"indicator_{n}")
+    group = "product"
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    name_zh_hans = factory.Sequence(lambda n: f"指标{n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """A completed survey without answers; use `completed_survey` for one with answers."""
+
+    class Meta:
+        model = Survey
+
+    account = factory.SubFactory(AccountFactory)
+    respondent = factory.SubFactory(StakeholderFactory, account=factory.SelfAttribute("..account"))
+    respondent_name = factory.LazyAttribute(lambda o: o.respondent.name if o.respondent else "")
+    channel = SurveyChannel.RECORDED
+    status = SurveyStatus.COMPLETED
+    answered_on = factory.LazyFunction(timezone.localdate)
+    satisfaction_index = Decimal("50.00")
+
+
+def completed_survey(account, answers: dict[str, tuple[int, int]], **fields) -> Survey:
+    """A completed survey of `account` with {indicator code: (importance, performance)}; the
+    shipped indicators are created when missing, the index is the engine's."""
+    indicators = {i.code: i for i in shipped_survey_indicators()}
+    survey = SurveyFactory(
+        account=account,
+        satisfaction_index=engine.satisfaction_index(answers.values()),
+        **fields,
+    )
+    SurveyAnswer.objects.bulk_create(
+        SurveyAnswer(
+            survey=survey,
+            indicator=indicators[code],
+            importance=importance,
+            performance=performance,
+        )
+        for code, (importance, performance) in answers.items()
+    )
+    return survey
