@@ -10,9 +10,10 @@ class ScoringConfig(AppConfig):
     def ready(self):
         from accounts.demo import register_dependent_delete
         from accounts.queries import register_history_source
-        from accounts.tabs import AccountTab, register_tab
+        from accounts.tabs import AccountTab, register_header_panel, register_tab
         from scoring.assessments.history import assessment_history
         from scoring.demo import delete_demo_data
+        from scoring.health.header import health_panel
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
         register_tab(
@@ -20,5 +21,15 @@ class ScoringConfig(AppConfig):
                 "value", pgettext_lazy("account tab", "Value"), "scoring:scorecard", 55, "gem"
             )
         )
+        register_tab(
+            AccountTab(
+                "health",
+                pgettext_lazy("account tab", "Health"),
+                "scoring:health",
+                60,
+                "heart-pulse",
+            )
+        )
+        register_header_panel(health_panel)
         register_history_source(assessment_history)
         register_dependent_delete(delete_demo_data)

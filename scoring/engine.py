@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 from math import lcm
 
 ATTRACTIVENESS = "attractiveness"
@@ -471,6 +472,11 @@ class FactorRule:
     full: Decimal
     days: int | None = None
 
+    @cached_property
+    def cents(self) -> tuple[int, int]:
+        """(start, full) in hundredths, converted once per run rather than once per account."""
+        return _cents(self.start), _cents(self.full)
+
 
 @dataclass(frozen=True)
 class AccountMeasures:
@@ -516,7 +522,9 @@ class RiskResult:
         return sum(f.points for f in self.factors)
 
 
-def _cents(value: Decimal) -> int:
+def _cents(value) -> int:
+    if type(value) is int:
+        return 100 * value
     return int(Decimal(value).scaleb(2).to_integral_value(rounding=ROUND_HALF_UP))
 
 
@@ -527,8 +535,11 @@ def _money(value: Decimal) -> str:
 def ramp_points(weight: int, x: tuple[int, int], start: Decimal, full: Decimal) -> int:
     """weight × where x (numerator, positive denominator) lies from start to full, clamped to
     0–1, rounded half up to whole points."""
+    return _ramp(weight, x, _cents(start), _cents(full))
+
+
+def _ramp(weight: int, x: tuple[int, int], start_c: int, full_c: int) -> int:
     x_num, x_den = x
-    start_c, full_c = _cents(start), _cents(full)
     if start_c == full_c:
         raise ValueError("start and full must differ")
     # (x − start) / (full − start) with start and full in hundredths.
@@ -610,20 +621,36 @@ def _risk_measure(code: str, m: AccountMeasures, days: int | None):
     raise ValueError(f"unknown risk factor {code!r}")
 
 
+def _points(rule: FactorRule, x) -> int:
+    if x is None or rule.weight == 0:
+        return 0
+    if x == "full":
+        return rule.weight
+    return _ramp(rule.weight, x, *rule.cents)
+
+
 def risk_factor(rule: FactorRule, measures: AccountMeasures) -> FactorResult:
     x, facts = _risk_measure(rule.code, measures, rule.days)
-    if x is None or rule.weight == 0:
-        points = 0
-    elif x == "full":
-        points = rule.weight
-    else:
-        points = ramp_points(rule.weight, x, rule.start, rule.full)
-    return FactorResult(rule.code, points, rule.weight, facts)
+    return FactorResult(rule.code, _points(rule, x), rule.weight, facts)
 
 
 def risk_score(measures: AccountMeasures, rules: Sequence[FactorRule]) -> RiskResult:
     factors = tuple(risk_factor(rule, measures) for rule in rules)
     return RiskResult(min(RISK_MAX, sum(f.points for f in factors)), factors)
+
+
+def risk_score_json(measures: AccountMeasures, rules: Sequence[FactorRule]) -> tuple[int, list]:
+    """risk_score's score and `FactorResult.as_json()` list, without the intermediate objects
+    (the nightly run scores every account)."""
+    factors = []
+    total = 0
+    for rule in rules:
+        x, facts = _risk_measure(rule.code, measures, rule.days)
+        points = _points(rule, x)
+        total += points
+        facts["code"], facts["points"], facts["weight"] = rule.code, points, rule.weight
+        factors.append(facts)
+    return min(RISK_MAX, total), factors
 
 
 def risk_level(score: int, medium_from: int, high_from: int) -> str:

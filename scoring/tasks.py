@@ -26,11 +26,16 @@ def apply_tier_rules(actor_id: int | None = None) -> dict:
 
 
 @shared_task(acks_late=True)
-def recalculate_health(trigger: str = RunTrigger.NIGHTLY, actor_id: int | None = None) -> dict:
+def recalculate_health(
+    trigger: str = RunTrigger.NIGHTLY, actor_id: int | None = None, batch_size: int | None = None
+) -> dict:
     """Satisfaction and churn risk for every account (nightly, and an admin's "recalculate
-    now"). Idempotent and crash-safe batch by batch; a second concurrent run is skipped."""
+    now"). Idempotent and crash-safe batch by batch; a second concurrent run is skipped.
+    `batch_size` overrides the default batch (accounts per transaction)."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    run = health_services.recalculate_all(trigger=trigger, requested_by=actor)
+    run = health_services.recalculate_all(
+        trigger=trigger, requested_by=actor, batch_size=batch_size
+    )
     return _run_summary(run)
 
 

@@ -1,6 +1,12 @@
 """Builds the planning demo rows for a batch of accounts at a time: plans for key accounts, a year
-of visits for key accounts, opportunities for key and target accounts, and at the end the loss
-records of two of `manager`'s lost accounts. See planning/demo/__init__.py."""
+of visits for key accounts, opportunities for key and target accounts, half a year of check-in
+calls and visits for every other owned account, and at the end the loss records of two of
+`manager`'s lost accounts. See planning/demo/__init__.py.
+
+Contact is what the churn-risk model looks at first (days since the last reported visit against
+the tier's cadence), so the demo keeps it honest: most accounts are contacted about as often as
+their tier asks, and about one in eight drifts out of touch (likelier where orders are falling),
+including one of `manager`'s key accounts."""
 
 import math
 import random
@@ -11,6 +17,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from django.db import reset_queries
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.demo.context import ACCOUNT_BATCH, INSERT_BATCH, DemoContext
@@ -22,6 +29,7 @@ from accounts.models import (
     Coverage,
     Stakeholder,
     StakeholderStatus,
+    Transaction,
 )
 from planning.demo import words
 from planning.losses.snapshot import build_snapshot
@@ -83,6 +91,25 @@ ACCOUNT_FIELDS = ("id", "name", "category", "owner_id", "tier__visit_cadence_day
 WITHOUT_PLAN_EVERY = 4
 STALE_DAYS = 90
 LOST_ACCOUNTS_OF_MANAGER = 2
+# Key accounts that drift out of touch: the last visit was 2.5 to 4 cadences ago. Inattention
+# and a customer buying less go together (the commonest way customers leave), so an account whose
+# orders are falling is likelier to be the neglected one.
+KEY_NEGLECT_SHARE = 0.06
+KEY_NEGLECT_SHARE_FALLING = 0.3
+# Revenue is falling when the last 90 days brought less than FALLING_SHARE of the 90 before.
+FALLING_DAYS = 90
+FALLING_SHARE = Decimal("0.6")
+# Which of manager's key accounts is neglected: the first whose orders are falling (the way
+# customers drift away: fewer orders, and nobody visits to ask why); without one, the one whose
+# decision maker opposes us (the second in the order the stories go, see accounts.demo.maps).
+NEGLECTED_KEY_OF_MANAGER = 1
+# The other owned accounts: half a year of light contact at about their tier's cadence.
+CONTACT_DAYS = 183
+CONTACT_KINDS = {VisitType.CALL: 11, VisitType.VISIT: 7, VisitType.MEETING: 2}
+CONTACT_FIELDS = ("id", "name", "category", "owner_id", "tier__visit_cadence_days", "created_at")
+# Share of accounts out of touch: no contact in the half year, or none for several cadences.
+NEGLECT_SHARE = {Category.NORMAL: 0.06, Category.TARGET: 0.15, Category.LOST: 0.5}
+NEGLECT_SHARE_FALLING = 0.55
 
 
 def _pick(rng: random.Random, weights: dict):
@@ -114,6 +141,10 @@ class Builder:
             context.users[name].pk: name for name in DEMO_MANAGERS if name in context.users
         }
         self.keys_by_owner: dict[int, int] = defaultdict(int)
+        # Who is neglected draws from its own generator, so the visits keep their own draws.
+        self.neglect_rng = context.rng("neglect")
+        self.falling: set[int] = set()  # the batch's accounts whose revenue is falling
+        self.neglected_of_manager = self._neglected_of_manager(context)
 
     def at(self, day: date, hour: int | None = None) -> datetime:
         hour = self.rng.randint(9, 16) if hour is None else hour
@@ -240,13 +271,16 @@ class Builder:
         end = self.today - timedelta(days=1)
         if last_contact and last_contact < self.today - timedelta(days=STALE_DAYS):
             end = last_contact
+        index = self.keys_by_owner[owner] - 1  # plans() counted this account already
+        neglected_for = self.key_neglect(account["id"], owner, cadence)
+        if neglected_for:
+            end = min(end, self.today - timedelta(days=neglected_for))
         days = []
         day = first + timedelta(days=rng.randint(0, interval))
         while day <= end:
             days.append(_weekday(day) if _weekday(day) <= end else day)
             day += timedelta(days=min(56, max(14, round(interval * rng.uniform(0.7, 1.3)))))
         demo = owner in self.demo_managers
-        index = self.keys_by_owner[owner] - 1  # plans() counted this account already
         unreported = 1 if demo and index < 2 else 0
         for number, visit_day in enumerate(days):
             reported = number < len(days) - unreported
@@ -259,6 +293,33 @@ class Builder:
             upcoming = _weekday(self.today + timedelta(days=rng.randint(1, 11)))
         if upcoming <= self.today + timedelta(days=60):
             self.visit(account, team, people, covered, chinese, upcoming, False, False, rows)
+
+    def _neglected_of_manager(self, context: DemoContext) -> int | None:
+        manager = context.users.get("manager")
+        if manager is None:
+            return None
+        keys = list(
+            Account.objects.filter(owner=manager, category=Category.KEY)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        falling = falling_revenue(keys, self.today)
+        chosen = [pk for pk in keys if pk in falling] or keys[NEGLECTED_KEY_OF_MANAGER:]
+        return chosen[0] if chosen else None
+
+    def key_neglect(self, account_id: int, owner: int, cadence: int) -> int | None:
+        """Days since a neglected key account's last visit, or None when it is looked after."""
+        rng = self.neglect_rng
+        name = self.demo_managers.get(owner)
+        if name is None:
+            falling = account_id in self.falling
+            chosen = rng.random() < (KEY_NEGLECT_SHARE_FALLING if falling else KEY_NEGLECT_SHARE)
+        else:
+            # The demo managers' accounts tell their stories; manager's add one neglected one.
+            chosen = account_id == self.neglected_of_manager
+        if not chosen:
+            return None
+        return min(180, max(45, round(cadence * rng.uniform(2.5, 4))))
 
     def visit(self, account, team, people, covered, chinese, day, reported, due_this_week, rows):
         rng = self.rng
@@ -423,12 +484,35 @@ def create_planning(context: DemoContext) -> dict[str, int]:
         done += len(accounts)
         context.progress(f"{done:,} of {total:,} accounts' plans, visits and pipeline")
         reset_queries()
+    counts["check-in contacts"] = create_contacts(context)
     counts["loss records"] = create_loss_records(builder, context)
     return counts
 
 
+def falling_revenue(ids: list[int], today: date) -> set[int]:
+    """The accounts among `ids` whose last FALLING_DAYS days brought less than FALLING_SHARE of
+    the FALLING_DAYS before."""
+    recent = Q(date__gt=today - timedelta(days=FALLING_DAYS))
+    rows = (
+        Transaction.objects.filter(
+            account_id__in=ids,
+            date__gt=today - timedelta(days=2 * FALLING_DAYS),
+            date__lte=today,
+        )
+        .values("account_id")
+        .annotate(recent=Sum("amount", filter=recent), before=Sum("amount", filter=~recent))
+        .order_by()
+    )
+    return {
+        row["account_id"]
+        for row in rows
+        if row["before"] and (row["recent"] or 0) < FALLING_SHARE * row["before"]
+    }
+
+
 def _build_batch(builder: Builder, accounts: list[dict], counts: dict) -> None:
     ids = [account["id"] for account in accounts]
+    builder.falling = falling_revenue(ids, builder.today)
     key_ids = [account["id"] for account in accounts if account["category"] == Category.KEY]
     teams = {account["id"]: [account["owner_id"]] for account in accounts}
     members = AccountTeamMember.objects.filter(account_id__in=ids).order_by("pk")
@@ -509,6 +593,119 @@ def _insert(rows: Rows, coverage: dict, counts: dict) -> None:
     counts["visits"] += len(rows.visits)
     counts["opportunities"] += len(rows.opportunities)
     counts["stage changes"] += len(rows.changes)
+
+
+# Check-in contacts of the other accounts ---------------------------------------------------
+
+
+class ContactBuilder:
+    """Half a year of light contact (calls, short visits) by the owner of each owned account that
+    is not a key account, at about its tier's cadence; lost accounts get the odd win-back call.
+    A share of accounts is out of touch (NEGLECT_SHARE): nobody called in the half year, or the
+    calls stopped several cadences ago."""
+
+    def __init__(self, context: DemoContext):
+        self.rng = context.rng("contacts")
+        self.today = context.today
+        self.tz = timezone.get_current_timezone()
+        self.now = timezone.now()
+
+    def days(self, account: dict, falling: bool) -> list[date]:
+        rng = self.rng
+        cadence = account["tier__visit_cadence_days"] or 30
+        lost = account["category"] == Category.LOST
+        first = max(
+            self.today - timedelta(days=CONTACT_DAYS),
+            account["created_at"].date() + timedelta(days=1),
+        )
+        end = self.today - timedelta(days=1)
+        share = NEGLECT_SHARE.get(account["category"], 0)
+        if falling and account["category"] != Category.LOST:
+            share = NEGLECT_SHARE_FALLING
+        if rng.random() < share:
+            if rng.random() < 0.5:
+                return []
+            end -= timedelta(days=min(CONTACT_DAYS, round(cadence * rng.uniform(2.5, 5))))
+        # A lost customer is called less often than the tier asks: it is a win-back, not service.
+        step = cadence * (1.6 if lost else 1.0)
+        days = []
+        day = first + timedelta(days=rng.randint(0, round(0.8 * step)))
+        while day <= end:
+            days.append(_weekday(day) if _weekday(day) <= end else day)
+            day += timedelta(days=max(12, round(step * rng.uniform(0.55, 1.0))))
+        return days
+
+    def contact(self, account: dict, day: date, people: list[int], rows: Rows) -> None:
+        rng = self.rng
+        owner = account["owner_id"]
+        chinese = not account["name"].isascii()
+        lost = account["category"] == Category.LOST
+        starts_at = datetime.combine(
+            day, time(rng.randint(9, 17), rng.choice((0, 15, 30, 45))), tzinfo=self.tz
+        )
+        objectives = words.WIN_BACK_OBJECTIVES if lost else words.CONTACT_OBJECTIVES
+        outcomes = words.WIN_BACK_OUTCOMES if lost else words.CONTACT_OUTCOMES
+        created = max(account["created_at"], starts_at - timedelta(days=rng.randint(1, 5)))
+        visit = Visit(
+            account_id=account["id"],
+            kind=_pick(rng, CONTACT_KINDS),
+            starts_at=starts_at,
+            status=VisitStatus.REPORTED,
+            objective=Builder.text(rng.choice(objectives), chinese),
+            outcome=Builder.text(rng.choice(outcomes), chinese),
+            commitment=Commitment.NONE if rng.random() < 0.7 else Commitment.PRELIMINARY,
+            helped_them=rng.random() < 0.7,
+            helped_us=rng.random() < 0.6,
+            helped_relationship=rng.random() < 0.8,
+            reported_at=min(self.now, starts_at + timedelta(hours=rng.randint(1, 6))),
+            created_by_id=owner,
+            created_at=min(created, self.now),
+        )
+        theirs = [rng.choice(people)] if people else []
+        for person in theirs:
+            pair = (person, owner)
+            rows.contacts[pair] = max(day, rows.contacts.get(pair, day))
+        rows.visits.append(visit)
+        rows.visit_people.append((theirs, [owner]))
+
+
+def create_contacts(context: DemoContext) -> int:
+    """The check-in contacts of every owned account that is not a key account (key accounts have
+    their year of planned visits). Bulk inserts, a batch of accounts at a time."""
+    builder = ContactBuilder(context)
+    owned = Account.objects.exclude(category=Category.KEY).filter(owner__isnull=False)
+    made, last_id = 0, 0
+    while True:
+        accounts = list(
+            owned.filter(pk__gt=last_id).order_by("pk").values(*CONTACT_FIELDS)[:ACCOUNT_BATCH]
+        )
+        if not accounts:
+            break
+        last_id = accounts[-1]["id"]
+        ids = [account["id"] for account in accounts]
+        people = defaultdict(list)
+        active = Stakeholder.objects.filter(account_id__in=ids, status=StakeholderStatus.ACTIVE)
+        for person_id, account_id in active.order_by("pk").values_list("id", "account_id"):
+            people[account_id].append(person_id)
+        falling = falling_revenue(ids, builder.today)
+        rows = Rows()
+        for account in accounts:
+            for day in builder.days(account, account["id"] in falling):
+                builder.contact(account, day, people[account["id"]], rows)
+        coverage = {
+            (row["stakeholder_id"], row["user_id"]): row
+            for row in Coverage.objects.filter(stakeholder__account_id__in=ids).values(
+                "id", "stakeholder_id", "user_id", "last_contact"
+            )
+        }
+        counts = dict.fromkeys(
+            ("plans", "objectives", "actions", "visits", "opportunities", "stage changes"), 0
+        )
+        _insert(rows, coverage, counts)
+        made += counts["visits"]
+        context.progress(f"check-in contacts up to account {last_id:,}")
+        reset_queries()
+    return made
 
 
 def create_loss_records(builder: Builder, context: DemoContext) -> int:

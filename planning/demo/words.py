@@ -211,3 +211,34 @@ WIN_BACK = (
         "先结案两起投诉，再申请供应商评审会议。",
     ),
 )
+
+# The light touches between the big visits: a check-in call, a quick visit, a win-back call.
+CONTACT_OBJECTIVES = (
+    ("Check in on current orders and upcoming needs", "了解在手订单和近期需求"),
+    ("Follow up on the last delivery", "跟进上一批交货情况"),
+    ("Share the new price list and ask about next quarter", "发送新价目表并了解下季度计划"),
+    ("Introduce our new technical contact", "介绍我方新的技术对接人"),
+    ("Ask how the trial batch performed", "了解试用批次的使用效果"),
+)
+CONTACT_OUTCOMES = (
+    ("No issues; next order expected next month.", "一切正常；预计下月下单。"),
+    ("They asked for a quotation for a small extra lot.", "对方要求就一小批追加量报价。"),
+    ("Busy quarter for them; call again in a few weeks.", "对方本季度较忙；过几周再联系。"),
+    (
+        "A question on the invoice; passed it to our finance team.",
+        "对发票有疑问；已转我方财务处理。",
+    ),
+    ("They are comparing suppliers; send references.", "对方在比较供应商；需提供参考案例。"),
+)
+WIN_BACK_OUTCOMES = (
+    (
+        "Polite but not buying; they will call when the contract is up.",
+        "态度客气但暂不采购；合同到期时会联系我们。",
+    ),
+    ("They agreed to look at a trial offer.", "对方同意看一下试用方案。"),
+    ("Their buyer has changed; got the new contact.", "对方采购已换人；已拿到新联系人。"),
+)
+WIN_BACK_OBJECTIVES = (
+    ("Win-back call: ask how the new supplier is doing", "回访：了解对方新供应商的表现"),
+    ("Keep in touch and offer a trial lot", "保持联系并提供试用批次"),
+)

@@ -32,9 +32,16 @@ class CalendarFeed(models.Model):
         return str(self.user)
 
 
+# Notifications whose key starts with one of these are alerts raised by a background job (the
+# churn-risk recalculation writes "risk:<account>:<day>"), not things falling due: the digest
+# e-mails each of them once, whether or not anything else is due that day.
+ALERT_KEY_PREFIXES = ("risk:",)
+
+
 class Notification(models.Model):
     """One item of a user's digest, shown in the app until read. `key` makes the daily job
-    idempotent: the same thing due on the same day is notified once."""
+    idempotent: the same thing due on the same day is notified once. `emailed_at` records when a
+    digest e-mail carried it, so an alert is e-mailed once."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -48,6 +55,7 @@ class Notification(models.Model):
     due_on = models.DateField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -66,3 +74,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def is_alert(self) -> bool:
+        return self.key.startswith(ALERT_KEY_PREFIXES)

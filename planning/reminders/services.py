@@ -5,6 +5,11 @@ Idempotency: each due item has a key naming the thing and the date it fell due
 ("action:<pk>:<due date>"). A notification is created once per key and user (a database
 constraint), and the e-mail goes out only when a run created something new — so a second run the
 same day creates and sends nothing, and an item is notified again only if its date moves.
+
+Alerts: background jobs in other apps write notifications of their own (keys starting with one of
+`ALERT_KEY_PREFIXES`, e.g. the churn-risk recalculation's "risk:<account>:<day>"). The digest
+knows them only by that prefix (planning never imports the apps above it): each is e-mailed once,
+in an "alerts" section at the top, and `emailed_at` marks it in the same transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.access import ROLES
 from accounts.models import AccountTeamMember, User
 from planning.models import Notification
+from planning.models.reminders import ALERT_KEY_PREFIXES
 from planning.week.queries import WeekItem, week_for
 
 logger = logging.getLogger(__name__)
@@ -44,6 +50,7 @@ SECTIONS = (
     ("keys_not_visited", "not_visited", gettext_lazy("Key accounts not visited within cadence")),
     ("complaints_past_due", "complaint", gettext_lazy("Complaints past due")),
 )
+ALERTS_HEADING = gettext_lazy("Accounts at high churn risk")
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,43 @@ def _absolute(url: str) -> str:
     return f"{base}{url}" if base and url.startswith("/") else url
 
 
-def _digest_message(user, today, items: list[DueItem], new_keys: set[str]):
+def alerts_to_email(user) -> list[Notification]:
+    """The user's alerts that no digest e-mail has carried yet, oldest first."""
+    prefixes = Q()
+    for prefix in ALERT_KEY_PREFIXES:
+        prefixes |= Q(key__startswith=prefix)
+    return list(
+        Notification.objects.filter(prefixes, user=user, emailed_at__isnull=True).order_by(
+            "created_at", "pk"
+        )
+    )
+
+
+def _subject(today, count: int, alerts: int) -> str:
+    values = {"count": count, "alerts": alerts, "date": today.isoformat()}
+    due = ngettext(
+        "KAM: %(count)s thing due on %(date)s", "KAM: %(count)s things due on %(date)s", count
+    )
+    if not alerts:
+        return due % values
+    if not count:
+        return (
+            ngettext(
+                "KAM: %(alerts)s alert on %(date)s", "KAM: %(alerts)s alerts on %(date)s", alerts
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "KAM: %(alerts)s alert and %(count)s due on %(date)s",
+            "KAM: %(alerts)s alerts and %(count)s due on %(date)s",
+            alerts,
+        )
+        % values
+    )
+
+
+def _digest_message(user, today, items: list[DueItem], new_keys: set[str], alerts=()):
     sections = []
     for section, _prefix, heading in SECTIONS:
         rows = [
@@ -147,16 +190,12 @@ def _digest_message(user, today, items: list[DueItem], new_keys: set[str]):
         "today": today,
         "sections": sections,
         "count": len(items),
+        "alerts": [{"notification": n, "url": _absolute(n.url)} for n in alerts],
+        "alerts_heading": ALERTS_HEADING,
         "notifications_url": _absolute(reverse("my:notifications")),
     }
-    subject = ngettext(
-        "KAM: %(count)s thing due on %(date)s", "KAM: %(count)s things due on %(date)s", len(items)
-    ) % {
-        "count": len(items),
-        "date": today.isoformat(),
-    }
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=_subject(today, len(items), len(alerts)),
         body=render_to_string("planning/reminders/digest_email.txt", context),
         to=[user.email],
     )
@@ -166,17 +205,37 @@ def _digest_message(user, today, items: list[DueItem], new_keys: set[str]):
     return message
 
 
+@dataclass(frozen=True)
+class Digest:
+    fresh: list[Notification]  # due items notified for the first time
+    alerts: list[Notification]  # alerts the e-mail carried
+    mailed: bool
+
+
 @transaction.atomic
-def send_digest(*, user, today: datetime.date) -> list[Notification]:
-    """Notify the user of what is newly due and, if anything is new and the user has an e-mail
-    address, e-mail the day's digest in their language. Returns the new notifications. A failed
-    e-mail rolls the notifications back, so the next run tries again."""
+def deliver_digest(*, user, today: datetime.date) -> Digest:
+    """Notify the user of what is newly due and, if anything is new or an alert waits and the
+    user has an e-mail address, e-mail the day's digest in their language, marking what it
+    carried as e-mailed. A failed e-mail rolls all of it back, so the next run tries again."""
     with translation.override(user_language(user)):
         items = digest_for(user, today)
         fresh = _create_notifications(user, items)
-        if fresh and user.email:
-            _digest_message(user, today, items, {n.key for n in fresh}).send()
-    return fresh
+        alerts = alerts_to_email(user) if user.email else []
+        if not (user.email and (fresh or alerts)):
+            return Digest(fresh=fresh, alerts=[], mailed=False)
+        message = _digest_message(user, today, items, {n.key for n in fresh}, alerts)
+        Notification.objects.filter(
+            Q(key__in=[item.key for item in items]) | Q(pk__in=[n.pk for n in alerts]),
+            user=user,
+            emailed_at__isnull=True,
+        ).update(emailed_at=timezone.now())
+        message.send()
+    return Digest(fresh=fresh, alerts=alerts, mailed=True)
+
+
+def send_digest(*, user, today: datetime.date) -> list[Notification]:
+    """deliver_digest, returning the new notifications."""
+    return deliver_digest(user=user, today=today).fresh
 
 
 def digest_recipients():
@@ -195,18 +254,19 @@ def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
     user's failure (say, the mail server refusing an address) does not stop the others."""
     today = today or timezone.localdate()
     ids = list(digest_recipients().values_list("pk", flat=True))
-    totals = {"users": 0, "notifications": 0, "mailed": 0, "failed": 0}
+    totals = {"users": 0, "notifications": 0, "alerts": 0, "mailed": 0, "failed": 0}
     for start in range(0, len(ids), BATCH_SIZE):
         for user in User.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).order_by("pk"):
             totals["users"] += 1
             try:
-                fresh = send_digest(user=user, today=today)
+                digest = deliver_digest(user=user, today=today)
             except Exception:
                 logger.exception("The daily digest failed for user %s", user.pk)
                 totals["failed"] += 1
                 continue
-            totals["notifications"] += len(fresh)
-            totals["mailed"] += bool(fresh and user.email)
+            totals["notifications"] += len(digest.fresh)
+            totals["alerts"] += len(digest.alerts)
+            totals["mailed"] += digest.mailed
     return totals
 
 

@@ -1,8 +1,9 @@
 """Demo data for the scoring app: a current assessment of every account under the published
 account criteria (a few of the demo managers' accounts with older ones as history), value
-scorecards for most key and target accounts, and the segment scoring of DESIGN.md §5 with five
-more industries. `manage.py seed_demo` runs `create_scoring` after planning's step;
-`delete_demo_data` runs before accounts' own reset.
+scorecards for most key and target accounts, the segment scoring of DESIGN.md §5 with five
+more industries, and account health — satisfaction surveys, a history of health snapshots and
+today's churn-risk recalculation (health.py). `manage.py seed_demo` runs `create_scoring` after
+planning's step; `delete_demo_data` runs before accounts' own reset.
 
 The criteria sets and tier rules are configuration, not demo data: the data migration ships them,
 this step only recreates the shipped sets when they are missing (after a flush) and never deletes
@@ -20,16 +21,22 @@ from accounts.demo.context import DemoContext
 from scoring import defaults
 from scoring.criteria.queries import published_set
 from scoring.demo.build import create_assessments
+from scoring.demo.health import create_health
 from scoring.demo.segments import create_segments
 from scoring.models import (
+    AccountHealth,
     Assessment,
     CriteriaSet,
     Criterion,
     CriterionScore,
+    HealthRun,
+    HealthSnapshot,
     Segment,
     SegmentScore,
     SetKind,
     SetStatus,
+    Survey,
+    SurveyAnswer,
     ValueScorecard,
 )
 from scoring.tiers.services import apply_tier_rules
@@ -97,15 +104,20 @@ def create_scoring(context: DemoContext) -> dict[str, int]:
     # bought from us. Applying them keeps the demo consistent with the Tier rules page.
     applied = apply_tier_rules()
     counts["tier changes"] = applied["changed"]
+    # Health last: contact recency is measured against the tier the rules just gave.
+    counts |= create_health(context)
     return counts
 
 
 def _tables() -> list[str]:
-    """The scoring demo tables, what references another table first. Criteria sets, criteria and
-    tier rules are configuration and stay."""
-    with_history = [SegmentScore, Segment, ValueScorecard]
+    """The scoring demo tables, what references another table first. Criteria sets, criteria,
+    tier rules, survey indicators and the risk model are configuration and stay. The runs go
+    too: they name accounts that are about to be deleted."""
+    with_history = [Survey, SegmentScore, Segment, ValueScorecard]
     tables = [model.history.model._meta.db_table for model in with_history]
-    tables += [model._meta.db_table for model in (CriterionScore, Assessment, *with_history)]
+    health = (SurveyAnswer, HealthSnapshot, AccountHealth, HealthRun)
+    tables += [model._meta.db_table for model in (*health, CriterionScore, Assessment)]
+    tables += [model._meta.db_table for model in with_history]
     return tables
 
 

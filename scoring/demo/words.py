@@ -50,3 +50,62 @@ SEGMENT_DESCRIPTIONS = {
     Industry.HEALTHCARE: "医院与医药企业 · Hospitals and pharmaceutical companies",
     Industry.RETAIL: "连锁零售与电商 · Retail chains and e-commerce",
 }
+
+# Survey comments by how the survey came out (index 70 and above, 45 to 70, below 45). Demo
+# content, like a customer's own words: stored as data, not translated.
+SURVEY_COMMENTS = {
+    "good": (
+        (
+            "Deliveries have been on time all year; keep it up.",
+            "全年交货准时，请继续保持。",
+        ),
+        (
+            "Your engineer solved the line problem within a day. Much appreciated.",
+            "贵司工程师一天内就解决了产线问题，非常感谢。",
+        ),
+        (
+            "Good partner. We would like more regular technical updates.",
+            "合作愉快。希望能更定期地收到技术更新。",
+        ),
+        (
+            "Quality is stable and the account manager is easy to reach.",
+            "质量稳定，客户经理也很容易联系上。",
+        ),
+    ),
+    "mixed": (
+        (
+            "Quality is fine, but the price is higher than other offers we have.",
+            "质量没问题，但价格比我们收到的其他报价高。",
+        ),
+        (
+            "Two late deliveries this quarter; please tell us earlier when stock is short.",
+            "本季度有两次交货延迟；缺货时请提前告知。",
+        ),
+        (
+            "Hard to find the right person when the account manager is travelling.",
+            "客户经理出差时很难找到对口的人。",
+        ),
+        (
+            "The product range is narrower than we need for the new plant.",
+            "产品范围不能完全满足我们新工厂的需要。",
+        ),
+    ),
+    "poor": (
+        (
+            "The open quality complaint has been waiting for weeks. We need an answer.",
+            "质量投诉已经拖了好几周，我们需要一个答复。",
+        ),
+        (
+            "We rarely see anyone from your side any more.",
+            "最近很少见到贵司的人了。",
+        ),
+        (
+            "Deliveries keep slipping and nobody tells us why.",
+            "交货一再延迟，也没人告诉我们原因。",
+        ),
+        (
+            "We are reviewing our suppliers this year, and your price is under discussion.",
+            "我们今年在重新评估供应商，贵司价格是讨论的重点。",
+        ),
+    ),
+}

@@ -82,6 +82,8 @@ class ExplainedFactor:
 def _contact(f) -> str:
     if f.get("days") is None:
         return _("No reported visit on record; the cadence is every %(cadence)s days.") % f
+    if f["days"] == 0:
+        return _("Visited today; the cadence is every %(cadence)s days.") % f
     return (
         ngettext(
             "Last visit %(days)s day ago; the cadence is every %(cadence)s days.",

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Avg, Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from accounts.models import (
     Stakeholder,
     StakeholderStatus,
     Transaction,
+    User,
 )
 from accounts.queries import years_before
 from planning.models import Visit, VisitStatus
@@ -51,6 +53,7 @@ class AccountFacts:
     account_id: int
     name: str
     owner_id: int | None
+    category: str
     measures: engine.AccountMeasures
     revenue_12m: Decimal
     margin_12m: Decimal
@@ -74,7 +77,7 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
     accounts = list(
         Account.objects.filter(pk__range=(lo, hi))
         .order_by("pk")
-        .values_list("pk", "name", "owner_id", "tier__visit_cadence_days")
+        .values_list("pk", "name", "owner_id", "category", "tier__visit_cadence_days")
     )
     if not accounts:
         return []
@@ -147,17 +150,7 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
         .order_by()
     )
 
-    coverage = _by_account(
-        Coverage.objects.filter(
-            stakeholder__account_id__gte=lo,
-            stakeholder__account_id__lte=hi,
-            stakeholder__status=StakeholderStatus.ACTIVE,
-            strength__gte=COUNTED_STRENGTH,
-        )
-        .values(account_id=F("stakeholder__account_id"))
-        .annotate(people=Count("user_id", distinct=True))
-        .order_by()
-    )
+    coverage = _covering_people(lo, hi)
 
     decision_makers = _by_account(
         Stakeholder.objects.filter(**in_range, buying_role=BuyingRole.DECISION_MAKER)
@@ -191,7 +184,7 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
     )
 
     facts = []
-    for account_id, name, owner_id, cadence in accounts:
+    for account_id, name, owner_id, category, cadence in accounts:
         visit = last_visits.get(account_id)
         survey = surveys.get(account_id, {})
         money = trading.get(account_id, {})
@@ -223,6 +216,7 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
                 account_id=account_id,
                 name=name,
                 owner_id=owner_id,
+                category=category,
                 measures=measures,
                 revenue_12m=(money.get("revenue_12m") or ZERO).quantize(engine.TWO_PLACES),
                 margin_12m=(money.get("margin_12m") or ZERO).quantize(engine.TWO_PLACES),
@@ -232,7 +226,48 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
     return facts
 
 
+# PostgreSQL hash-joins the whole coverage table for the ORM's join (~0.1 s a batch at 100,000
+# accounts); handing it each account's stakeholder ids as an array makes it use the
+# (stakeholder, user) index instead (~0.01 s).
+COVERING_PEOPLE_SQL = """
+SELECT s.account_id, (
+    SELECT COUNT(DISTINCT c.user_id)
+    FROM {coverage} c JOIN {user} u ON u.id = c.user_id
+    WHERE c.stakeholder_id = ANY(array_agg(s.id)) AND c.strength >= %s AND u.is_active
+)
+FROM {stakeholder} s
+WHERE s.account_id BETWEEN %s AND %s AND s.status = %s
+GROUP BY s.account_id
+"""
+
+
+def _covering_people(lo: int, hi: int) -> dict[int, dict]:
+    """{account id: {"people": our active people who know an active stakeholder}}."""
+    if connection.vendor == "postgresql":
+        sql = COVERING_PEOPLE_SQL.format(
+            coverage=Coverage._meta.db_table,
+            user=User._meta.db_table,
+            stakeholder=Stakeholder._meta.db_table,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [COUNTED_STRENGTH, lo, hi, StakeholderStatus.ACTIVE])
+            return {account_id: {"people": people} for account_id, people in cursor.fetchall()}
+    return _by_account(
+        Coverage.objects.filter(
+            stakeholder__account_id__gte=lo,
+            stakeholder__account_id__lte=hi,
+            stakeholder__status=StakeholderStatus.ACTIVE,
+            strength__gte=COUNTED_STRENGTH,
+            user__is_active=True,
+        )
+        .values(account_id=F("stakeholder__account_id"))
+        .annotate(people=Count("user_id", distinct=True))
+        .order_by()
+    )
+
+
 def _two_places(value) -> Decimal | None:
     if value is None:
         return None
-    return Decimal(value).quantize(engine.TWO_PLACES)
+    # Half up, as everywhere in the engine (quantize's default would round half to even).
+    return Decimal(value).quantize(engine.TWO_PLACES, rounding=ROUND_HALF_UP)

@@ -1,9 +1,151 @@
-# Placeholder until the health pages are written (issue 6).
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts import access
+from accounts.forms import add_service_errors
+from accounts.pagination import paginate
+from accounts.tabs import render_account_tab
+from scoring.health import charts, explain, queries, services
+from scoring.health.forms import HealthFilter, RiskModelForm
+from scoring.models.health import RunStatus
+from scoring.surveys.queries import survey_summary
+
+TAB = "health"
+OVERVIEW_PAGE_SIZE = 50
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _require_admin(user) -> None:
+    if not access.is_admin(user):
+        raise PermissionDenied
 
 
-account_health = overview = risk_model = risk_model_edit = runs = recalculate_now = _todo
+def account_health(request, pk):
+    # Scope first, method second: an outsider gets 404 whatever the method.
+    account = access.get_visible_account_or_404(request.user, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    health = queries.account_health(account)
+    context = {"health": health, "survey_summary": survey_summary(account)}
+    if health is not None:
+        policy = queries.risk_policy()
+        trend = queries.health_trend(account)
+        factors = explain.explain_all(health.factors)
+        context |= {
+            "factors": factors,
+            "points_total": sum(f.points for f in factors),
+            "run": queries.calculation_run(account, health),
+            "policy": policy,
+            "trend": trend,
+            "trend_chart": trend
+            and charts.risk_trend(
+                trend.risk_series, medium_from=policy.medium_from, high_from=policy.high_from
+            ),
+        }
+    return render_account_tab(request, account, TAB, "scoring/health/account.html", context)
+
+
+@require_safe
+def overview(request):
+    accounts = queries.with_health(access.visible_accounts(request.user))
+    health_filter = HealthFilter(request.GET, queryset=accounts, request=request)
+    page = paginate(request, health_filter.qs, per_page=OVERVIEW_PAGE_SIZE)
+    rows = [
+        (account, health, explain.top_reasons(health.factors) if health else [])
+        for account in page.object_list
+        for health in [getattr(account, "health", None)]
+    ]
+    context = {
+        "filter": health_filter,
+        "page": page,
+        "rows": rows,
+        "summary": queries.overview_summary(health_filter.qs),
+        "sees_all": access.sees_every_account(request.user),
+        "big_move": queries.BIG_MOVE,
+    }
+    return TemplateResponse(request, "scoring/health/overview.html", context)
+
+
+@require_safe
+def risk_model(request):
+    policy = queries.risk_policy()
+    is_admin = access.is_admin(request.user)
+    context = {
+        "policy": policy,
+        "factors": [
+            {
+                "factor": factor,
+                "name": explain.FACTOR_NAMES.get(factor.code, factor.code),
+                "measure": explain.FACTOR_MEASURES.get(factor.code, ""),
+                "days_meaning": explain.FACTOR_DAYS.get(factor.code),
+            }
+            for factor in queries.risk_factors()
+        ],
+        "can_edit": is_admin,
+        "not_applied": is_admin and queries.model_changed_since_last_run(policy),
+    }
+    context["weight_total"] = sum(row["factor"].weight for row in context["factors"])
+    return TemplateResponse(request, "scoring/health/model.html", context)
+
+
+def risk_model_edit(request):
+    _require_admin(request.user)
+    policy = queries.risk_policy()
+    factors = queries.risk_factors()
+    form = RiskModelForm(
+        request.POST or None,
+        factors=factors,
+        initial=RiskModelForm.initial_for(policy, factors),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_risk_model(
+                policy_data=form.policy_data(),
+                factor_rows=form.factor_values(),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Churn-risk model saved. Scores follow it from the next recalculation: "
+                    "tonight, or now with the button below."
+                ),
+            )
+            return redirect("scoring:health_model")
+    return TemplateResponse(
+        request, "scoring/health/model_edit.html", {"form": form, "policy": policy}
+    )
+
+
+def runs(request):
+    _require_admin(request.user)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    recent = queries.recent_runs()
+    template = "scoring/health/runs.html"
+    if request.GET.get("partial") == "runs":
+        template += "#runs"
+    context = {"runs": recent, "running": any(run.status == RunStatus.RUNNING for run in recent)}
+    return TemplateResponse(request, template, context)
+
+
+def recalculate_now(request):
+    _require_admin(request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.request_recalculation(requested_by=request.user)
+    messages.success(
+        request,
+        _(
+            "Recalculation started for every account. It appears below; this page follows it "
+            "until it finishes."
+        ),
+    )
+    return redirect("scoring:health_runs")

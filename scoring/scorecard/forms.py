@@ -30,7 +30,10 @@ class ScorecardForm(forms.ModelForm):
             "growth_potential": _("How much their need for what we sell will grow."),
             "expected_years": _("How many more years you expect them to stay a customer (1–50)."),
             "on_time_delivery_actual": _("From logistics: the records here cannot know it."),
-            "satisfaction_actual": _("From the latest survey, until surveys compute it."),
+            "satisfaction_actual": _(
+                "Only for an account without recent surveys: once it has one, the Value tab "
+                "shows the index computed from them instead."
+            ),
             "share_of_wallet_target": _("Compared with X ÷ Y."),
         }
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from scoring import engine
-from scoring.models import PotentialClass, ValueScorecard
+from scoring.models import AccountHealth, PotentialClass, ValueScorecard
 from scoring.scorecard.queries import (
     LEVEL_WORDS,
     ONE_PLACE,
@@ -164,7 +164,41 @@ class Family:
     rows: list[TargetRow]
 
 
-def target_rows(scorecard: ValueScorecard | None, actuals: Actuals, sow) -> list[Family]:
+def satisfaction_row(card: ValueScorecard, health: AccountHealth | None) -> TargetRow:
+    """Computed from the account's surveys when it has any in the window; the hand-entered figure
+    only stands in for accounts nobody has surveyed."""
+    if health is not None and health.satisfaction_index is not None:
+        return TargetRow(
+            "satisfaction",
+            "customer",
+            _("Satisfaction index (0–100)"),
+            PERCENT,
+            card.satisfaction_target,
+            health.satisfaction_index,
+            note=ngettext(
+                "computed from %(count)s recent survey",
+                "computed from the average of %(count)s recent surveys",
+                health.surveys_counted,
+            )
+            % {"count": health.surveys_counted},
+        )
+    return TargetRow(
+        "satisfaction",
+        "customer",
+        _("Satisfaction index (0–100)"),
+        PERCENT,
+        card.satisfaction_target,
+        card.satisfaction_actual,
+        typed=True,
+        note=_("no recent survey: the figure entered by hand")
+        if card.satisfaction_actual is not None
+        else "",
+    )
+
+
+def target_rows(
+    scorecard: ValueScorecard | None, actuals: Actuals, sow, health: AccountHealth | None = None
+) -> list[Family]:
     card = scorecard or ValueScorecard()
     if actuals.complaints_with_due:
         complaints_note = gettext("%(on_time)s of %(total)s resolved by their due date") % {
@@ -215,15 +249,7 @@ def target_rows(scorecard: ValueScorecard | None, actuals: Actuals, sow) -> list
             actuals.complaints_on_time_rate,
             note=complaints_note,
         ),
-        TargetRow(
-            "satisfaction",
-            "customer",
-            _("Satisfaction index (0–100)"),
-            PERCENT,
-            card.satisfaction_target,
-            card.satisfaction_actual,
-            typed=True,
-        ),
+        satisfaction_row(card, health),
         TargetRow(
             "share_of_wallet",
             "customer",
@@ -282,8 +308,16 @@ class ScorecardPage:
         return CLASS_MEANINGS.get(self.potential_class, "")
 
 
+def account_health(account: Account) -> AccountHealth | None:
+    return (
+        AccountHealth.objects.filter(account=account)
+        .only("account_id", "satisfaction_index", "surveys_counted")
+        .first()
+    )
+
+
 def scorecard_page(account: Account, *, today: date | None = None) -> ScorecardPage:
-    """Everything the Value tab shows, in four queries."""
+    """Everything the Value tab shows, in five queries."""
     today = today or timezone.localdate()
     scorecard = get_scorecard(account)
     card = scorecard or ValueScorecard()
@@ -301,6 +335,6 @@ def scorecard_page(account: Account, *, today: date | None = None) -> ScorecardP
         share_of_wallet=sow,
         wallet=WalletChart(x, y) if x is not None and y is not None else None,
         lifetime=lifetime(actuals, card.expected_years, today),
-        families=target_rows(scorecard, actuals, sow),
+        families=target_rows(scorecard, actuals, sow, account_health(account)),
         changes=recent_changes(scorecard),
     )

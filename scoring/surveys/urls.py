@@ -16,6 +16,7 @@ indicator_urlpatterns = [
     path("", views.indicator_list, name="survey_indicators"),
     path("new/", views.indicator_create, name="survey_indicator_create"),
     path("<int:indicator_pk>/edit/", views.indicator_edit, name="survey_indicator_edit"),
+    path("<int:indicator_pk>/delete/", views.indicator_delete, name="survey_indicator_delete"),
 ]
 
 public_urlpatterns = [

@@ -191,3 +191,173 @@ def test_one_users_failing_mail_does_not_stop_the_others(
     # The owner's notifications were rolled back, so tomorrow's run tries again.
     assert not Notification.objects.filter(user=owner).exists()
     assert Notification.objects.filter(user=teammate).count() == 1
+
+
+# --- Alerts raised by other apps (issue 6: churn risk) ------------------------------------------
+
+
+def _alert(user, account, day, score=62):
+    """An alert as the churn-risk recalculation writes it; the digest knows it by its key."""
+    return Notification.objects.create(
+        user=user,
+        key=f"risk:{account.pk}:{day.isoformat()}",
+        text=f"{account.name} is now at high churn risk ({score}): no visit for 95 days (+20)",
+        url=f"/accounts/{account.pk}/health/",
+        due_on=day,
+    )
+
+
+def test_an_alert_is_emailed_even_when_nothing_is_due(owner, account, today):
+    alert = _alert(owner, account, today)
+
+    first = services.send_daily_digests(today)
+    second = services.send_daily_digests(today)
+
+    (message,) = mail.outbox
+    assert message.to == [owner.email]
+    assert message.subject == f"KAM: 1 alert on {today.isoformat()}"
+    assert "Accounts at high churn risk" in message.body
+    assert "Sinopec Digital is now at high churn risk (62)" in message.body
+    assert "Nothing else is due on" in message.body
+    html = message.alternatives[0][0]
+    assert f'href="/accounts/{account.pk}/health/"' in html
+    assert 'data-testid="digest-alerts"' in html
+    alert.refresh_from_db()
+    assert alert.emailed_at is not None
+    assert (first["alerts"], first["mailed"], first["notifications"]) == (1, 1, 0)
+    assert (second["alerts"], second["mailed"]) == (0, 0)
+
+
+def test_alerts_come_first_in_the_mail_with_what_is_due(owner, account, today, overdue_action):
+    alert = _alert(owner, account, today)
+
+    fresh = services.send_digest(user=owner, today=today)
+
+    (message,) = mail.outbox
+    assert message.subject == f"KAM: 1 alert and 1 due on {today.isoformat()}"
+    body = message.body
+    assert body.index("Accounts at high churn risk") < body.index("Overdue actions")
+    assert "Send the revised price list" in body
+    # Everything the mail carried is marked, the due item as well as the alert.
+    assert [n.key.split(":")[0] for n in fresh] == ["action"]
+    assert not Notification.objects.filter(user=owner, emailed_at__isnull=True).exists()
+    alert.refresh_from_db()
+    assert alert.emailed_at is not None
+
+
+def test_only_alerts_not_yet_emailed_go_out_the_next_day(owner, account, today):
+    _alert(owner, account, today)
+    services.send_digest(user=owner, today=today)
+    other = AccountFactory(owner=owner, name="Baosteel Logistics")
+    tomorrow = today + timedelta(days=1)
+    _alert(owner, other, tomorrow, score=55)
+
+    services.send_digest(user=owner, today=tomorrow)
+
+    assert len(mail.outbox) == 2
+    body = mail.outbox[1].body
+    assert "Baosteel Logistics is now at high churn risk (55)" in body
+    assert "Sinopec Digital" not in body
+
+
+def test_other_users_alerts_and_plain_notifications_do_not_trigger_a_mail(
+    owner, teammate, account, today
+):
+    _alert(teammate, account, today)
+    Notification.objects.create(user=owner, key="note:1:x", text="Something read earlier")
+
+    services.send_digest(user=owner, today=today)
+
+    assert mail.outbox == []
+
+
+def test_a_failed_mail_keeps_the_alert_for_the_next_run(owner, account, today, monkeypatch):
+    alert = _alert(owner, account, today)
+    real = services._digest_message
+
+    def failing(*args):
+        raise ConnectionError("mail server down")
+
+    monkeypatch.setattr(services, "_digest_message", failing)
+    assert services.send_daily_digests(today)["failed"] == 1
+    alert.refresh_from_db()
+    assert alert.emailed_at is None
+
+    monkeypatch.setattr(services, "_digest_message", real)
+    assert services.send_daily_digests(today)["mailed"] == 1
+    alert.refresh_from_db()
+    assert alert.emailed_at is not None
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_rolls_back_the_emailed_mark(owner, account, today, monkeypatch):
+    alert = _alert(owner, account, today)
+
+    def refuse(self, *args, **kwargs):
+        raise ConnectionError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    with pytest.raises(ConnectionError):
+        services.send_digest(user=owner, today=today)
+    alert.refresh_from_db()
+    assert alert.emailed_at is None
+
+
+def test_a_user_without_email_keeps_alerts_in_the_app(owner, account, today):
+    owner.email = ""
+    owner.save()
+    alert = _alert(owner, account, today)
+
+    totals = services.send_daily_digests(today)
+
+    assert mail.outbox == [] and totals["mailed"] == 0
+    alert.refresh_from_db()
+    assert alert.emailed_at is None
+
+
+def test_the_alert_mail_is_in_the_users_language(owner, account, today):
+    owner.language = "zh-hans"
+    owner.save()
+    _alert(owner, account, today)
+
+    services.send_digest(user=owner, today=today)
+
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        heading = str(services.ALERTS_HEADING)
+    (message,) = mail.outbox
+    assert heading in message.body
+    assert '<html lang="zh-hans">' in message.alternatives[0][0]
+
+
+def test_the_notifications_page_marks_alerts(owner, account, today, client_for, overdue_action):
+    _alert(owner, account, today)
+    services.notify_due_items(user=owner, today=today)
+
+    response = client_for(owner).get("/notifications/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('data-testid="notification-alert"') == 1
+    assert html.count('data-testid="notification"') == 2
+
+
+def test_planning_never_imports_scoring():
+    """Imports run scoring → planning → accounts: the digest knows alerts by key only."""
+    import ast
+    from pathlib import Path
+
+    import planning
+
+    root = Path(planning.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "scoring"]
+    assert offenders == []

@@ -154,17 +154,58 @@ class TestTheSeededPlanningData:
         assert reported.exclude(helped_them=None).count() == reported.count()
         assert not reported.filter(starts_at__gt=timezone.now()).exists()
 
-    def test_visits_come_every_two_to_eight_weeks(self):
+    def test_key_accounts_are_visited_every_two_to_eight_weeks(self):
         days = {}
-        for account_id, starts_at in Visit.objects.filter(starts_at__lt=timezone.now()).values_list(
-            "account_id", "starts_at"
-        ):
+        past = Visit.objects.filter(
+            starts_at__lt=timezone.now(), account__category=Category.KEY
+        ).values_list("account_id", "starts_at")
+        for account_id, starts_at in past:
             days.setdefault(account_id, []).append(timezone.localdate(starts_at))
         assert days
         for visit_days in days.values():
             visit_days.sort()
             for before, after in pairwise(visit_days):
                 assert 12 <= (after - before).days <= 60
+
+    def test_other_owned_accounts_have_half_a_year_of_check_ins_by_their_owner(self):
+        today = timezone.localdate()
+        others = Account.objects.exclude(category=Category.KEY)
+        contacts = Visit.objects.filter(account__in=others).select_related("account")
+        by_account = {}
+        for visit in contacts.prefetch_related("our_attendees", "attendees"):
+            assert visit.status == VisitStatus.REPORTED and visit.reported_at
+            assert [user.pk for user in visit.our_attendees.all()] == [visit.account.owner_id]
+            assert {p.account_id for p in visit.attendees.all()} <= {visit.account_id}
+            assert visit.outcome and visit.objective
+            assert visit.objective.isascii() == visit.account.name.isascii()
+            day = timezone.localdate(visit.starts_at)
+            assert today - timedelta(days=183) <= day < today
+            by_account.setdefault(visit.account_id, []).append(day)
+        for visit_days in by_account.values():
+            visit_days.sort()
+            for before, after in pairwise(visit_days):
+                assert (after - before).days >= 10  # 12 or more, a weekend moved to Monday
+
+        assert not contacts.filter(account__owner=None).exists()
+        owned = others.exclude(owner=None).exclude(category=Category.LOST)
+        in_touch = owned.filter(pk__in=by_account).count()
+        # Most are in touch; about one in eight is not (more where orders are falling).
+        assert 0.65 * owned.count() < in_touch < 0.97 * owned.count()
+
+    def test_one_of_managers_key_accounts_is_neglected(self):
+        today = timezone.localdate()
+        last = {}
+        reported = Visit.objects.filter(
+            status=VisitStatus.REPORTED,
+            account__owner__username="manager",
+            account__category=Category.KEY,
+        )
+        for account_id, starts_at in reported.values_list("account_id", "starts_at"):
+            day = timezone.localdate(starts_at)
+            last[account_id] = max(day, last.get(account_id, day))
+
+        assert any((today - day).days >= 45 for day in last.values())
+        assert any((today - day).days < 45 for day in last.values())
 
     def test_the_demo_managers_see_upcoming_visits_visits_to_report_and_next_steps_due(self):
         today = timezone.localdate()

@@ -1,0 +1,218 @@
+"""The health overview's filters (GET, kept in the URL and the pagination) and the risk-model
+editor: the policy and one row of fields per factor."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts import access
+from accounts import queries as account_queries
+from accounts.models import Account, Category, Industry, Region
+from scoring.health import explain, queries
+from scoring.health.services import (
+    FactorValues,
+    days_field,
+    full_field,
+    start_field,
+    validate_risk_model,
+    weight_field,
+)
+from scoring.models.health import RiskLevel
+from scoring.tiers.services import plain_number
+
+SORT_CHOICES = (
+    ("risk", _("Highest risk first")),
+    ("change", _("Biggest rise since last week first")),
+    ("fall", _("Biggest fall since last week first")),
+    ("satisfaction", _("Least satisfied first")),
+)
+
+
+class HealthFilter(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(
+        field_name="health__risk_level",
+        choices=RiskLevel.choices,
+        empty_label=_("Any risk level"),
+        label=_("Risk level"),
+    )
+    region = django_filters.ChoiceFilter(choices=Region.choices, empty_label=_("Any region"))
+    industry = django_filters.ChoiceFilter(choices=Industry.choices, empty_label=_("Any industry"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=lambda request: account_queries.account_managers(),
+        empty_label=_("Any account manager"),
+        label=_("Account manager"),
+    )
+    tier = django_filters.ModelChoiceFilter(
+        queryset=lambda request: account_queries.tiers(), empty_label=_("Any tier")
+    )
+    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label=_("Any category"))
+    changed = django_filters.BooleanFilter(
+        method="changed_this_week",
+        label=_("Changed since last week only"),
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        method="keep",
+        choices=SORT_CHOICES,
+        empty_label=None,
+        label=pgettext_lazy("order of a list", "Sort by"),
+    )
+
+    class Meta:
+        model = Account
+        fields = ["level", "region", "industry", "owner", "tier", "category", "changed", "sort"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # A manager's overview holds only their own accounts: an owner filter has nothing to do.
+        if request is None or not access.sees_every_account(request.user):
+            del self.filters["owner"]
+
+    def changed_this_week(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(risk_change__gt=0) | Q(risk_change__lt=0))
+
+    def keep(self, queryset, name, value):
+        return queryset  # the order is applied last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queries.overview_rows(queryset, self.chosen_sort)
+
+    @property
+    def chosen_sort(self) -> str:
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return data.get("sort") or "risk"
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.filters if name != "sort")
+
+
+def _number_input(step="any") -> forms.NumberInput:
+    return forms.NumberInput(
+        attrs={"class": "form-control form-control-sm text-end", "step": step, "size": 6}
+    )
+
+
+class RiskModelForm(forms.Form):
+    """The policy's three numbers, then weight, "counts from", "full weight at" and days for each
+    factor. Field types and ranges are checked here; the rules between fields (start ≠ full,
+    days only where a factor uses them, medium below high) by services.validate_risk_model, so
+    no other caller can save a model the engine cannot run."""
+
+    medium_from = forms.IntegerField(label=_("Medium risk from"), min_value=1, max_value=100)
+    high_from = forms.IntegerField(
+        label=_("High risk from"),
+        min_value=1,
+        max_value=100,
+        help_text=_("Crossing into high risk notifies the account manager."),
+    )
+    satisfaction_window_days = forms.IntegerField(
+        label=_("Satisfaction window (days)"),
+        min_value=30,
+        max_value=1095,
+        help_text=_(
+            "An account's satisfaction is the average of its surveys in this many days; the trend "
+            "compares it with the same length of time before."
+        ),
+    )
+
+    def __init__(self, *args, factors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factors = list(factors)
+        for factor in self.factors:
+            code = factor.code
+            self.fields[weight_field(code)] = forms.IntegerField(
+                label=_("Weight"), min_value=0, max_value=100, widget=_number_input(1)
+            )
+            self.fields[start_field(code)] = forms.DecimalField(
+                label=_("Counts from"), max_digits=8, decimal_places=2, widget=_number_input()
+            )
+            self.fields[full_field(code)] = forms.DecimalField(
+                label=_("Full weight at"), max_digits=8, decimal_places=2, widget=_number_input()
+            )
+            self.fields[days_field(code)] = forms.IntegerField(
+                label=_("Days"),
+                required=False,
+                min_value=1,
+                max_value=1095,
+                widget=_number_input(1),
+            )
+
+    @classmethod
+    def initial_for(cls, policy, factors) -> dict:
+        initial = {
+            "medium_from": policy.medium_from,
+            "high_from": policy.high_from,
+            "satisfaction_window_days": policy.satisfaction_window_days,
+        }
+        for factor in factors:
+            initial[weight_field(factor.code)] = factor.weight
+            initial[start_field(factor.code)] = plain_number(factor.start)
+            initial[full_field(factor.code)] = plain_number(factor.full)
+            initial[days_field(factor.code)] = factor.days
+        return initial
+
+    def rows(self) -> list[dict]:
+        """One row per factor for the template: its words and its bound fields (marked invalid
+        where they have errors, with the error tied to the input for screen readers)."""
+        for name, field in self.fields.items():
+            if name in self.errors:
+                field.widget.attrs["class"] += " is-invalid"
+                field.widget.attrs["aria-describedby"] = f"id_{name}_error"
+        return [
+            {
+                "factor": factor,
+                "name": explain.FACTOR_NAMES.get(factor.code, factor.code),
+                "measure": explain.FACTOR_MEASURES.get(factor.code, ""),
+                "days_meaning": explain.FACTOR_DAYS.get(factor.code),
+                "weight": self[weight_field(factor.code)],
+                "start": self[start_field(factor.code)],
+                "full": self[full_field(factor.code)],
+                "days": self[days_field(factor.code)],
+            }
+            for factor in self.factors
+        ]
+
+    def clean(self):
+        """Check the rules between fields too, on whatever is valid so far, so one submit shows
+        every mistake (the service checks them again when it saves)."""
+        data = super().clean()
+        policy = {name: data.get(name) for name in ("medium_from", "high_from")}
+        factors = {}
+        for f in self.factors:
+            names = (weight_field(f.code), start_field(f.code), full_field(f.code))
+            if all(data.get(name) is not None for name in names):
+                factors[f.code] = FactorValues(
+                    *(data[name] for name in names), days=data.get(days_field(f.code))
+                )
+        try:
+            validate_risk_model(policy, factors)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+        return data
+
+    def policy_data(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("medium_from", "high_from", "satisfaction_window_days")
+        }
+
+    def factor_values(self) -> dict[str, FactorValues]:
+        data = self.cleaned_data
+        return {
+            f.code: FactorValues(
+                weight=data[weight_field(f.code)],
+                start=data[start_field(f.code)],
+                full=data[full_field(f.code)],
+                days=data.get(days_field(f.code)),
+            )
+            for f in self.factors
+        }

@@ -1,0 +1,252 @@
+"""Writes of the surveys: record one, send, withdraw and delete a private link, answer through
+it, and edit the indicators. Each is one transaction with its history; a changed survey asks for
+its account's health to be recalculated once the transaction commits."""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import StakeholderStatus
+from scoring import engine
+from scoring.health.services import request_account_recalculation
+from scoring.models import (
+    Survey,
+    SurveyAnswer,
+    SurveyChannel,
+    SurveyIndicator,
+    SurveyStatus,
+)
+from scoring.models.surveys import new_link_nonce
+from scoring.surveys import tokens
+
+logger = logging.getLogger(__name__)
+
+MIN_ANSWERED = 3
+LINK_DAYS = (7, 14, 30)
+
+
+class SurveyClosed(Exception):
+    """The link is withdrawn, expired or stale: to the respondent it does not exist."""
+
+
+class AlreadyAnswered(Exception):
+    """The survey was answered already (perhaps a moment ago, in another tab)."""
+
+    def __init__(self, survey=None):
+        super().__init__(survey)
+        self.survey = survey  # so the "thank you" page speaks the respondent's language
+
+
+def _check_respondent(account, respondent) -> None:
+    if respondent is None or respondent.account_id != account.pk:
+        raise ValidationError({"respondent": _("Choose a stakeholder of this account.")})
+    if respondent.status != StakeholderStatus.ACTIVE:
+        raise ValidationError({"respondent": _("This stakeholder has left the company.")})
+
+
+def _checked_answers(answers) -> list[tuple[SurveyIndicator, int, int]]:
+    checked = []
+    for indicator, (importance, performance) in answers.items():
+        if not indicator.is_active:
+            raise ValidationError(
+                _("%(indicator)s is no longer asked.") % {"indicator": indicator.label}
+            )
+        for value in (importance, performance):
+            if not engine.SURVEY_MIN <= value <= engine.SURVEY_MAX:
+                raise ValidationError(
+                    _("Answers run from %(min)s to %(max)s.")
+                    % {"min": engine.SURVEY_MIN, "max": engine.SURVEY_MAX}
+                )
+        checked.append((indicator, importance, performance))
+    if len(checked) < MIN_ANSWERED:
+        raise ValidationError(
+            _("Answer at least %(count)s indicators (importance and performance).")
+            % {"count": MIN_ANSWERED}
+        )
+    return checked
+
+
+def _save_answers(survey, checked) -> None:
+    SurveyAnswer.objects.bulk_create(
+        SurveyAnswer(survey=survey, indicator=indicator, importance=imp, performance=perf)
+        for indicator, imp, perf in checked
+    )
+
+
+@transaction.atomic
+def record_survey(*, account, respondent, answered_on, answers, comments="", recorded_by) -> Survey:
+    """A survey the team took (in a meeting, on the phone). `answers`: {indicator: (importance,
+    performance)} of the indicators asked."""
+    _check_respondent(account, respondent)
+    if answered_on > timezone.localdate():
+        raise ValidationError({"answered_on": _("The answer date cannot be in the future.")})
+    checked = _checked_answers(answers)
+    survey = Survey(
+        account=account,
+        respondent=respondent,
+        respondent_name=respondent.name,
+        channel=SurveyChannel.RECORDED,
+        status=SurveyStatus.COMPLETED,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        answered_on=answered_on,
+        comments=comments,
+        satisfaction_index=engine.satisfaction_index((i, p) for _i, i, p in checked),
+        created_by=recorded_by,
+        completed_at=timezone.now(),
+    )
+    survey._history_user = recorded_by
+    survey.save()
+    _save_answers(survey, checked)
+    request_account_recalculation(account_id=account.pk)
+    return survey
+
+
+def link_path(survey) -> str:
+    return reverse("scoring:survey_answer", kwargs={"token": tokens.make_token(survey)})
+
+
+def link_url(survey, build_absolute_uri=None) -> str:
+    """The absolute link: SITE_URL when set (the address respondents reach), else the request's."""
+    path = link_path(survey)
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return build_absolute_uri(path) if build_absolute_uri else path
+
+
+@transaction.atomic
+def send_survey(*, account, respondent, language, days, sent_by, build_absolute_uri=None):
+    """A survey waiting for the stakeholder to answer through a private link, e-mailed to them
+    when they have an address. Returns (survey, link)."""
+    _check_respondent(account, respondent)
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose a language.")})
+    if days not in LINK_DAYS:
+        raise ValidationError({"expires_in": _("Choose how long the link works.")})
+    survey = Survey(
+        account=account,
+        respondent=respondent,
+        respondent_name=respondent.name,
+        channel=SurveyChannel.LINK,
+        status=SurveyStatus.SENT,
+        language=language,
+        created_by=sent_by,
+        link_expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    survey._history_user = sent_by
+    survey.save()
+    url = link_url(survey, build_absolute_uri)
+    if respondent.email:
+        transaction.on_commit(lambda: email_link(survey, url))
+    return survey, url
+
+
+def email_link(survey, url) -> bool:
+    """Mail the link in the survey's language. A refused address is logged, not raised: the
+    link is on the page to share by WeChat anyway."""
+    respondent = survey.respondent
+    if respondent is None or not respondent.email:
+        return False
+    with translation.override(survey.language):
+        context = {"survey": survey, "url": url, "name": respondent.name}
+        message = EmailMultiAlternatives(
+            subject=_("A short satisfaction survey"),
+            body=render_to_string("scoring/surveys/link_email.txt", context),
+            to=[respondent.email],
+        )
+    try:
+        message.send()
+    except Exception:  # the mail server's failure must not undo the survey
+        logger.exception("Could not e-mail survey %s", survey.pk)
+        return False
+    return True
+
+
+@transaction.atomic
+def withdraw_survey(*, survey, actor) -> Survey:
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status != SurveyStatus.SENT:
+        raise ValidationError(_("Only a survey waiting for its answer can be withdrawn."))
+    survey.status = SurveyStatus.WITHDRAWN
+    survey.link_nonce = new_link_nonce()
+    survey._history_user = actor
+    survey.save(update_fields=["status", "link_nonce"])
+    return survey
+
+
+@transaction.atomic
+def delete_survey(*, survey, actor) -> None:
+    account_id = survey.account_id
+    survey._history_user = actor
+    survey.delete()
+    request_account_recalculation(account_id=account_id)
+
+
+def open_survey_for_link(pk: int, nonce: str) -> Survey:
+    """The survey a link names. AlreadyAnswered for a completed one (whatever its nonce: the
+    respondent deserves to hear it worked); SurveyClosed for anything else not open."""
+    survey = Survey.objects.select_related("respondent").filter(pk=pk).first()
+    return _check_link(survey, nonce)
+
+
+def _check_link(survey, nonce) -> Survey:
+    if survey is None:
+        raise SurveyClosed
+    if survey.status == SurveyStatus.COMPLETED and survey.channel == SurveyChannel.LINK:
+        raise AlreadyAnswered(survey)
+    if survey.link_nonce != nonce or not survey.link_is_open:
+        raise SurveyClosed
+    return survey
+
+
+@transaction.atomic
+def answer_survey(*, pk: int, nonce: str, answers, comments="") -> Survey:
+    """The respondent's own answers. The row lock makes a second submission (another tab, a
+    double click) wait for the first and then find the survey answered."""
+    survey = _check_link(Survey.objects.select_for_update().filter(pk=pk).first(), nonce)
+    checked = _checked_answers(answers)
+    survey.status = SurveyStatus.COMPLETED
+    survey.answered_on = timezone.localdate()
+    survey.completed_at = timezone.now()
+    survey.comments = comments
+    survey.satisfaction_index = engine.satisfaction_index((i, p) for _i, i, p in checked)
+    survey.link_nonce = new_link_nonce()
+    survey._change_reason = "answered through the private link"
+    survey.save()
+    _save_answers(survey, checked)
+    request_account_recalculation(account_id=survey.account_id)
+    return survey
+
+
+@transaction.atomic
+def save_indicator(*, indicator: SurveyIndicator, actor) -> SurveyIndicator:
+    """Create or update an indicator (validated by the form). Its code is frozen once answered."""
+    if indicator.pk:
+        stored = SurveyIndicator.objects.select_for_update().get(pk=indicator.pk)
+        if stored.code != indicator.code and stored.answers.exists():
+            raise ValidationError(
+                {"code": _("This indicator has answers, so its code cannot change.")}
+            )
+    indicator._history_user = actor
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def delete_indicator(*, indicator: SurveyIndicator, actor) -> None:
+    """Only an indicator nobody has answered: answered ones are retired, so old surveys keep
+    their answers (the foreign key protects them too)."""
+    indicator = SurveyIndicator.objects.select_for_update().get(pk=indicator.pk)
+    if indicator.answers.exists():
+        raise ValidationError(
+            _("This indicator has answers, so it cannot be deleted. Retire it instead.")
+        )
+    indicator._history_user = actor
+    indicator.delete()

@@ -1,0 +1,392 @@
+"""The health recalculation through a real Redis broker and real Celery workers (issue 6, Bars):
+one run end to end, and one whose worker is killed mid-run (SIGKILL of its whole process group)
+after which the next run completes with the same results as an uninterrupted one.
+
+Skipped unless REDIS_URL is set (KAM_REQUIRE_BROWSER=1 turns the skip into a failure, as in
+tests/planning/test_digest_worker.py). The workers share the test database, so it must be a
+server database (PostgreSQL).
+"""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import Account, Attitude, BuyingRole, Complaint, StageChange, Stakeholder
+from planning.models import Notification, Visit, VisitStatus
+from scoring.health import services
+from scoring.models import (
+    AccountHealth,
+    HealthRun,
+    HealthSnapshot,
+    RunStatus,
+    RunTrigger,
+    Survey,
+)
+from scoring.tasks import recalculate_health
+from tests.factories import (
+    AccountFactory,
+    ComplaintFactory,
+    ManagerFactory,
+    StakeholderFactory,
+    SurveyFactory,
+    VisitFactory,
+    shipped_risk_model,
+    tier,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 60
+
+
+def _require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("KAM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"KAM_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _database_url() -> str | None:
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return None
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = db.get("HOST") or "localhost"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def workers(tmp_path):
+    """start() → (process, log): a Celery worker on this test's own queue, in a process group of
+    its own (so the test can kill the worker and anything it started), sharing the test database
+    and broker. Every worker still alive is stopped at the end."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    _require(bool(redis_url), "REDIS_URL is not set: no broker for the Celery worker")
+    database_url = _database_url()
+    if database_url is None:
+        pytest.skip("the worker needs a shared database: run with DATABASE_URL=postgres://…")
+    assert redis_url == settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER
+
+    queue = f"kam-test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DATABASE_POOL": "0",
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "0",
+        "EMAIL_BACKEND": "console",
+        "DJANGO_SETTINGS_MODULE": "kam.settings",
+    }
+    started = []
+
+    def start():
+        log = tmp_path / f"worker-{len(started)}.log"
+        output = log.open("w")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "kam",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        started.append((process, output))
+        return process, log
+
+    start.queue = queue
+    yield start
+    for process, output in started:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        output.close()
+
+
+def _wait_for(predicate, process, log, what: str, timeout=TIMEOUT, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        if process is not None:
+            assert process.poll() is None, f"the worker died:\n{log.read_text()}"
+        time.sleep(interval)
+    pytest.fail(f"{what} did not happen in {timeout}s:\n{log.read_text() if log else ''}")
+
+
+def _finished_run(after_pk=0):
+    return (
+        HealthRun.objects.filter(pk__gt=after_pk, status__in=[RunStatus.FINISHED, RunStatus.FAILED])
+        .order_by("-pk")
+        .first()
+    )
+
+
+def health_values() -> dict:
+    return {
+        row.pop("account_id"): row
+        for row in AccountHealth.objects.values("account_id", *services.HEALTH_FIELDS)
+    }
+
+
+def alert_keys() -> set[str]:
+    return set(Notification.objects.filter(key__startswith="risk:").values_list("user_id", "key"))
+
+
+def reference_run() -> tuple[dict, set]:
+    """What an uninterrupted run computes from the same records: clear every result and run it
+    in this process."""
+    AccountHealth.objects.all().delete()
+    HealthSnapshot.objects.all().delete()
+    Notification.objects.filter(key__startswith="risk:").delete()
+    run = services.recalculate_all(trigger=RunTrigger.COMMAND)
+    assert run.status == RunStatus.FINISHED, run.error_text
+    return health_values(), alert_keys()
+
+
+def test_a_real_worker_recalculates_every_account(workers, owner, account):
+    shipped_risk_model()
+    today = timezone.localdate()
+    now = timezone.now()
+    # account: never visited (20), two complaints past due (10), nobody covering (8), an
+    # opposed decision maker (7): 45, medium.
+    for _ in range(2):
+        ComplaintFactory(
+            account=account,
+            opened_on=today - datetime.timedelta(days=30),
+            due_on=today - datetime.timedelta(days=20),
+        )
+    StakeholderFactory(
+        account=account, buying_role=BuyingRole.DECISION_MAKER, attitude=Attitude.OPPONENT
+    )
+    # calm (gold, cadence 30): visited 3 days ago, satisfaction 82; nobody covering (8).
+    calm = AccountFactory(owner=owner, tier=tier("gold"))
+    VisitFactory(
+        account=calm,
+        starts_at=now - datetime.timedelta(days=3),
+        status=VisitStatus.REPORTED,
+        reported_at=now,
+    )
+    SurveyFactory(account=calm, answered_on=today, satisfaction_index=Decimal("82.00"))
+    # high: as account, plus a regression (5) and a fall of satisfaction 70 → 40 (12 + 8): 70.
+    high = AccountFactory(owner=owner)
+    for _ in range(2):
+        ComplaintFactory(
+            account=high,
+            opened_on=today - datetime.timedelta(days=30),
+            due_on=today - datetime.timedelta(days=20),
+        )
+    StakeholderFactory(
+        account=high, buying_role=BuyingRole.DECISION_MAKER, attitude=Attitude.OPPONENT
+    )
+    StageChange.objects.create(
+        account=high,
+        from_stage="mid",
+        to_stage="early",
+        rationale="Buyer replaced",
+        is_regression=True,
+    )
+    SurveyFactory(account=high, answered_on=today, satisfaction_index=Decimal("40.00"))
+    SurveyFactory(
+        account=high,
+        answered_on=today - datetime.timedelta(days=400),
+        satisfaction_index=Decimal("70.00"),
+    )
+
+    process, log = workers()
+    recalculate_health.apply_async(args=[RunTrigger.COMMAND, None], queue=workers.queue)
+    run = _wait_for(_finished_run, process, log, "the run")
+
+    assert run.status == RunStatus.FINISHED, run.error_text
+    assert (run.accounts, run.changed, run.alerts, run.trigger) == (3, 3, 1, "command")
+    scores = dict(AccountHealth.objects.values_list("account_id", "risk_score"))
+    assert scores == {account.pk: 45, calm.pk: 8, high.pk: 70}
+    assert HealthSnapshot.objects.filter(day=today).count() == 3
+    by_worker, worker_alerts = health_values(), alert_keys()
+    assert worker_alerts == {(owner.pk, f"risk:{high.pk}:{today.isoformat()}")}
+
+    assert reference_run() == (by_worker, worker_alerts)
+
+
+def _portfolio(count: int) -> list[int]:
+    """`count` accounts with a spread of visits, complaints, decision makers and surveys, in
+    bulk (the factories would take minutes); returns their primary keys in order."""
+    today = timezone.localdate()
+    now = timezone.now()
+    owners = [ManagerFactory() for _ in range(4)]
+    gold = tier("gold")
+    Account.objects.bulk_create(
+        AccountFactory.build(owner=owners[n % 4], tier=gold if n % 3 else None)
+        for n in range(count)
+    )
+    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    visits, complaints, people, surveys, regressions = [], [], [], [], []
+    for n, pk in enumerate(ids):
+        if n % 4:
+            when = now - datetime.timedelta(days=(n * 7) % 120)
+            visits.append(
+                VisitFactory.build(
+                    account_id=pk,
+                    starts_at=when,
+                    status=VisitStatus.REPORTED,
+                    reported_at=when,
+                    created_by=owners[n % 4],
+                )
+            )
+        for k in range(n % 3):
+            opened = today - datetime.timedelta(days=20 + 11 * k + n % 40)
+            complaints.append(
+                ComplaintFactory.build(
+                    account_id=pk, opened_on=opened, due_on=opened + datetime.timedelta(days=7)
+                )
+            )
+        if n % 5 == 0:
+            people.append(
+                StakeholderFactory.build(
+                    account_id=pk,
+                    buying_role=BuyingRole.DECISION_MAKER,
+                    attitude=Attitude.OPPONENT if n % 10 == 0 else Attitude.SUPPORTER,
+                )
+            )
+        if n % 20 == 0:  # with the above, some of these reach high risk
+            regressions.append(
+                StageChange(
+                    account_id=pk,
+                    from_stage="mid",
+                    to_stage="early",
+                    rationale="Buyer replaced",
+                    is_regression=True,
+                )
+            )
+        if n % 6 == 0:
+            surveys.append(
+                SurveyFactory.build(
+                    account_id=pk,
+                    respondent=None,
+                    respondent_name="Buyer",
+                    answered_on=today - datetime.timedelta(days=n % 300),
+                    satisfaction_index=Decimal(30 + n % 70),
+                )
+            )
+    Visit.objects.bulk_create(visits)
+    Complaint.objects.bulk_create(complaints)
+    Stakeholder.objects.bulk_create(people)
+    Survey.objects.bulk_create(surveys)
+    StageChange.objects.bulk_create(regressions)
+    return ids
+
+
+def _lock_is_free() -> bool:
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"],
+        host=db.get("HOST") or "127.0.0.1",
+        port=db.get("PORT") or 5432,
+        user=db.get("USER") or "postgres",
+        password=db.get("PASSWORD") or None,
+        autocommit=True,
+    ) as other:
+        if other.execute("SELECT pg_try_advisory_lock(%s)", [services.LOCK_KEY]).fetchone()[0]:
+            other.execute("SELECT pg_advisory_unlock(%s)", [services.LOCK_KEY])
+            return True
+    return False
+
+
+def test_a_killed_worker_leaves_whole_batches_and_the_next_run_completes_them(workers):
+    shipped_risk_model()
+    total, batch = 400, 3
+    ids = _portfolio(total)
+    today = timezone.localdate()
+
+    process, log = workers()
+    recalculate_health.apply_async(args=[RunTrigger.NIGHTLY, None, batch], queue=workers.queue)
+
+    def midway():
+        run = HealthRun.objects.filter(status=RunStatus.RUNNING).first()
+        return run if run and 30 <= run.accounts <= total - 60 else None
+
+    killed_run = _wait_for(midway, process, log, "the run reaching the middle", interval=0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    _wait_for(_lock_is_free, None, None, "PostgreSQL releasing the dead worker's lock", 15)
+
+    killed_run.refresh_from_db()
+    assert killed_run.status == RunStatus.RUNNING  # nobody could say it finished
+    assert 0 < killed_run.accounts < total
+    # Whole batches or nothing: the run's counter is committed with each batch, so it equals
+    # the rows written; every pk range of a batch is all written or not at all; each written
+    # account has its snapshot, agreeing with it.
+    written = health_values()
+    assert len(written) == killed_run.accounts
+    for start in range(0, total, batch):
+        chunk = ids[start : start + batch]
+        assert len({pk in written for pk in chunk}) == 1, chunk
+    snapshots = {
+        s.account_id: (s.risk_score, s.risk_level, s.satisfaction_index)
+        for s in HealthSnapshot.objects.filter(day=today)
+    }
+    assert set(snapshots) == set(written)
+    for pk, values in written.items():
+        assert snapshots[pk] == (
+            values["risk_score"],
+            values["risk_level"],
+            values["satisfaction_index"],
+        )
+        assert sum(f["points"] for f in values["factors"]) == values["risk_score"]
+
+    process, log = workers()
+    recalculate_health.apply_async(args=[RunTrigger.NIGHTLY, None, 50], queue=workers.queue)
+    run = _wait_for(lambda: _finished_run(after_pk=killed_run.pk), process, log, "the next run")
+
+    killed_run.refresh_from_db()
+    assert killed_run.status == RunStatus.INTERRUPTED
+    assert killed_run.finished_at is not None
+    assert run.status == RunStatus.FINISHED, run.error_text
+    # What the killed run wrote was complete and right: the next run found it unchanged.
+    assert (run.accounts, run.changed) == (total, total - len(written))
+    resumed, resumed_alerts = health_values(), alert_keys()
+    assert len(resumed) == total
+    assert any(v["risk_level"] == "high" for v in resumed.values())
+    assert len(resumed_alerts) == sum(v["risk_level"] == "high" for v in resumed.values())
+
+    # The same results as one uninterrupted run over the same records.
+    reference, reference_alerts = reference_run()
+    assert resumed == reference
+    assert resumed_alerts == reference_alerts
