@@ -41,7 +41,7 @@ FACTOR_MEASURES = {
         "The change of revenue in the last N days against the N days before, in %."
     ),
     engine.OVERDUE_RECEIVABLES: gettext_lazy(
-        "Receivables more than N days past due, as % of the last 12 months' revenue."
+        "Receivables more than N days past due, as a percentage of the last 12 months' revenue."
     ),
     engine.COMPLAINTS_PAST_DUE: gettext_lazy("Open complaints past their due date."),
     engine.COMPLAINT_SILENCE: gettext_lazy(
