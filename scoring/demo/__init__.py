@@ -3,7 +3,7 @@ account criteria (a few of the demo managers' accounts with older ones as histor
 scorecards for most key and target accounts, the segment scoring of DESIGN.md §5 with five
 more industries, and account health — satisfaction surveys, a history of health snapshots and
 today's churn-risk recalculation (health.py). `manage.py seed_demo` runs `create_scoring` after
-planning's step; `delete_demo_data` runs before accounts' own reset.
+planning's step and `create_health` after it; `delete_demo_data` runs before accounts' own reset.
 
 The criteria sets and tier rules are configuration, not demo data: the data migration ships them,
 this step only recreates the shipped sets when they are missing (after a flush) and never deletes
@@ -41,7 +41,7 @@ from scoring.models import (
 )
 from scoring.tiers.services import apply_tier_rules
 
-__all__ = ["create_scoring", "delete_demo_data"]
+__all__ = ["create_health", "create_scoring", "delete_demo_data"]
 
 SHIPPED = {
     SetKind.ACCOUNT: (
@@ -105,7 +105,6 @@ def create_scoring(context: DemoContext) -> dict[str, int]:
     applied = apply_tier_rules()
     counts["tier changes"] = applied["changed"]
     # Health last: contact recency is measured against the tier the rules just gave.
-    counts |= create_health(context)
     return counts
 
 

@@ -25,6 +25,7 @@ STEPS = (
     Step("relationships", accounts_demo.create_relationships),
     Step("plans, visits and pipeline", planning_demo.create_planning),
     Step("scores, scorecards and segments", scoring_demo.create_scoring),
+    Step("surveys and account health", scoring_demo.create_health),
 )
 # Run by --reset, in reverse dependency order: what hangs off accounts goes first.
 # accounts' delete runs the other apps' deletes first (registered from their AppConfig.ready).
