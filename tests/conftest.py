@@ -7,6 +7,8 @@ from django.test import Client
 from accounts.access import ACCOUNT_MANAGER, KAM_ADMIN, SALES_DIRECTOR
 from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 
+pytest_plugins = ["tests.celery_workers"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_english(settings):

@@ -42,13 +42,8 @@ class Point:
         return _coord(self.y)
 
 
-@dataclass(frozen=True)
-class Sparkline:
-    width: int
-    height: int
-    points: tuple[Point, ...]
-    low: Decimal
-    high: Decimal
+class _Line:
+    """What both line charts draw from their points."""
 
     @property
     def polyline(self) -> str:
@@ -61,6 +56,15 @@ class Sparkline:
     @property
     def last(self) -> Point:
         return self.points[-1]
+
+
+@dataclass(frozen=True)
+class Sparkline(_Line):
+    width: int
+    height: int
+    points: tuple[Point, ...]
+    low: Decimal
+    high: Decimal
 
     @property
     def is_line(self) -> bool:
@@ -112,7 +116,7 @@ class Band:
 
 
 @dataclass
-class TrendChart:
+class TrendChart(_Line):
     width: int
     height: int
     left: int
@@ -123,18 +127,6 @@ class TrendChart:
     bands: list[Band] = field(default_factory=list)
     y_ticks: list[tuple[int, str]] = field(default_factory=list)
     x_labels: list[tuple[datetime.date, str, str]] = field(default_factory=list)
-
-    @property
-    def polyline(self) -> str:
-        return " ".join(f"{p.cx},{p.cy}" for p in self.points)
-
-    @property
-    def first(self) -> Point:
-        return self.points[0]
-
-    @property
-    def last(self) -> Point:
-        return self.points[-1]
 
     @property
     def plot_width(self) -> int:

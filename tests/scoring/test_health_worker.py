@@ -2,24 +2,17 @@
 one run end to end, and one whose worker is killed mid-run (SIGKILL of its whole process group)
 after which the next run completes with the same results as an uninterrupted one.
 
-Skipped unless REDIS_URL is set (KAM_REQUIRE_BROWSER=1 turns the skip into a failure, as in
-tests/planning/test_digest_worker.py). The workers share the test database, so it must be a
-server database (PostgreSQL).
+The workers come from tests/celery_workers.py (skipped without REDIS_URL, unless CI requires them).
 """
 
 import datetime
 import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -48,95 +41,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
-
-
-def _require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if os.environ.get("KAM_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"KAM_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-def _database_url() -> str | None:
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        return None
-    user = db.get("USER") or ""
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    auth = f"{user}{password}@" if user else ""
-    host = db.get("HOST") or "localhost"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{db['NAME']}"
-
-
-@pytest.fixture
-def workers(tmp_path):
-    """start() → (process, log): a Celery worker on this test's own queue, in a process group of
-    its own (so the test can kill the worker and anything it started), sharing the test database
-    and broker. Every worker still alive is stopped at the end."""
-    redis_url = os.environ.get("REDIS_URL", "")
-    _require(bool(redis_url), "REDIS_URL is not set: no broker for the Celery worker")
-    database_url = _database_url()
-    if database_url is None:
-        pytest.skip("the worker needs a shared database: run with DATABASE_URL=postgres://…")
-    assert redis_url == settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER
-
-    queue = f"kam-test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DATABASE_POOL": "0",
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DEBUG": "0",
-        "EMAIL_BACKEND": "console",
-        "DJANGO_SETTINGS_MODULE": "kam.settings",
-    }
-    started = []
-
-    def start():
-        log = tmp_path / f"worker-{len(started)}.log"
-        output = log.open("w")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "kam",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "-Q",
-                queue,
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        started.append((process, output))
-        return process, log
-
-    start.queue = queue
-    yield start
-    for process, output in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        output.close()
 
 
 def _wait_for(predicate, process, log, what: str, timeout=TIMEOUT, interval=0.05):
@@ -181,7 +86,7 @@ def reference_run() -> tuple[dict, set]:
     return health_values(), alert_keys()
 
 
-def test_a_real_worker_recalculates_every_account(workers, owner, account):
+def test_a_real_worker_recalculates_every_account(celery_workers, owner, account):
     shipped_risk_model()
     today = timezone.localdate()
     now = timezone.now()
@@ -230,8 +135,8 @@ def test_a_real_worker_recalculates_every_account(workers, owner, account):
         satisfaction_index=Decimal("70.00"),
     )
 
-    process, log = workers()
-    recalculate_health.apply_async(args=[RunTrigger.COMMAND, None], queue=workers.queue)
+    process, log = celery_workers()
+    recalculate_health.apply_async(args=[RunTrigger.COMMAND, None], queue=celery_workers.queue)
     run = _wait_for(_finished_run, process, log, "the run")
 
     assert run.status == RunStatus.FINISHED, run.error_text
@@ -329,14 +234,16 @@ def _lock_is_free() -> bool:
     return False
 
 
-def test_a_killed_worker_leaves_whole_batches_and_the_next_run_completes_them(workers):
+def test_a_killed_worker_leaves_whole_batches_and_the_next_run_completes_them(celery_workers):
     shipped_risk_model()
     total, batch = 400, 3
     ids = _portfolio(total)
     today = timezone.localdate()
 
-    process, log = workers()
-    recalculate_health.apply_async(args=[RunTrigger.NIGHTLY, None, batch], queue=workers.queue)
+    process, log = celery_workers()
+    recalculate_health.apply_async(
+        args=[RunTrigger.NIGHTLY, None, batch], queue=celery_workers.queue
+    )
 
     def midway():
         run = HealthRun.objects.filter(status=RunStatus.RUNNING).first()
@@ -371,8 +278,8 @@ def test_a_killed_worker_leaves_whole_batches_and_the_next_run_completes_them(wo
         )
         assert sum(f["points"] for f in values["factors"]) == values["risk_score"]
 
-    process, log = workers()
-    recalculate_health.apply_async(args=[RunTrigger.NIGHTLY, None, 50], queue=workers.queue)
+    process, log = celery_workers()
+    recalculate_health.apply_async(args=[RunTrigger.NIGHTLY, None, 50], queue=celery_workers.queue)
     run = _wait_for(lambda: _finished_run(after_pk=killed_run.pk), process, log, "the next run")
 
     killed_run.refresh_from_db()

@@ -1,0 +1,109 @@
+"""Real Celery workers for tests marked `celery_worker` (a pytest plugin, loaded by
+tests/conftest.py): `celery_workers()` starts a worker on the test's own queue
+(`celery_workers.queue`), in a process group of its own so a test can kill it, sharing the test
+database and the Redis broker; every worker still running is stopped at the end.
+
+Skipped unless REDIS_URL is set (CI sets it, and KAM_REQUIRE_BROWSER=1 turns the skip into a
+failure there). The workers share the test database, so it must be a server database
+(PostgreSQL); SQLite's in-memory test database cannot be shared with another process.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("KAM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"KAM_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _database_url() -> str | None:
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return None
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = db.get("HOST") or "localhost"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_workers(tmp_path):
+    """start() → (process, log): a Celery worker on this test's own queue, in a process group of
+    its own (so the test can kill the worker and anything it started), sharing the test database
+    and broker. Every worker still alive is stopped at the end."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    _require(bool(redis_url), "REDIS_URL is not set: no broker for the Celery worker")
+    database_url = _database_url()
+    if database_url is None:
+        pytest.skip("the worker needs a shared database: run with DATABASE_URL=postgres://…")
+    assert redis_url == settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER
+
+    queue = f"kam-test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DATABASE_POOL": "0",
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "0",
+        "EMAIL_BACKEND": "console",
+        "DJANGO_SETTINGS_MODULE": "kam.settings",
+    }
+    started = []
+
+    def start():
+        log = tmp_path / f"worker-{len(started)}.log"
+        output = log.open("w")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "kam",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        started.append((process, output))
+        return process, log
+
+    start.queue = queue
+    yield start
+    for process, output in started:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        output.close()
