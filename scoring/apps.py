@@ -14,6 +14,7 @@ class ScoringConfig(AppConfig):
         from scoring.assessments.history import assessment_history
         from scoring.demo import delete_demo_data
         from scoring.health.header import health_panel
+        from scoring.health.history import risk_level_history, survey_history
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
         register_tab(
@@ -32,4 +33,6 @@ class ScoringConfig(AppConfig):
         )
         register_header_panel(health_panel)
         register_history_source(assessment_history)
+        register_history_source(survey_history)
+        register_history_source(risk_level_history)
         register_dependent_delete(delete_demo_data)

@@ -22,8 +22,9 @@ MAX_QUERIES = 10
 # The account header's health panel (scoring.health.header: risk and satisfaction sparklines)
 # reads one query on every tab.
 HEALTH_PANEL = 1
-# The History tab reads one query per source of history; scoring's assessments are the eleventh.
-MAX_QUERIES_BY_TAB = {"history": 11 + HEALTH_PANEL}
+# The History tab reads one query per source of history; scoring's assessments are the eleventh,
+# surveys and churn-risk levels the twelfth and thirteenth.
+MAX_QUERIES_BY_TAB = {"history": 13 + HEALTH_PANEL}
 
 
 def count_queries(client, url):
