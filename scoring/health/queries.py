@@ -8,11 +8,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
-from scoring.models import AccountHealth, HealthRun, HealthSnapshot, RiskFactor, RiskPolicy
+from scoring.models import AccountHealth, HealthRun, RiskFactor, RiskPolicy
 from scoring.models.health import RiskLevel, RunStatus
 
 TREND_DAYS = 90
@@ -142,23 +142,10 @@ def model_changed_since_last_run(policy: RiskPolicy) -> bool:
 # --- The overview -----------------------------------------------------------------------------
 
 
-def week_ago_score(today: datetime.date) -> Subquery:
-    """The risk score of the latest snapshot at least a week old."""
-    return Subquery(
-        HealthSnapshot.objects.filter(account=OuterRef("pk"), day__lte=today - WEEK)
-        .order_by("-day")
-        .values("risk_score")[:1]
-    )
-
-
-def with_health(accounts: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
-    """The accounts with their health and the change of risk against a week ago (None when
-    there is no snapshot that old) as `risk_change`."""
-    today = today or timezone.localdate()
-    return accounts.annotate(
-        week_ago_risk=week_ago_score(today),
-        risk_change=F("health__risk_score") - F("week_ago_risk"),
-    )
+def with_health(accounts: QuerySet) -> QuerySet:
+    """The accounts with the change of their risk against a week ago as `risk_change` (None
+    when there is no snapshot that old; the recalculation stores it)."""
+    return accounts.annotate(risk_change=F("health__risk_change"))
 
 
 SORTS = {
@@ -181,8 +168,18 @@ SORTS = {
 
 def overview_rows(accounts: QuerySet, sort: str) -> QuerySet:
     """`accounts` (already annotated by with_health) for the table, in the chosen order."""
-    order = SORTS.get(sort, SORTS["risk"])
-    return accounts.select_related("owner", "tier", "health").order_by(*order)
+    return accounts.order_by(*SORTS.get(sort, SORTS["risk"]))
+
+
+def overview_page(account_ids: list[int]) -> list[Account]:
+    """The accounts of one page of the overview, whole, in the order of `account_ids`. Sorting
+    every visible account's full row (with its explanation) cost ~0.3 s at 100,000 accounts;
+    sorting their ids and reading 50 rows costs a fraction."""
+    accounts = with_health(Account.objects.filter(pk__in=account_ids)).select_related(
+        "owner", "tier", "health"
+    )
+    position = {pk: index for index, pk in enumerate(account_ids)}
+    return sorted(accounts, key=lambda account: position[account.pk])
 
 
 @dataclass(frozen=True)
@@ -213,8 +210,8 @@ def overview_summary(accounts: QuerySet, *, today: datetime.date | None = None) 
         crossed_into_high=Count(
             "pk", filter=Q(health__risk_level=RiskLevel.HIGH, health__high_since__gt=today - WEEK)
         ),
-        improved=Count("pk", filter=Q(risk_change__lte=-BIG_MOVE)),
-        worsened=Count("pk", filter=Q(risk_change__gte=BIG_MOVE)),
+        improved=Count("pk", filter=Q(health__risk_change__lte=-BIG_MOVE)),
+        worsened=Count("pk", filter=Q(health__risk_change__gte=BIG_MOVE)),
     )
     return OverviewSummary(**counts)
 

@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
@@ -69,6 +69,7 @@ HEALTH_FIELDS = (
     "revenue_12m",
     "margin_12m",
     "high_since",
+    "risk_change",
 )
 SNAPSHOT_FIELDS = ("risk_score", "risk_level", "satisfaction_index")
 
@@ -123,8 +124,11 @@ class Computed:
         return self.facts.account_id
 
 
-def compute(facts: AccountFacts, model: RiskModel, previous: dict | None, as_of) -> Computed:
-    """The AccountHealth values of one account (pure: no queries)."""
+def compute(
+    facts: AccountFacts, model: RiskModel, previous: dict | None, as_of, week_ago: int | None = None
+) -> Computed:
+    """The AccountHealth values of one account (pure: no queries). `week_ago`: the risk score
+    of its latest snapshot at least a week old."""
     m = facts.measures
     score, factors = engine.risk_score_json(m, model.rules)
     level = model.level(score)
@@ -148,6 +152,7 @@ def compute(facts: AccountFacts, model: RiskModel, previous: dict | None, as_of)
             "revenue_12m": facts.revenue_12m,
             "margin_12m": facts.margin_12m,
             "high_since": high_since,
+            "risk_change": None if week_ago is None else score - week_ago,
         },
     )
 
@@ -209,6 +214,25 @@ def _new_alerts(crossings: list[Computed], as_of: datetime.date) -> list[Notific
     return notifications
 
 
+WEEK = datetime.timedelta(days=7)
+
+
+def week_ago_scores(lo: int, hi: int, as_of: datetime.date) -> dict[int, int]:
+    """{account id: the risk score of its latest snapshot at least a week old} (an index lookup
+    per account on the snapshots' (account, day) key)."""
+    latest = (
+        HealthSnapshot.objects.filter(account=OuterRef("pk"), day__lte=as_of - WEEK)
+        .order_by("-day")
+        .values("risk_score")[:1]
+    )
+    rows = (
+        Account.objects.filter(pk__gte=lo, pk__lte=hi)
+        .annotate(score=Subquery(latest))
+        .values_list("pk", "score")
+    )
+    return {pk: score for pk, score in rows if score is not None}
+
+
 def recalculate_batch(lo: int, hi: int, *, as_of, model: RiskModel, now=None) -> BatchResult:
     """Recalculate the accounts lo ≤ pk ≤ hi and write what changed. Call inside a transaction
     (recalculate_all and recalculate_account do)."""
@@ -233,10 +257,13 @@ def recalculate_batch(lo: int, hi: int, *, as_of, model: RiskModel, now=None) ->
             account_id__gte=lo, account_id__lte=hi, day=as_of
         ).values("account_id", *SNAPSHOT_FIELDS)
     }
+    week_ago = week_ago_scores(lo, hi, as_of)
     changed, snapshots, crossings = [], [], []
     for account_facts in facts:
         before = previous.get(account_facts.account_id)
-        computed = compute(account_facts, model, before, as_of)
+        computed = compute(
+            account_facts, model, before, as_of, week_ago.get(account_facts.account_id)
+        )
         if before != computed.values:
             changed.append(computed)
             # A lost account has already left: its score still tells why, but warns no one.

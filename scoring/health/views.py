@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -8,7 +9,6 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from accounts.forms import add_service_errors
-from accounts.pagination import paginate
 from accounts.tabs import render_account_tab
 from scoring.health import charts, explain, queries, services
 from scoring.health.forms import HealthFilter, RiskModelForm
@@ -53,17 +53,22 @@ def account_health(request, pk):
 def overview(request):
     accounts = queries.with_health(access.visible_accounts(request.user))
     health_filter = HealthFilter(request.GET, queryset=accounts, request=request)
-    page = paginate(request, health_filter.qs, per_page=OVERVIEW_PAGE_SIZE)
+    summary = queries.overview_summary(health_filter.qs)
+    # The order is found on the ids alone; only the page's 50 rows are read whole. The summary
+    # cards have counted the accounts already: the paginator need not count them again.
+    paginator = Paginator(health_filter.qs.values_list("pk", flat=True), OVERVIEW_PAGE_SIZE)
+    paginator.count = summary.total
+    page = paginator.get_page(request.GET.get("page"))
     rows = [
         (account, health, explain.top_reasons(health.factors) if health else [])
-        for account in page.object_list
+        for account in queries.overview_page(list(page.object_list))
         for health in [getattr(account, "health", None)]
     ]
     context = {
         "filter": health_filter,
         "page": page,
         "rows": rows,
-        "summary": queries.overview_summary(health_filter.qs),
+        "summary": summary,
         "sees_all": access.sees_every_account(request.user),
         "big_move": queries.BIG_MOVE,
     }

@@ -151,6 +151,9 @@ class AccountHealth(models.Model):
         _("gross margin, last 12 months"), max_digits=18, decimal_places=2, default=Decimal(0)
     )
     high_since = models.DateField(_("high risk since"), null=True, blank=True)
+    # Against the latest snapshot at least a week old (None: none that old), so the overview
+    # filters and sorts on "since last week" without a subquery per account.
+    risk_change = models.SmallIntegerField(_("change since last week"), null=True, blank=True)
     as_of = models.DateField(_("as of"))
     calculated_at = models.DateTimeField(_("calculated"))
 

@@ -98,7 +98,7 @@ def test_the_alert_is_in_the_owners_language(account, owner):
     run()
 
     (alert,) = alerts(owner)
-    assert "(60)" in alert.text  # 50 + overdue receivables 10
+    assert alert.text.startswith("Sinopec Digital 现已处于高流失风险（60）：")  # 50 + overdue 10
     assert "¥5,000" in alert.text
     assert "CN¥" not in alert.text
 

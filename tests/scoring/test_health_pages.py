@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,6 +201,17 @@ def week_of_changes(owner):
         for day, risk in snapshots.items():
             HealthSnapshot.objects.create(
                 account=account, day=days_ago(day), risk_score=risk, risk_level="low"
+            )
+    # What the recalculation stores: the change against the latest snapshot a week old or more.
+    week_ago = services.week_ago_scores(
+        min(a.pk for a in accounts.values()),
+        max(a.pk for a in accounts.values()),
+        timezone.localdate(),
+    )
+    for account in accounts.values():
+        if account.pk in week_ago:
+            AccountHealth.objects.filter(account=account).update(
+                risk_change=F("risk_score") - week_ago[account.pk]
             )
     accounts["Uncalculated"] = AccountFactory(name="Uncalculated", owner=owner)
     return accounts

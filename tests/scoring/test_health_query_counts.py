@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 # Tab: the user, the account and its team (2), the health row, the surveys part (3), the policy,
 # the health panel (health + 90 days of snapshots, shared with the trend), the run, the header's
-# figures. Overview: the user, the count, the page, the summary cards, the tier choices (+ the
-# account managers for directors). Runs: the user and
-# the runs with who asked and for which account.
+# figures. Overview: the user, the summary cards (which count the rows for the paginator too), the
+# page's ids, the page's rows, the tier choices (+ the account managers for directors). Runs: the
+# user and the runs with who asked and for which account.
 MAX_QUERIES = {
     "tab": 11,
     "overview": 6,

@@ -433,9 +433,9 @@ def test_a_batch_costs_the_same_queries_for_few_and_many_accounts(
     for account in accounts[:2]:
         _high(account)  # alerts: one owner query, one insert
     model = services.current_risk_model()
-    # jit off + 8 reads + 2 previous values + 2 upserts + owners + alerts already sent +
-    # notifications.
-    with django_assert_max_num_queries(16):
+    # jit off + 8 reads + previous values, today's snapshots, week-ago scores + 2 upserts +
+    # owners + alerts already sent + notifications.
+    with django_assert_max_num_queries(17):
         result = services.recalculate_batch(
             accounts[0].pk, accounts[-1].pk, as_of=AS_OF, model=model
         )
@@ -455,3 +455,18 @@ def test_resolving_complaints_lowers_the_score_on_the_next_run(portfolio):
     assert health.risk_score == 53  # 63 − 10
     assert health.risk_level == "high"
     assert health.high_since == AS_OF
+
+
+def test_the_change_since_last_week_is_against_the_latest_snapshot_a_week_old(account):
+    _high(account)  # 50 today
+    for offset, score in ((-10, 20), (-7, 30), (-3, 40)):
+        HealthSnapshot.objects.create(
+            account=account, day=day(offset), risk_score=score, risk_level="low"
+        )
+    other = AccountFactory()  # only a snapshot from 2 days ago: nothing a week old
+
+    HealthSnapshot.objects.create(account=other, day=day(-2), risk_score=9, risk_level="low")
+    run()
+
+    assert AccountHealth.objects.get(pk=account.pk).risk_change == 50 - 30
+    assert AccountHealth.objects.get(pk=other.pk).risk_change is None
