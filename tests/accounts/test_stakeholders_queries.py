@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Attitude, BuyingRole, StakeholderStatus
+from tests.accounts.test_query_counts import MAX_QUERIES_BY_TAB
 from tests.factories import (
     AccountFactory,
     CoverageFactory,
@@ -87,4 +88,4 @@ def test_the_history_tab_with_stakeholder_changes_stays_bounded(client_for, owne
         account, _people = build_map(owner, size)
         counts.append(count_queries(client, reverse("accounts:history", args=[account.pk])))
     assert counts[0] == counts[1], counts
-    assert counts[1] <= MAX_QUERIES
+    assert counts[1] <= MAX_QUERIES_BY_TAB["history"]  # one query per source of history
