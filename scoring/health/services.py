@@ -422,7 +422,21 @@ def run_recalculation(
         run.status = RunStatus.FAILED if errors else RunStatus.FINISHED
         run.finished_at = timezone.now()
         run.save(update_fields=["errors", "error_text", "status", "finished_at"])
-        return run
+    if account_id is None and run.changed:
+        _tidy_up_after_a_full_run()
+    return run
+
+
+def _tidy_up_after_a_full_run() -> None:
+    """A full run rewrites most health rows (every "days since" moves each night). Left to
+    autovacuum, the dead row versions pile up and every page that counts or sorts the accounts by
+    risk reads them too; vacuum and refresh the planner's statistics while nobody waits.
+    VACUUM cannot run inside a transaction: skipped there (tests, callers' atomic blocks)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {AccountHealth._meta.db_table}")
+        cursor.execute(f"ANALYZE {HealthSnapshot._meta.db_table}")
 
 
 def recalculate_all(*, trigger=RunTrigger.NIGHTLY, requested_by=None, **options) -> HealthRun:

@@ -470,3 +470,24 @@ def test_the_change_since_last_week_is_against_the_latest_snapshot_a_week_old(ac
 
     assert AccountHealth.objects.get(pk=account.pk).risk_change == 50 - 30
     assert AccountHealth.objects.get(pk=other.pk).risk_change is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_run_vacuums_the_rows_it_rewrote():
+    """Outside a transaction (as in the worker), a full run that changed rows leaves no dead row
+    versions behind for the pages to read."""
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's")
+    shipped_risk_model()
+    for _ in range(3):
+        AccountFactory()
+    services.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF)
+    services.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF + datetime.timedelta(days=1))
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_dead_tup, last_vacuum IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'scoring_accounthealth'"
+        )
+        dead, vacuumed = cursor.fetchone()
+    assert vacuumed and dead == 0
