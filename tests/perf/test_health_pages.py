@@ -50,8 +50,9 @@ def recalculated(django_db_setup, django_db_blocker):
                     WEEK_OLD_SNAPSHOTS, {"day": timezone.localdate() - datetime.timedelta(days=7)}
                 )
             services.recalculate_all(trigger=RunTrigger.COMMAND)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE scoring_accounthealth")
+        # As a nightly run leaves the table (other benchmarks rewrite it inside transactions).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) scoring_accounthealth")
 
 
 @pytest.mark.parametrize("query", OVERVIEW_QUERIES)
