@@ -132,6 +132,7 @@ def test_the_link_answers_the_survey_without_signing_in(
     html = page.content.decode()
     assert '<meta name="robots" content="noindex' in html
     assert survey.account.name not in html  # nothing about the account's internals
+    assert "kam-footer" not in html  # nor the CRM's own footer: the respondent is a customer
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_path(url), _answers(indicators, GOOD))
     assert response.status_code == 200
