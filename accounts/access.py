@@ -125,6 +125,13 @@ def can_see_private_notes(user, account: Account) -> bool:
     return _is_on_team(user, account)
 
 
+def require_admin(user, message: str = "") -> None:
+    """Only KAM admins edit the configuration: criteria, tier rules, segments, survey
+    indicators and the churn-risk model."""
+    if not is_admin(user):
+        raise PermissionDenied(message)
+
+
 def require_edit(user, account: Account) -> None:
     if not can_edit_account(user, account):
         raise PermissionDenied

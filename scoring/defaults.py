@@ -477,3 +477,31 @@ RISK_FACTORS = (
     # x = moves down the relationship ladder in the last 365 days.
     ("stage_regression", 5, "0", "1", 365),
 )
+
+
+def survey_indicator_rows():
+    """SurveyIndicator fields of the shipped indicators, in order."""
+    for position, row in enumerate(SURVEY_INDICATORS, start=1):
+        code, group, name, name_zh, question, question_zh = row
+        yield {
+            "code": code,
+            "group": group,
+            "name": name,
+            "name_zh_hans": name_zh,
+            "question": question,
+            "question_zh_hans": question_zh,
+            "position": position * 10,
+        }
+
+
+def risk_factor_rows():
+    """RiskFactor fields of the shipped churn-risk model, in order."""
+    for position, (code, weight, start, full, days) in enumerate(RISK_FACTORS, start=1):
+        yield {
+            "code": code,
+            "weight": weight,
+            "start": Decimal(start),
+            "full": Decimal(full),
+            "days": days,
+            "position": position * 10,
+        }

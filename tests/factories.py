@@ -370,46 +370,20 @@ def shipped_tier_rules() -> list[TierRule]:
 
 def shipped_survey_indicators() -> list[SurveyIndicator]:
     """The twelve shipped indicators (reloaded where a transactional test flushed them)."""
-    indicators = []
-    for position, row in enumerate(scoring_defaults.SURVEY_INDICATORS, start=1):
-        code, group, name, name_zh, question, question_zh = row
-        indicators.append(
-            SurveyIndicator.objects.get_or_create(
-                code=code,
-                defaults={
-                    "group": group,
-                    "name": name,
-                    "name_zh_hans": name_zh,
-                    "question": question,
-                    "question_zh_hans": question_zh,
-                    "position": position * 10,
-                },
-            )[0]
-        )
-    return indicators
+    return [
+        SurveyIndicator.objects.get_or_create(code=row.pop("code"), defaults=row)[0]
+        for row in scoring_defaults.survey_indicator_rows()
+    ]
 
 
 def shipped_risk_model() -> list[RiskFactor]:
     """The default churn-risk policy and factors (reloaded where a transactional test flushed
     them)."""
     RiskPolicy.objects.get_or_create(pk=1)
-    factors = []
-    for position, (code, weight, start, full, days) in enumerate(
-        scoring_defaults.RISK_FACTORS, start=1
-    ):
-        factors.append(
-            RiskFactor.objects.get_or_create(
-                code=code,
-                defaults={
-                    "weight": weight,
-                    "start": Decimal(start),
-                    "full": Decimal(full),
-                    "days": days,
-                    "position": position * 10,
-                },
-            )[0]
-        )
-    return factors
+    return [
+        RiskFactor.objects.get_or_create(code=row.pop("code"), defaults=row)[0]
+        for row in scoring_defaults.risk_factor_rows()
+    ]
 
 
 class SurveyIndicatorFactory(factory.django.DjangoModelFactory):

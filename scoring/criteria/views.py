@@ -3,11 +3,11 @@ and visible); only KAM admins change them (403 for others), and only while a ver
 draft."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import access
 from accounts.forms import add_service_errors
@@ -15,10 +15,7 @@ from scoring.criteria import queries, services
 from scoring.criteria.forms import CriteriaSetForm, CriterionForm
 from scoring.models import SetKind
 
-
-def _require_admin(request) -> None:
-    if not access.is_admin(request.user):
-        raise PermissionDenied(_("Only KAM admins change the selection criteria."))
+ADMINS_ONLY = gettext_lazy("Only KAM admins change the selection criteria.")
 
 
 def _to_set(criteria_set, anchor=""):
@@ -30,7 +27,7 @@ def _to_set(criteria_set, anchor=""):
 
 def _editable_or_refused(request, set_pk):
     """The draft to change, or a redirect back to a set that is no longer a draft."""
-    _require_admin(request)
+    access.require_admin(request.user, ADMINS_ONLY)
     criteria_set = queries.get_set_or_404(set_pk)
     if criteria_set.is_draft:
         return criteria_set, None
@@ -73,7 +70,7 @@ def criteria_detail(request, set_pk):
 
 
 def criteria_draft_create(request, kind):
-    _require_admin(request)
+    access.require_admin(request.user, ADMINS_ONLY)
     if kind not in SetKind.values:
         raise Http404
     if request.method != "POST":
@@ -183,7 +180,7 @@ def criteria_criterion_delete(request, set_pk, criterion_pk):
 
 
 def criteria_preview(request, set_pk):
-    _require_admin(request)
+    access.require_admin(request.user, ADMINS_ONLY)
     criteria_set = queries.get_set_or_404(set_pk)
     if not criteria_set.is_draft or criteria_set.kind != SetKind.ACCOUNT:
         messages.info(request, _("Only a draft of the account selection criteria has a preview."))

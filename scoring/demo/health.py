@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from django.db import reset_queries
 from django.db.models import Max, Q
@@ -178,18 +177,7 @@ def shipped_indicators() -> list[SurveyIndicator]:
     none at all."""
     if not SurveyIndicator.objects.exists():
         SurveyIndicator.objects.bulk_create(
-            SurveyIndicator(
-                code=code,
-                group=group,
-                name=name,
-                name_zh_hans=name_zh,
-                question=question,
-                question_zh_hans=question_zh,
-                position=position * 10,
-            )
-            for position, (code, group, name, name_zh, question, question_zh) in enumerate(
-                defaults.SURVEY_INDICATORS, start=1
-            )
+            SurveyIndicator(**row) for row in defaults.survey_indicator_rows()
         )
     return list(SurveyIndicator.objects.filter(is_active=True).order_by("position", "pk"))
 
@@ -198,17 +186,7 @@ def ensure_risk_model() -> None:
     RiskPolicy.objects.get_or_create(pk=1)
     if RiskFactor.objects.exists():
         return
-    RiskFactor.objects.bulk_create(
-        RiskFactor(
-            code=code,
-            weight=weight,
-            start=Decimal(start),
-            full=Decimal(full),
-            days=days,
-            position=position * 10,
-        )
-        for position, (code, weight, start, full, days) in enumerate(defaults.RISK_FACTORS, start=1)
-    )
+    RiskFactor.objects.bulk_create(RiskFactor(**row) for row in defaults.risk_factor_rows())
 
 
 # --- Surveys ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts import queries as account_queries
-from accounts.models import Account, Category, Industry, Region
 from scoring.health import explain, queries
 from scoring.health.services import (
     FactorValues,
@@ -21,6 +20,7 @@ from scoring.health.services import (
     weight_field,
 )
 from scoring.models.health import RiskLevel
+from scoring.portfolio.filters import PortfolioFilter
 from scoring.tiers.services import plain_number
 
 SORT_CHOICES = (
@@ -31,24 +31,18 @@ SORT_CHOICES = (
 )
 
 
-class HealthFilter(django_filters.FilterSet):
+class HealthFilter(PortfolioFilter):
+    """The portfolio filters (region, industry, owner, category) and the health ones."""
+
     level = django_filters.ChoiceFilter(
         field_name="health__risk_level",
         choices=RiskLevel.choices,
         empty_label=_("Any risk level"),
         label=_("Risk level"),
     )
-    region = django_filters.ChoiceFilter(choices=Region.choices, empty_label=_("Any region"))
-    industry = django_filters.ChoiceFilter(choices=Industry.choices, empty_label=_("Any industry"))
-    owner = django_filters.ModelChoiceFilter(
-        queryset=lambda request: account_queries.account_managers(),
-        empty_label=_("Any account manager"),
-        label=_("Account manager"),
-    )
     tier = django_filters.ModelChoiceFilter(
         queryset=lambda request: account_queries.tiers(), empty_label=_("Any tier")
     )
-    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label=_("Any category"))
     changed = django_filters.BooleanFilter(
         method="changed_this_week",
         label=_("Changed since last week only"),
@@ -61,9 +55,8 @@ class HealthFilter(django_filters.FilterSet):
         label=pgettext_lazy("order of a list", "Sort by"),
     )
 
-    class Meta:
-        model = Account
-        fields = ["level", "region", "industry", "owner", "tier", "category", "changed", "sort"]
+    class Meta(PortfolioFilter.Meta):
+        fields = ["level", *PortfolioFilter.Meta.fields, "tier", "changed", "sort"]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

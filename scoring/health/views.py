@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -17,11 +17,6 @@ from scoring.surveys.queries import survey_summary
 
 TAB = "health"
 OVERVIEW_PAGE_SIZE = 50
-
-
-def _require_admin(user) -> None:
-    if not access.is_admin(user):
-        raise PermissionDenied
 
 
 def account_health(request, pk):
@@ -98,7 +93,7 @@ def risk_model(request):
 
 
 def risk_model_edit(request):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     policy = queries.risk_policy()
     factors = queries.risk_factors()
     form = RiskModelForm(
@@ -130,7 +125,7 @@ def risk_model_edit(request):
 
 
 def runs(request):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     recent = queries.recent_runs()
@@ -142,7 +137,7 @@ def runs(request):
 
 
 def recalculate_now(request):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.request_recalculation(requested_by=request.user)

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.db import migrations
 
 
@@ -9,30 +7,10 @@ def load_defaults(apps, schema_editor):
     SurveyIndicator = apps.get_model("scoring", "SurveyIndicator")
     RiskFactor = apps.get_model("scoring", "RiskFactor")
     RiskPolicy = apps.get_model("scoring", "RiskPolicy")
-    for position, row in enumerate(defaults.SURVEY_INDICATORS, start=1):
-        code, group, name, name_zh, question, question_zh = row
-        SurveyIndicator.objects.get_or_create(
-            code=code,
-            defaults={
-                "group": group,
-                "name": name,
-                "name_zh_hans": name_zh,
-                "question": question,
-                "question_zh_hans": question_zh,
-                "position": position * 10,
-            },
-        )
-    for position, (code, weight, start, full, days) in enumerate(defaults.RISK_FACTORS, start=1):
-        RiskFactor.objects.get_or_create(
-            code=code,
-            defaults={
-                "weight": weight,
-                "start": Decimal(start),
-                "full": Decimal(full),
-                "days": days,
-                "position": position * 10,
-            },
-        )
+    for row in defaults.survey_indicator_rows():
+        SurveyIndicator.objects.get_or_create(code=row.pop("code"), defaults=row)
+    for row in defaults.risk_factor_rows():
+        RiskFactor.objects.get_or_create(code=row.pop("code"), defaults=row)
     RiskPolicy.objects.get_or_create(pk=1)
 
 

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -9,11 +9,6 @@ from scoring.criteria.queries import published_set
 from scoring.models import SetKind
 from scoring.segments import queries, services
 from scoring.segments.forms import SegmentForm, SegmentScoreForm
-
-
-def _require_admin(user) -> None:
-    if not access.is_admin(user):
-        raise PermissionDenied
 
 
 def segment_list(request):
@@ -26,7 +21,7 @@ def segment_list(request):
 
 
 def _segment_form(request, segment):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     form = SegmentForm(request.POST or None, instance=segment)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.SEGMENT_FIELDS}
@@ -48,12 +43,12 @@ def segment_create(request):
 
 
 def segment_edit(request, pk):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     return _segment_form(request, queries.get_segment_or_404(pk))
 
 
 def segment_score(request, pk):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     segment = queries.get_segment_or_404(pk)
     criteria_set = published_set(SetKind.SEGMENT)
     if criteria_set is None:
@@ -80,7 +75,7 @@ def segment_score(request, pk):
 
 
 def segment_delete(request, pk):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     segment = queries.get_segment_or_404(pk)
     if request.method == "POST":
         services.segment_delete(actor=request.user, segment=segment)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -132,11 +132,6 @@ def survey_delete(request, pk, survey_pk):
 # --- Indicators -----------------------------------------------------------------------------
 
 
-def _require_admin(user) -> None:
-    if not access.is_admin(user):
-        raise PermissionDenied
-
-
 def indicator_list(request):
     context = {
         "groups": queries.indicators_for_editor(),
@@ -164,17 +159,17 @@ def _indicator_form_page(request, indicator):
 
 
 def indicator_create(request):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     return _indicator_form_page(request, SurveyIndicator())
 
 
 def indicator_edit(request, indicator_pk):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     return _indicator_form_page(request, get_object_or_404(SurveyIndicator, pk=indicator_pk))
 
 
 def indicator_delete(request, indicator_pk):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     indicator = get_object_or_404(SurveyIndicator, pk=indicator_pk)
     answered = indicator.answers.exists()
     if request.method == "POST":

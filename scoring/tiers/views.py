@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,11 +8,6 @@ from accounts import access
 from accounts.forms import add_service_errors
 from scoring.tiers import queries, services
 from scoring.tiers.forms import TierRulesForm
-
-
-def _require_admin(user) -> None:
-    if not access.is_admin(user):
-        raise PermissionDenied
 
 
 def tier_rules(request):
@@ -30,7 +25,7 @@ def tier_rules(request):
 
 
 def tier_rules_edit(request):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     policy = queries.tier_policy()
     tiers = queries.tiers_with_rules()
     form = TierRulesForm(
@@ -51,7 +46,7 @@ def tier_rules_edit(request):
 
 
 def tier_preview(request):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     policy = queries.tier_policy()
     assignment = queries.assign(policy, queries.tiers_with_rules())
     return render(
@@ -60,7 +55,7 @@ def tier_preview(request):
 
 
 def tier_apply(request):
-    _require_admin(request.user)
+    access.require_admin(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     result = services.apply_tier_rules(actor=request.user)
