@@ -15,9 +15,11 @@ from accounts.services import user_set_language
 
 
 def home(request):
-    """Account managers land on My week; directors and admins on the accounts list."""
+    """Account managers land on My week; directors and admins on the portfolio dashboard."""
     user = request.user
-    if is_account_manager(user) and not (is_director(user) or is_admin(user)):
+    if is_director(user) or is_admin(user):
+        return redirect("scoring:dashboard")
+    if is_account_manager(user):
         return redirect("my:week")
     return redirect("accounts:list")
 

@@ -12,6 +12,7 @@ class ScoringConfig(AppConfig):
         from accounts.queries import register_history_source
         from accounts.tabs import AccountTab, register_header_panel, register_tab
         from scoring.assessments.history import assessment_history
+        from scoring.dashboard.cache import connect_invalidation
         from scoring.demo import delete_demo_data
         from scoring.health.header import health_panel
         from scoring.health.history import risk_level_history, survey_history
@@ -36,3 +37,4 @@ class ScoringConfig(AppConfig):
         register_history_source(survey_history)
         register_history_source(risk_level_history)
         register_dependent_delete(delete_demo_data)
+        connect_invalidation()

@@ -659,3 +659,24 @@ def risk_level(score: int, medium_from: int, high_from: int) -> str:
     if score >= medium_from:
         return RISK_MEDIUM
     return RISK_LOW
+
+
+# --- Portfolio dashboard ----------------------------------------------------------------------
+
+ONE_PLACE = Decimal("0.1")
+
+
+def percent(part, whole) -> Decimal | None:
+    """part as a percentage of whole, to one place (half up); None when whole is not positive."""
+    part, whole = Decimal(part), Decimal(whole)
+    if whole <= 0:
+        return None
+    return (part * 100 / whole).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def percent_change(now, before) -> Decimal | None:
+    """How much `now` moved from `before`, in per cent of `before` (None without a base)."""
+    now, before = Decimal(now), Decimal(before)
+    if before <= 0:
+        return None
+    return ((now - before) * 100 / before).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)

@@ -5,6 +5,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from scoring.criteria import services as criteria_services
+from scoring.dashboard import services as dashboard_services
 from scoring.health import services as health_services
 from scoring.models import RunStatus, RunTrigger
 from scoring.tiers import services as tier_services
@@ -47,6 +48,12 @@ def recalculate_account_health(self, account_id: int) -> dict:
     if run.status == RunStatus.SKIPPED:
         raise self.retry(countdown=15)
     return _run_summary(run)
+
+
+@shared_task(acks_late=True)
+def warm_dashboards() -> int:
+    """After a full health run: cache the dashboards people open first. Idempotent."""
+    return dashboard_services.warm_dashboards()
 
 
 def _run_summary(run) -> dict:

@@ -33,6 +33,16 @@ def _tasks_run_in_process(request):
     app.conf.task_always_eager = eager
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_cache():
+    """The dashboard's cache forgets its entries when a change commits, which a test's
+    transaction never does: each test starts from a fresh version, so no test reads figures
+    another one cached (the cache is Redis in CI, shared by every test)."""
+    from scoring.dashboard.cache import replace_version
+
+    replace_version()
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner", first_name="Wei", last_name="Zhang", role=ACCOUNT_MANAGER)

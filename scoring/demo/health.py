@@ -501,6 +501,11 @@ def backfill_snapshots(context: DemoContext) -> int:
                         risk_score=score,
                         risk_level=model.level(score),
                         satisfaction_index=facts.measures.satisfaction,
+                        category=facts.category,
+                        revenue_12m=facts.revenue_12m,
+                        visited_in_cadence=facts.visited_in_cadence,
+                        has_active_plan=facts.has_active_plan,
+                        complaints_past_due=facts.measures.complaints_past_due,
                     )
                 )
         HealthSnapshot.objects.bulk_create(snapshots, batch_size=INSERT_BATCH)

@@ -28,7 +28,7 @@ from accounts.models import (
     User,
 )
 from accounts.queries import years_before
-from planning.models import Visit, VisitStatus
+from planning.models import AccountPlan, PlanStatus, Visit, VisitStatus
 from scoring import engine
 from scoring.models import Survey, SurveyStatus
 
@@ -58,6 +58,14 @@ class AccountFacts:
     revenue_12m: Decimal
     margin_12m: Decimal
     surveys_counted: int
+    revenue_prev_12m: Decimal = ZERO
+    last_visit_on: datetime.date | None = None
+    has_active_plan: bool = False
+
+    @property
+    def visited_in_cadence(self) -> bool:
+        days = self.measures.days_since_contact
+        return days is not None and days <= self.measures.cadence_days
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
@@ -72,7 +80,7 @@ def _by_account(rows, key="account_id") -> dict:
 
 
 def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> list[AccountFacts]:
-    """The facts of every account with lo ≤ pk ≤ hi: eight grouped queries."""
+    """The facts of every account with lo ≤ pk ≤ hi: nine grouped queries."""
     in_range = {"account_id__gte": lo, "account_id__lte": hi}
     accounts = list(
         Account.objects.filter(pk__range=(lo, hi))
@@ -107,7 +115,14 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
         .order_by()
     )
 
+    active_plans = set(
+        AccountPlan.objects.filter(**in_range, status=PlanStatus.ACTIVE, year=as_of.year)
+        .filter(created_at__lt=_end_of(as_of))
+        .values_list("account_id", flat=True)
+    )
+
     year_start = years_before(as_of, 1)
+    two_years_start = years_before(as_of, 2)
     revenue_window = datetime.timedelta(days=windows.revenue)
     overdue_before = as_of - datetime.timedelta(days=windows.overdue_grace)
     unpaid_then = Q(paid_on__isnull=True) | Q(paid_on__gt=as_of)
@@ -115,7 +130,9 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
     last_year = Q(date__gt=year_start, date__lte=as_of)
     trading = _by_account(
         Transaction.objects.filter(**in_range)
-        .filter(Q(date__gt=min(year_start, as_of - 2 * revenue_window), date__lte=as_of) | overdue)
+        .filter(
+            Q(date__gt=min(two_years_start, as_of - 2 * revenue_window), date__lte=as_of) | overdue
+        )
         .values("account_id")
         .annotate(
             recent=Sum("amount", filter=Q(date__gt=as_of - revenue_window, date__lte=as_of)),
@@ -125,6 +142,9 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
             ),
             revenue_12m=Sum("amount", filter=last_year),
             margin_12m=Sum("gross_margin", filter=last_year),
+            revenue_prev_12m=Sum(
+                "amount", filter=Q(date__gt=two_years_start, date__lte=year_start)
+            ),
             overdue=Sum(F("amount") - F("returned_amount"), filter=overdue),
             oldest_due=Min("invoice_due", filter=overdue),
         )
@@ -221,6 +241,11 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
                 revenue_12m=(money.get("revenue_12m") or ZERO).quantize(engine.TWO_PLACES),
                 margin_12m=(money.get("margin_12m") or ZERO).quantize(engine.TWO_PLACES),
                 surveys_counted=survey.get("counted", 0),
+                revenue_prev_12m=(money.get("revenue_prev_12m") or ZERO).quantize(
+                    engine.TWO_PLACES
+                ),
+                last_visit_on=timezone.localtime(visit["last"]).date() if visit else None,
+                has_active_plan=account_id in active_plans,
             )
         )
     return facts

@@ -1,7 +1,7 @@
 """Recalculating satisfaction and churn risk (issue 6 item 4; DESIGN.md §6).
 
 `recalculate_all` walks the accounts in primary-key ranges. For each batch it reads the facts
-set-based (scoring.health.measures: eight grouped queries), scores them with scoring.engine, and
+set-based (scoring.health.measures: nine grouped queries), scores them with scoring.engine, and
 in one transaction writes only what changed: the AccountHealth rows (an upsert), today's snapshot
 of the accounts that changed or have none yet, the alerts of accounts that crossed into high
 risk, and the run's counters. A killed worker therefore leaves whole batches or nothing, and a
@@ -37,6 +37,7 @@ from accounts.models import Account, Category, User
 from planning.models import Notification
 from planning.reminders.services import user_language
 from scoring import engine
+from scoring.dashboard import cache as dashboard_cache
 from scoring.health import explain
 from scoring.health.measures import AccountFacts, Windows, read_batch
 from scoring.models import (
@@ -70,8 +71,22 @@ HEALTH_FIELDS = (
     "margin_12m",
     "high_since",
     "risk_change",
+    "revenue_prev_12m",
+    "last_visit_on",
+    "visited_in_cadence",
+    "has_active_plan",
+    "complaints_past_due",
 )
-SNAPSHOT_FIELDS = ("risk_score", "risk_level", "satisfaction_index")
+SNAPSHOT_FIELDS = (
+    "risk_score",
+    "risk_level",
+    "satisfaction_index",
+    "category",
+    "revenue_12m",
+    "visited_in_cadence",
+    "has_active_plan",
+    "complaints_past_due",
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +138,11 @@ class Computed:
     def account_id(self) -> int:
         return self.facts.account_id
 
+    @property
+    def snapshot(self) -> dict:
+        values = {**self.values, "category": self.facts.category}
+        return {field: values[field] for field in SNAPSHOT_FIELDS}
+
 
 def compute(
     facts: AccountFacts, model: RiskModel, previous: dict | None, as_of, week_ago: int | None = None
@@ -153,6 +173,11 @@ def compute(
             "margin_12m": facts.margin_12m,
             "high_since": high_since,
             "risk_change": None if week_ago is None else score - week_ago,
+            "revenue_prev_12m": facts.revenue_prev_12m,
+            "last_visit_on": facts.last_visit_on,
+            "visited_in_cadence": facts.visited_in_cadence,
+            "has_active_plan": facts.has_active_plan,
+            "complaints_past_due": m.complaints_past_due,
         },
     )
 
@@ -237,11 +262,6 @@ def recalculate_batch(lo: int, hi: int, *, as_of, model: RiskModel, now=None) ->
     """Recalculate the accounts lo ≤ pk ≤ hi and write what changed. Call inside a transaction
     (recalculate_all and recalculate_account do)."""
     now = now or timezone.now()
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        # The batch's grouped reads are estimated expensive enough for PostgreSQL to JIT-compile
-        # them, which costs more (~0.2 s) than running them (~0.02 s).
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
     facts = read_batch(lo, hi, as_of=as_of, windows=model.windows)
     if not facts:
         return BatchResult()
@@ -269,7 +289,7 @@ def recalculate_batch(lo: int, hi: int, *, as_of, model: RiskModel, now=None) ->
             # A lost account has already left: its score still tells why, but warns no one.
             if crossed_into_high(computed.values, before) and account_facts.category != LOST:
                 crossings.append(computed)
-        snapshot = {field: computed.values[field] for field in SNAPSHOT_FIELDS}
+        snapshot = computed.snapshot
         if today.get(account_facts.account_id) != snapshot:
             snapshots.append({"account_id": account_facts.account_id, "day": as_of, **snapshot})
 
@@ -422,6 +442,10 @@ def run_recalculation(
         run.status = RunStatus.FAILED if errors else RunStatus.FINISHED
         run.finished_at = timezone.now()
         run.save(update_fields=["errors", "error_text", "status", "finished_at"])
+    if run.changed:
+        dashboard_cache.data_changed()
+        if account_id is None:
+            request_dashboard_warm_up()
     if account_id is None and run.changed:
         _tidy_up_after_a_full_run()
     return run
@@ -451,6 +475,14 @@ def recalculate_account(
     return run_recalculation(
         trigger=trigger, requested_by=requested_by, account_id=account_id, **options
     )
+
+
+def request_dashboard_warm_up() -> None:
+    """After a full run has changed the figures: precompute the dashboards people open first,
+    once the new figures are committed (after the cache has been told they changed)."""
+    from scoring.tasks import warm_dashboards
+
+    transaction.on_commit(warm_dashboards.delay)
 
 
 def request_recalculation(*, requested_by) -> None:

@@ -150,6 +150,13 @@ class AccountHealth(models.Model):
     margin_12m = models.DecimalField(
         _("gross margin, last 12 months"), max_digits=18, decimal_places=2, default=Decimal(0)
     )
+    revenue_prev_12m = models.DecimalField(
+        _("revenue, the 12 months before"), max_digits=18, decimal_places=2, default=Decimal(0)
+    )
+    last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
+    visited_in_cadence = models.BooleanField(_("visited within cadence"), default=False)
+    has_active_plan = models.BooleanField(_("active plan this year"), default=False)
+    complaints_past_due = models.PositiveIntegerField(_("complaints past due"), default=0)
     high_since = models.DateField(_("high risk since"), null=True, blank=True)
     # Against the latest snapshot at least a week old (None: none that old), so the overview
     # filters and sorts on "since last week" without a subquery per account.
@@ -170,8 +177,9 @@ class AccountHealth(models.Model):
 
 
 class HealthSnapshot(models.Model):
-    """One account's risk and satisfaction on one day, for trend lines. A run writes today's row
-    for each account whose values changed or that has none yet today."""
+    """One account's risk, satisfaction and the portfolio dashboard's figures on one day, for
+    trend lines and the dashboard's "against the previous period". A run writes today's row for
+    each account whose values changed or that has none yet today."""
 
     account = models.ForeignKey(
         "accounts.Account",
@@ -185,6 +193,13 @@ class HealthSnapshot(models.Model):
     satisfaction_index = models.DecimalField(
         _("satisfaction index"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    category = models.CharField(_("category"), max_length=10, blank=True)
+    revenue_12m = models.DecimalField(
+        _("revenue, last 12 months"), max_digits=18, decimal_places=2, default=Decimal(0)
+    )
+    visited_in_cadence = models.BooleanField(_("visited within cadence"), default=False)
+    has_active_plan = models.BooleanField(_("active plan this year"), default=False)
+    complaints_past_due = models.PositiveIntegerField(_("complaints past due"), default=0)
 
     class Meta:
         ordering = ["account", "day"]
@@ -193,6 +208,8 @@ class HealthSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "day"], name="health_snapshot_once_a_day")
         ]
+        # The dashboard reads every account's row of one past day.
+        indexes = [models.Index(fields=["day", "account"], name="health_snapshot_day_idx")]
 
     def __str__(self):
         return f"{self.account_id} · {self.day}: {self.risk_score}"

@@ -39,6 +39,9 @@ def test_a_director_sees_every_account_but_cannot_edit_one(
     AccountFactory(name="Wanhua Chemical", owner=outsider, category=Category.KEY)
     log_in(page, director)
 
+    expect(page).to_have_url(re.compile(r"/portfolio/dashboard/$"))  # a director's home
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portfolio dashboard")
+    page.locator("nav.kam-navbar").get_by_role("link", name="Accounts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Accounts")
     rows = page.locator("#account-results tbody tr")
     expect(rows).to_have_count(2)

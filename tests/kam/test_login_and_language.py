@@ -54,13 +54,15 @@ def test_the_demo_logins_show_only_in_demo_mode(client, settings):
     assert b"kam-demo-2026" in client.get(reverse("login")).content
 
 
-def test_home_sends_a_manager_to_my_week_and_a_director_to_the_accounts(
-    client_for, owner, director
+def test_home_sends_a_manager_to_my_week_and_directors_and_admins_to_the_dashboard(
+    client_for, owner, director, admin_user
 ):
     response = client_for(owner).get("/")
     assert response.status_code == 302 and response.url == reverse("my:week")
     response = client_for(director).get("/")
-    assert response.status_code == 302 and response.url == reverse("accounts:list")
+    assert response.status_code == 302 and response.url == reverse("scoring:dashboard")
+    response = client_for(admin_user).get("/")
+    assert response.status_code == 302 and response.url == reverse("scoring:dashboard")
 
 
 def test_forms_carry_a_csrf_token(client_for, owner, account):

@@ -163,6 +163,6 @@ def test_the_page_shows_each_section_with_links_and_all_is_well_states(account, 
     assert "No overdue actions" in html
 
 
-def test_managers_land_on_my_week_and_directors_on_the_accounts(owner, director, client_for):
+def test_managers_land_on_my_week_and_directors_on_the_dashboard(owner, director, client_for):
     assert client_for(owner).get(reverse("home")).url == reverse("my:week")
-    assert client_for(director).get(reverse("home")).url == reverse("accounts:list")
+    assert client_for(director).get(reverse("home")).url == reverse("scoring:dashboard")

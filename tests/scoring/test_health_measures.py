@@ -286,9 +286,9 @@ def _portfolio(count: int):
 
 
 @pytest.mark.parametrize("count", [3, 60])
-def test_one_batch_reads_in_eight_queries_whatever_its_size(count, django_assert_num_queries):
+def test_one_batch_reads_in_nine_queries_whatever_its_size(count, django_assert_num_queries):
     accounts = _portfolio(count)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         read = read_batch(accounts[0].pk, accounts[-1].pk, as_of=AS_OF, windows=WINDOWS)
     assert len(read) == count
     assert all(f.measures.days_since_contact is not None for f in read)

@@ -433,7 +433,7 @@ def test_a_batch_costs_the_same_queries_for_few_and_many_accounts(
     for account in accounts[:2]:
         _high(account)  # alerts: one owner query, one insert
     model = services.current_risk_model()
-    # jit off + 8 reads + previous values, today's snapshots, week-ago scores + 2 upserts +
+    # 9 reads + previous values, today's snapshots, week-ago scores + 2 upserts +
     # owners + alerts already sent + notifications.
     with django_assert_max_num_queries(17):
         result = services.recalculate_batch(

@@ -1,0 +1,77 @@
+"""The dashboard's number of SQL queries does not grow with the portfolio (issue 7 bar: the same
+at 100 and 100,000 accounts, at most 15), cold and from the cache."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Category
+from planning.models import DevelopmentStage
+from scoring.health.services import recalculate_all
+from tests.factories import (
+    AccountFactory,
+    ComplaintFactory,
+    OpportunityFactory,
+    PlanFactory,
+    StageChangeFactory,
+    SurveyFactory,
+    TransactionFactory,
+    score,
+    shipped_criteria_set,
+    uniform_values,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("scoring:dashboard")
+MAX_QUERIES = 15
+# The signed-in user, the filter form's choices (tiers; managers for directors only) and the
+# figures (queries.dashboard: 10).
+COLD = {"director": 13, "owner": 12}
+# From the cache: the signed-in user and the filter form's choices only.
+WARM = {"director": 3, "owner": 2}
+
+
+def portfolio(owner, size: int):
+    criteria_set = shipped_criteria_set()
+    for index in range(size):
+        account = AccountFactory(
+            owner=owner,
+            category=Category.KEY if index % 3 == 0 else Category.NORMAL,
+            relationship_stage=("early", "mid", "partnership")[index % 3],
+        )
+        TransactionFactory(account=account, amount=Decimal(1000 + index), gross_margin=Decimal(100))
+        score(account, uniform_values(criteria_set, 2 + index % 7, 3 + index % 5))
+        if index % 2:
+            PlanFactory(account=account)
+            SurveyFactory(account=account, satisfaction_index=Decimal(40 + index))
+            ComplaintFactory(account=account)
+            StageChangeFactory(account=account, from_stage="early", to_stage="mid")
+            OpportunityFactory(account=account, stage=DevelopmentStage.VALUE)
+    recalculate_all()
+
+
+@pytest.mark.parametrize("size", [3, 40])
+@pytest.mark.parametrize("persona", ["director", "owner"])
+def test_the_page_costs_the_same_queries_for_few_and_many_accounts(
+    request, client_for, owner, persona, size, django_assert_num_queries
+):
+    portfolio(owner, size)
+    client = client_for(request.getfixturevalue(persona))
+    with django_assert_num_queries(COLD[persona]):
+        response = client.get(URL)
+    assert response.context["data"].total.accounts == size
+    with django_assert_num_queries(WARM[persona]):
+        client.get(URL)
+    assert max(COLD.values()) <= MAX_QUERIES
+
+
+def test_the_export_costs_no_more_than_the_page(
+    client_for, director, owner, django_assert_max_num_queries
+):
+    portfolio(owner, 12)
+    client = client_for(director)
+    with django_assert_max_num_queries(COLD["director"]):
+        response = client.get(reverse("scoring:dashboard_export"))
+    assert response.status_code == 200
