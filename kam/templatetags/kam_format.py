@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 register = template.Library()
 
 
-def _babel_locale() -> str:
+def babel_locale() -> str:
     language = (get_language() or settings.LANGUAGE_CODE).lower()
     if language.startswith("zh"):
         return "zh_Hans_CN"
@@ -34,7 +34,7 @@ def money(value, decimals=0):
         amount,
         settings.KAM_CURRENCY,
         format=pattern,
-        locale=_babel_locale(),
+        locale=babel_locale(),
         currency_digits=decimals != 0,
     )
 
@@ -46,7 +46,7 @@ def percent(value, decimals=0):
         return "—"
     decimals = int(decimals)
     pattern = "#,##0%" if decimals == 0 else "#,##0." + "0" * decimals + "%"
-    return format_percent(value, format=pattern, locale=_babel_locale())
+    return format_percent(value, format=pattern, locale=babel_locale())
 
 
 @register.filter

@@ -14,7 +14,7 @@ from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -25,13 +25,6 @@ from scoring.dashboard.filters import COMPARE_CHOICES, DashboardFilter
 from scoring.models import Quadrant, RiskLevel
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-EXCEPTION_LABELS = {
-    facts.NO_PLAN: gettext_lazy("Key account without a plan"),
-    facts.NO_OWNER: gettext_lazy("Key account without an account manager"),
-    facts.NOT_VISITED: gettext_lazy("Key account not visited within cadence"),
-    facts.MISMATCH: gettext_lazy("Quadrant disagrees with category"),
-}
 
 # Cell kinds and how each is shown; a percentage is stored as its number (12.5 is 12.5 %).
 TEXT, COUNT, MONEY, PERCENT, DECIMAL, DATE, MONTH = (
@@ -99,7 +92,7 @@ def workbook(data: queries.Dashboard, portfolio: DashboardFilter) -> bytes:
 
 def _sheets(data: queries.Dashboard):
     """(title, columns, rows) for every sheet, in the order of the page."""
-    yield _("Summary"), *_summary(data)
+    yield pgettext("sheet of a workbook", "Summary"), *_summary(data)
     yield _("Most at risk"), *_most_at_risk(data)
     yield _("Exceptions"), *_exceptions(data)
     yield _("Account managers"), *_managers(data)
@@ -114,7 +107,7 @@ def _sheets(data: queries.Dashboard):
 def _summary(data):
     columns = [
         Column(_("Measure")),
-        Column(_("Value")),
+        Column(pgettext("figure of a measure", "Value")),
         Column(_("Previous value")),
         Column(_("Change")),
         Column(_("Compared with"), DATE),
@@ -149,9 +142,9 @@ def _summary(data):
             total.prev_visit_compliance,
         ),
         kpi(_("Average satisfaction index"), DECIMAL, total.satisfaction, total.prev_satisfaction),
-        kpi(_("Accounts at high risk"), COUNT, total.high_risk, total.prev_high_risk),
+        kpi(_("Accounts at high churn risk"), COUNT, total.high_risk, total.prev_high_risk),
         kpi(
-            _("Revenue of accounts at high risk"),
+            _("Revenue of accounts at high churn risk"),
             MONEY,
             total.high_risk_revenue,
             total.prev_high_risk_revenue,
@@ -165,7 +158,7 @@ def _summary(data):
         [_("Accounts"), Typed(total.accounts, COUNT)],
         [_("Accounts with an exception"), Typed(total.exceptions, COUNT)],
         *(
-            [EXCEPTION_LABELS[kind], Typed(getattr(total, kind), COUNT)]
+            [facts.EXCEPTION_LABELS[kind], Typed(getattr(total, kind), COUNT)]
             for kind in facts.EXCEPTIONS
         ),
     ]
@@ -210,7 +203,7 @@ def _exceptions(data):
             row.name,
             _label(Category, row.category),
             row.owner,
-            "; ".join(str(EXCEPTION_LABELS[kind]) for kind in row.kinds),
+            "; ".join(str(facts.EXCEPTION_LABELS[kind]) for kind in row.kinds),
             _label(Quadrant, row.quadrant),
         ]
         for row in data.exceptions
@@ -287,7 +280,7 @@ def _risk_distribution(data):
 def _pipeline(data):
     columns = [
         Column(_("Development stage")),
-        Column(_("Opportunities"), COUNT),
+        Column(pgettext("sales pipeline", "Opportunities"), COUNT),
         Column(_("Accounts"), COUNT),
         Column(_("Value"), MONEY),
         Column(_("Weighted value"), MONEY),

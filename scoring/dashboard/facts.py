@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Least
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Category, Complaint, ComplaintStatus
 from planning.models import AccountPlan, PlanStatus
@@ -44,6 +45,18 @@ NO_OWNER = "no_owner"
 NOT_VISITED = "not_visited"
 MISMATCH = "mismatch"
 EXCEPTIONS = (NO_PLAN, NO_OWNER, NOT_VISITED, MISMATCH)
+EXCEPTION_LABELS = {
+    NO_PLAN: _("Key account without an active plan"),
+    NO_OWNER: _("Key account without an account manager"),
+    NOT_VISITED: _("Key account not visited within cadence"),
+    MISMATCH: _("Quadrant disagrees with category"),
+}
+EXCEPTION_BADGES = {
+    NO_PLAN: _("no plan"),
+    NO_OWNER: _("no account manager"),
+    NOT_VISITED: _("not visited"),
+    MISMATCH: _("quadrant mismatch"),
+}
 
 
 def threshold(column: str):
@@ -83,18 +96,14 @@ def comparison_day(not_after: datetime.date) -> Subquery:
 def with_facts(
     accounts: QuerySet, *, today: datetime.date, compare_before: datetime.date | None
 ) -> QuerySet:
-    """`accounts` annotated with the dashboard's per-account figures (names start with f_), and
-    with the same figures from the health snapshots of the latest day on or before
-    `compare_before` (p_…; NULL without one)."""
-    compare_day = comparison_day(compare_before) if compare_before else None
+    """`accounts` annotated with the dashboard's per-account figures (names start with f_), and,
+    given `compare_before`, with the same figures from the health snapshots of the latest day on
+    or before it (p_…; NULL for an account without a snapshot that day)."""
     active_plan = AccountPlan.objects.filter(
         account=OuterRef("pk"), status=PlanStatus.ACTIVE, year=today.year
     )
     accounts = accounts.annotate(
-        current=FilteredRelation("assessments", condition=Q(assessments__is_current=True)),
-        previous=FilteredRelation(
-            "health_snapshots", condition=Q(health_snapshots__day=compare_day)
-        ),
+        current=FilteredRelation("assessments", condition=Q(assessments__is_current=True))
     ).annotate(
         f_attractiveness=F("current__attractiveness"),
         f_advantage=F("current__advantage"),
@@ -109,6 +118,20 @@ def with_facts(
         f_has_plan=Exists(active_plan),
         f_has_owner=_flag(Q(owner__is_active=True)),
         f_band=Least(F("health__risk_score") / Value(10), Value(RISK_BANDS - 1)),
+        f_calculated=F("health__calculated_at"),
+    )
+    if compare_before is not None:
+        accounts = _with_previous(accounts, comparison_day(compare_before))
+    return accounts.annotate(f_quadrant=_quadrant()).annotate(
+        f_is_key=_flag(Q(category=Category.KEY)),
+        **{f"f_{kind}": _flag(condition) for kind, condition in exception_conditions().items()},
+    )
+
+
+def _with_previous(accounts: QuerySet, day: Subquery) -> QuerySet:
+    return accounts.annotate(
+        previous=FilteredRelation("health_snapshots", condition=Q(health_snapshots__day=day))
+    ).annotate(
         p_day=F("previous__day"),
         p_seen=_flag(Q(previous__day__isnull=False)),
         p_category=F("previous__category"),
@@ -118,11 +141,6 @@ def with_facts(
         p_satisfaction=F("previous__satisfaction_index"),
         p_level=F("previous__risk_level"),
         p_past_due=Coalesce(F("previous__complaints_past_due"), Value(0)),
-        f_calculated=F("health__calculated_at"),
-    )
-    return accounts.annotate(f_quadrant=_quadrant()).annotate(
-        f_is_key=_flag(Q(category=Category.KEY)),
-        **{f"f_{kind}": _flag(condition) for kind, condition in exception_conditions().items()},
     )
 
 

@@ -1,5 +1,5 @@
 """The portfolio dashboard page (issue 7): tiles, server-drawn charts whose every element links to
-the accounts behind it with the page's filters, the tables, and the geometry in charts.py."""
+the accounts behind it with the page's filters, the tables, and the charts package's geometry."""
 
 import datetime
 import re
@@ -14,8 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Category, Region, Tier
-from scoring.dashboard import charts, queries
+from scoring.dashboard import queries
 from scoring.dashboard.cache import replace_version
+from scoring.dashboard.charts.formatting import nice_ceiling
+from scoring.dashboard.charts.portfolio import (
+    STAGE_BAR,
+    TIER_BAR,
+    TIER_LABEL,
+    risk_bands,
+    stage_bars,
+    tier_pyramid,
+)
+from scoring.dashboard.charts.trends import monthly_bars, satisfaction_line
 from scoring.health.services import recalculate_all
 from tests.factories import (
     AccountFactory,
@@ -252,12 +262,12 @@ def test_the_print_link_keeps_the_filters(client_for, director, portfolio):
 
 
 def test_nice_ceiling_rounds_up_to_a_readable_axis_maximum():
-    assert charts.nice_ceiling(0, integer=True) == 5
-    assert charts.nice_ceiling(3, integer=True) == 5
-    assert charts.nice_ceiling(121, integer=True) == 200
-    assert charts.nice_ceiling(230) == 250
-    assert charts.nice_ceiling(1_234_567) == 2_000_000
-    assert charts.nice_ceiling(0.3) == 0.5
+    assert nice_ceiling(0, integer=True) == 5
+    assert nice_ceiling(3, integer=True) == 5
+    assert nice_ceiling(121, integer=True) == 200
+    assert nice_ceiling(230) == 250
+    assert nice_ceiling(1_234_567) == 2_000_000
+    assert nice_ceiling(0.3) == 0.5
 
 
 def _tier(pk, count, name="T"):
@@ -265,11 +275,11 @@ def _tier(pk, count, name="T"):
 
 
 def test_the_tier_pyramid_sizes_bars_by_count_and_centres_them():
-    chart = charts.tier_pyramid([_tier(1, 5), _tier(2, 20), _tier(None, 0)], {"region": "east"})
+    chart = tier_pyramid([_tier(1, 5), _tier(2, 20), _tier(None, 0)], {"region": "east"})
     best, largest, untiered = chart.bars
-    assert float(largest.width) == charts.TIER_BAR
-    assert float(best.width) == pytest.approx(charts.TIER_BAR / 4, abs=0.1)
-    centre = charts.TIER_LABEL + 8 + charts.TIER_BAR / 2
+    assert float(largest.width) == TIER_BAR
+    assert float(best.width) == pytest.approx(TIER_BAR / 4, abs=0.1)
+    centre = TIER_LABEL + 8 + TIER_BAR / 2
     for bar in (best, largest):
         assert float(bar.x) + float(bar.width) / 2 == pytest.approx(centre, abs=0.1)
     assert float(untiered.width) == 0 and untiered.key == "null"
@@ -283,7 +293,7 @@ def test_risk_bands_stack_low_medium_high_upwards_to_the_count():
         for band in range(10)
     ]
     rows[5] = SimpleNamespace(band=5, count=10, low=4, medium=4, high=2, lowest=50, highest=59)
-    chart = charts.risk_bands(rows, {})
+    chart = risk_bands(rows, {})
     bar = chart.bars[5]
     low, medium, high = bar.segments
     assert [s.level for s in bar.segments] == ["low", "medium", "high"]
@@ -302,7 +312,7 @@ def test_the_satisfaction_line_breaks_at_a_quarter_without_surveys():
         SimpleNamespace(start=s, average=a, surveys=1 if a else 0, label=f"Q{n}")
         for n, (s, a) in enumerate(zip(starts, averages, strict=True))
     ]
-    chart = charts.satisfaction_line(rows, {})
+    chart = satisfaction_line(rows, {})
     assert len(chart.lines) == 1  # the lone first point draws no line; the last two do
     assert chart.lines[0].count(",") == 2
     top = float(chart.y_ticks[-1][1])  # 100
@@ -316,7 +326,7 @@ def test_monthly_bars_keep_the_zero_line_when_margin_is_negative():
         SimpleNamespace(month=datetime.date(2026, m, 1), revenue=D(r), margin=D(g))
         for m, r, g in ((1, 1000, 200), (2, 500, -300), (3, 0, 0))
     ]
-    chart = charts.monthly_bars(rows, {})
+    chart = monthly_bars(rows, {})
     zero = float(chart.zero_y)
     first, second, third = chart.bars
     assert float(first.y) + float(first.height) == pytest.approx(zero, abs=0.2)
@@ -331,10 +341,10 @@ def test_stage_bars_link_each_stage_and_its_moves():
         SimpleNamespace(stage="early", label="Early", count=4, moved_up=1, moved_down=0),
         SimpleNamespace(stage="mid", label="Mid", count=8, moved_up=0, moved_down=2),
     ]
-    chart = charts.stage_bars(rows, {"region": "east"})
+    chart = stage_bars(rows, {"region": "east"})
     early, mid = chart.bars
-    assert float(mid.width) == charts.STAGE_BAR
-    assert float(early.width) == pytest.approx(charts.STAGE_BAR / 2, abs=0.1)
+    assert float(mid.width) == STAGE_BAR
+    assert float(early.width) == pytest.approx(STAGE_BAR / 2, abs=0.1)
     assert _query(mid.down_url) == {"region": "east", "stage": "mid", "moved": "down"}
     assert (chart.moved_up, chart.moved_down) == (1, 2)
 
