@@ -27,7 +27,7 @@ def narrow_covering_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
         schema_editor.execute(
-            f"CREATE INDEX {OLD_INDEX} ON scoring_accounthealth (account_id) "
+            f"CREATE INDEX IF NOT EXISTS {OLD_INDEX} ON scoring_accounthealth (account_id) "
             "INCLUDE (risk_score, risk_level, risk_change, satisfaction_index, high_since)"
         )
 

@@ -270,14 +270,23 @@ def pareto_curve(
 ) -> ParetoCurve:
     """One query: every matching account's 12-month total ranked largest first with the running
     total, of which only the rows at the percentile boundaries come back."""
-    curve = ParetoCurve(measure=column, accounts=size, total=total or Decimal(0))
+    valued = with_recent_trading(accounts.order_by(), today=today).annotate(
+        value=recent_sum(column)
+    )
+    return ranked_curve(valued, measure=column, size=size, total=total)
+
+
+def ranked_curve(
+    valued: QuerySet[Account], *, measure: str, size: int, total: Decimal | None
+) -> ParetoCurve:
+    """The curve of accounts annotated with their `value`: ranked largest first with the running
+    total in a window, of which only the rows at the percentile boundaries are read."""
+    curve = ParetoCurve(measure=measure, accounts=size, total=total or Decimal(0))
     if not size:
         return curve
     order = [F("value").desc(), F("pk").asc()]
     rows = (
-        with_recent_trading(accounts.order_by(), today=today)
-        .annotate(value=recent_sum(column))
-        .annotate(
+        valued.annotate(
             position=Window(RowNumber(), order_by=order),
             cumulative=Window(WindowSum("value"), order_by=order, frame=RUNNING),
         )
@@ -286,6 +295,8 @@ def pareto_curve(
         .values_list("position", "pk", "name", "value", "cumulative")
     )
     for position, pk, name, value, cumulative in rows:
+        # SQLite sums decimals as floats.
+        value, cumulative = Decimal(str(value)), Decimal(str(cumulative))
         curve.points.append(CurvePoint(position, cumulative))
         if position <= TOP_ACCOUNTS_SHOWN:
             curve.top.append(

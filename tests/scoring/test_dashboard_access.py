@@ -4,6 +4,7 @@ pages only read; private stakeholder notes never appear in any of them."""
 
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,12 @@ from django.urls import reverse
 from accounts.models import Category
 from scoring.health.services import recalculate_all
 from tests.access_checks import url_names
-from tests.factories import AccountFactory, PrivateNoteFactory, StakeholderFactory
+from tests.factories import (
+    AccountFactory,
+    PrivateNoteFactory,
+    StakeholderFactory,
+    TransactionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +141,19 @@ def test_private_stakeholder_notes_never_appear(request, client_for, two_portfol
         assert "7731" not in text  # the mark every private value carries
         for value in PRIVATE.values():
             assert value not in text
+
+
+def test_each_managers_dashboard_counts_only_their_own_accounts(client_for, owner, outsider):
+    for manager, revenue in ((owner, 700_000), (outsider, 250_000)):
+        account = AccountFactory(owner=manager, category=Category.KEY)
+        TransactionFactory(
+            account=account, amount=Decimal(revenue), gross_margin=Decimal(revenue) / 5
+        )
+    AccountFactory(owner=outsider)  # a second account of the outsider's, without orders
+    recalculate_all()
+
+    mine = client_for(owner).get(reverse("scoring:dashboard")).context["data"].total
+    theirs = client_for(outsider).get(reverse("scoring:dashboard")).context["data"].total
+
+    assert (mine.accounts, mine.revenue, mine.key_accounts) == (1, Decimal(700_000), 1)
+    assert (theirs.accounts, theirs.revenue, theirs.key_accounts) == (2, Decimal(250_000), 1)
