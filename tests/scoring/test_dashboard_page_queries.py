@@ -1,5 +1,5 @@
 """The dashboard's number of SQL queries does not grow with the portfolio (issue 7 bar: the same
-at 100 and 100,000 accounts, at most 15), cold and from the cache."""
+at 100 and 100,000 accounts, at most 15), cold and from the cache. 100,000 is tests/perf's."""
 
 from decimal import Decimal
 
@@ -42,17 +42,18 @@ def portfolio(owner, size: int):
             relationship_stage=("early", "mid", "partnership")[index % 3],
         )
         TransactionFactory(account=account, amount=Decimal(1000 + index), gross_margin=Decimal(100))
-        score(account, uniform_values(criteria_set, 2 + index % 7, 3 + index % 5))
-        if index % 2:
+        if index % 10 == 0:
+            score(account, uniform_values(criteria_set, 2 + index % 7, 3 + index % 5))
+        if index % 5 == 1:
             PlanFactory(account=account)
-            SurveyFactory(account=account, satisfaction_index=Decimal(40 + index))
+            SurveyFactory(account=account, satisfaction_index=Decimal(40 + index % 60))
             ComplaintFactory(account=account)
             StageChangeFactory(account=account, from_stage="early", to_stage="mid")
             OpportunityFactory(account=account, stage=DevelopmentStage.VALUE)
     recalculate_all()
 
 
-@pytest.mark.parametrize("size", [3, 40])
+@pytest.mark.parametrize("size", [3, 100])
 @pytest.mark.parametrize("persona", ["director", "owner"])
 def test_the_page_costs_the_same_queries_for_few_and_many_accounts(
     request, client_for, owner, persona, size, django_assert_num_queries
