@@ -278,6 +278,90 @@ def team_queryset() -> Prefetch:
     return Prefetch("team_members", queryset=AccountTeamMember.objects.select_related("user"))
 
 
+# --- Exports (accounts.exports writes them) -------------------------------------------------------
+# Each is one query read in chunks: `values_list` rows, names of related records joined, never a
+# query per row. `accounts` is the account list's queryset: visible to the user, filtered.
+
+
+def accounts_for_export(accounts: QuerySet[Account], *, today: date | None = None) -> QuerySet:
+    """The accounts, in the list's order, with their revenue of the last 12 months (one grouped
+    aggregate over the year's transactions)."""
+    return (
+        with_recent_trading(accounts, today=today)
+        .annotate(export_revenue=recent_sum("amount"))
+        .values_list(
+            "name",
+            "legal_name",
+            "external_id",
+            "category",
+            "tier_id",
+            "industry",
+            "region",
+            "owner_id",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+            "relationship_stage",
+            "employees",
+            "annual_revenue",
+            "is_listed",
+            "website",
+            "export_revenue",
+            "created_at",
+        )
+    )
+
+
+def _of_accounts(accounts: QuerySet[Account]) -> QuerySet:
+    return accounts.order_by().values("pk")
+
+
+def stakeholders_for_export(accounts: QuerySet[Account]) -> QuerySet:
+    """The accounts' stakeholders, account by account. Private notes are another table
+    (StakeholderPrivateNote) and are not joined: nothing of them is read."""
+    return (
+        Stakeholder.objects.filter(account__in=_of_accounts(accounts))
+        .order_by("account__name", "account_id", "-influence", "name", "pk")
+        .values_list(
+            "account__name",
+            "account__external_id",
+            "name",
+            "title",
+            "department",
+            "reports_to__name",
+            "buying_role",
+            "attitude",
+            "influence",
+            "involvement",
+            "social_style",
+            "status",
+            "left_on",
+            "email",
+            "phone",
+            "wechat",
+        )
+    )
+
+
+def transactions_for_export(accounts: QuerySet[Account]) -> QuerySet:
+    """The accounts' transactions, account by account, newest first."""
+    return (
+        Transaction.objects.filter(account__in=_of_accounts(accounts))
+        .order_by("account__name", "account_id", "-date", "-pk")
+        .values_list(
+            "account__name",
+            "account__external_id",
+            "date",
+            "reference",
+            "amount",
+            "gross_margin",
+            "returned_amount",
+            "invoice_due",
+            "paid_on",
+        )
+    )
+
+
 # --- History ------------------------------------------------------------------------------------
 
 

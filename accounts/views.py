@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from accounts import access, lifecycle, queries, services
+from accounts import access, exports, lifecycle, queries, services
 from accounts.coverage.queries import map_report
 from accounts.filters import AccountFilter
 from accounts.forms import (
@@ -47,6 +50,45 @@ def account_list(request):
             "can_create": access.can_create_account(request.user),
         },
     )
+
+
+def _export(request, kind: str):
+    """One of the account list's exports, under the list's current filters, of the accounts the
+    user may see (`?format=xlsx|csv` plus the list's own parameters)."""
+    export_format = request.GET.get("format", exports.XLSX)
+    if export_format not in exports.FORMATS:
+        return HttpResponseBadRequest(_("Choose Excel (xlsx) or CSV."))
+    account_filter = AccountFilter(request.GET, queryset=access.visible_accounts(request.user))
+    try:
+        return exports.response(exports.EXPORTS[kind](account_filter.qs), export_format)
+    except exports.TooManyRows:
+        messages.warning(
+            request,
+            _(
+                "That is more rows than an Excel worksheet holds (%(limit)s). Export CSV instead "
+                "or narrow the filters."
+            )
+            % {"limit": number_format(exports.XLSX_MAX_ROWS, force_grouping=True)},
+        )
+        query = request.GET.copy()
+        query.pop("format", None)
+        query.pop("page", None)
+        return redirect(f"{reverse('accounts:list')}?{query.urlencode()}")
+
+
+@require_GET
+def export_accounts(request):
+    return _export(request, "accounts")
+
+
+@require_GET
+def export_stakeholders(request):
+    return _export(request, "stakeholders")
+
+
+@require_GET
+def export_transactions(request):
+    return _export(request, "transactions")
 
 
 def account_create(request):

@@ -3,7 +3,8 @@ figures are (scope, filters, comparison period) so a sheet forwarded on its own 
 
 Everything written comes from the `Dashboard` the view computed for this user and these filters,
 so a manager's workbook holds only their own accounts, as their page does. Text from the data
-goes through `safe_text`, so an account named "=HYPERLINK(…)" stays text in any spreadsheet.
+goes through `safe_text` (accounts.exports, shared with the account list's exports), so an account
+named "=HYPERLINK(…)" stays text in any spreadsheet.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts.exports import safe_text
 from accounts.models import Category, RelationshipStage
 from scoring.dashboard import facts, queries
 from scoring.dashboard.filters import COMPARE_CHOICES, DashboardFilter
@@ -44,18 +46,10 @@ NUMBER_FORMATS = {
     DATE: "yyyy-mm-dd",
     MONTH: "yyyy-mm",
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_LENGTH = 31
 SHEET_TITLE_FORBIDDEN = "[]:*?/\\"
 WIDEST_COLUMN = 60
 NARROWEST_COLUMN = 8
-
-
-def safe_text(value) -> str:
-    """Text a spreadsheet shows and never evaluates: a leading quote keeps =, +, -, @, tab or
-    carriage return from starting a formula (CSV/formula injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,12 @@ def object_urls(account, complaint, member):
 
 
 COLLECTION_URLS = {"accounts:list", "accounts:create"}
+# The list's exports, scoped like the list; proven in tests/accounts/test_exports.py.
+EXPORT_URLS = {
+    "accounts:export_accounts",
+    "accounts:export_stakeholders",
+    "accounts:export_transactions",
+}
 # Routes of the relationship parts, each proven by its own access tests (tests/accounts/).
 PART_PREFIXES = (
     "accounts:stakeholder",
@@ -61,7 +67,7 @@ def snapshot():
 
 
 def test_every_accounts_url_is_covered_by_these_tests(account, complaint, member):
-    covered = set(object_urls(account, complaint, member)) | COLLECTION_URLS
+    covered = set(object_urls(account, complaint, member)) | COLLECTION_URLS | EXPORT_URLS
     records_urls = {name for name in url_names("accounts") if not name.startswith(PART_PREFIXES)}
     assert records_urls == covered
 

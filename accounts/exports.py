@@ -1,0 +1,423 @@
+"""Spreadsheet exports: a table described once (columns with a header and a kind, rows read from
+the database) written as Excel (.xlsx) or CSV, and the account list's three exports.
+
+The accounts app is the lowest layer, so other apps (the portfolio dashboard) reuse `safe_text`.
+Both writers read rows in chunks and never hold a whole table in memory: CSV is streamed to the
+browser as it is read; the workbook is written row by row to a temporary file (openpyxl's
+write-only mode) and sent from there.
+
+Text from the data always goes through `safe_text`, in CSV too: an account named
+"=HYPERLINK(…)" is opened as text by any spreadsheet, never as a formula.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from accounts import queries
+from accounts.models import (
+    Attitude,
+    BuyingRole,
+    Category,
+    Industry,
+    Region,
+    RelationshipStage,
+    SocialStyle,
+    StakeholderStatus,
+    Tier,
+)
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value) -> str:
+    """Text a spreadsheet shows and never evaluates: a leading quote keeps =, +, -, @, tab or
+    carriage return from starting a formula (CSV/formula injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# --- Describing a table --------------------------------------------------------------------------
+
+TEXT, NUMBER, MONEY, DATE, DATETIME, BOOL = "text", "number", "money", "date", "datetime", "bool"
+NUMBER_FORMATS = {
+    NUMBER: "#,##0",
+    MONEY: "#,##0.00",
+    DATE: "yyyy-mm-dd",
+    DATETIME: "yyyy-mm-dd hh:mm",
+}
+XLSX, CSV = "xlsx", "csv"
+FORMATS = (XLSX, CSV)
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# A worksheet has 1,048,576 rows; the header takes one.
+XLSX_MAX_ROWS = 1_048_575
+CHUNK_SIZE = 2000
+CELL_LIMIT = 32_767  # characters Excel keeps in one cell
+WIDEST_COLUMN = 60
+NARROWEST_COLUMN = 8
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+    width: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """What to write: `rows` is a `values_list` queryset, read in chunks; `row` turns each of its
+    tuples into the cells, in the order of `columns` (labels of choices, names of people)."""
+
+    slug: str  # the file is called kam-<slug>-<date>.<format>
+    title: str  # the worksheet's name
+    columns: Sequence[Column]
+    rows: QuerySet
+    row: Callable[[tuple], Sequence] = tuple
+    # As many rows as `rows`, cheaper to count (without its joins and sums); `rows` if None.
+    counted: QuerySet | None = None
+
+
+class TooManyRows(Exception):
+    """More rows than a worksheet holds: the user should export CSV or narrow the filters."""
+
+
+def file_name(slug: str, extension: str, today: date | None = None) -> str:
+    """ASCII only, so every browser and mail client keeps it: kam-accounts-2026-11-28.xlsx."""
+    today = today or timezone.localdate()
+    return f"kam-{slug}-{today.isoformat()}.{extension}"
+
+
+def response(table: Table, export_format: str):
+    """The file of `table` as a download; TooManyRows when a workbook cannot hold it."""
+    if export_format == CSV:
+        return csv_response(table)
+    return xlsx_response(table)
+
+
+def _records(table: Table) -> Iterator[Sequence]:
+    for record in table.rows.iterator(chunk_size=CHUNK_SIZE):
+        yield table.row(record)
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file that hands back what is written to it, so csv.writer can feed a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_value(value, kind: str, yes: str, no: str):
+    if value is None:
+        return ""
+    if kind == BOOL:
+        return yes if value else no
+    if kind == DATETIME and isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if kind == DATE and isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float, Decimal)) and kind in (NUMBER, MONEY):
+        return str(value)
+    return safe_text(value)
+
+
+def csv_lines(table: Table) -> Iterator[str]:
+    """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly; comma-separated."""
+    writer = csv.writer(_Echo())
+    kinds = [column.kind for column in table.columns]
+    # Words are translated now, in the request's language: the lines are read after the view.
+    yes, no = _("Yes"), _("No")
+    yield codecs.BOM_UTF8.decode("utf-8")
+    yield writer.writerow([safe_text(column.header) for column in table.columns])
+    for values in _records(table):
+        yield writer.writerow(
+            [_csv_value(value, kind, yes, no) for value, kind in zip(values, kinds, strict=True)]
+        )
+
+
+def csv_response(table: Table) -> StreamingHttpResponse:
+    lines = csv_lines(table)
+    # The byte-order mark and the header are made here, while the request's language is active.
+    first = [next(lines), next(lines)]
+
+    def stream():
+        yield from first
+        yield from lines
+
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in stream()), content_type=CSV_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{file_name(table.slug, CSV)}"'
+    return response
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+
+def _xlsx_text(value) -> str:
+    # Control characters other than tab and line breaks cannot be stored in a worksheet.
+    return ILLEGAL_CHARACTERS_RE.sub("", safe_text(value))[:CELL_LIMIT]
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
+    return cleaned[:31] or "Sheet"
+
+
+def _width(column: Column) -> int:
+    if column.width:
+        return column.width
+    wide = sum(2 if ord(char) > 0x2E7F else 1 for char in str(column.header))
+    minimum = {MONEY: 14, DATE: 12, DATETIME: 17, NUMBER: 10}.get(column.kind, 14)
+    return min(WIDEST_COLUMN, max(NARROWEST_COLUMN, minimum, wide + 2))
+
+
+def xlsx_response(table: Table) -> FileResponse:
+    counted = table.rows if table.counted is None else table.counted
+    if counted.order_by().values("pk")[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS:
+        raise TooManyRows
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_title(str(table.title)))
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _width(column)
+
+    bold = Font(bold=True)
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(sheet, value=_xlsx_text(column.header))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+
+    yes, no = _("Yes"), _("No")
+    kinds = [column.kind for column in table.columns]
+    for values in _records(table):
+        sheet.append(
+            [
+                _xlsx_cell(sheet, value, kind, yes, no)
+                for value, kind in zip(values, kinds, strict=True)
+            ]
+        )
+
+    # Rows go to a temporary file as they are written; the response sends it and deletes it.
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    book.save(output)
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=file_name(table.slug, XLSX),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+def _xlsx_cell(sheet, value, kind: str, yes: str, no: str):
+    if value is None:
+        return None
+    if kind == BOOL:
+        return yes if value else no
+    is_date = kind in (DATE, DATETIME) and isinstance(value, date)
+    is_number = kind in (NUMBER, MONEY) and isinstance(value, (int, float, Decimal))
+    if not (is_date or is_number):
+        return _xlsx_text(value)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        # Excel has no time zones: the local time, as the pages show it.
+        value = timezone.make_naive(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = NUMBER_FORMATS[kind]
+    return cell
+
+
+# --- The account list's exports ------------------------------------------------------------------
+#
+# Each takes the account list's queryset (visible to the user, under the list's filters) and
+# describes one table. Labels are looked up in dictionaries made here, in the user's language,
+# so no row costs a query or a translation lookup.
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _tier_labels() -> dict[int, str]:
+    zh = (get_language() or "").startswith("zh")
+    return {
+        pk: (name_zh or name) if zh else name
+        for pk, name, name_zh in Tier.objects.values_list("pk", "name", "name_zh_hans")
+    }
+
+
+def _person_names() -> Callable[[int | None, str, str, str], str]:
+    """The owner's name as the pages write it (Chinese names family name first), once per person."""
+    User = get_user_model()
+    names: dict[int, str] = {}
+
+    def name(pk, first_name, last_name, username) -> str:
+        if pk is None:
+            return ""
+        if pk not in names:
+            names[pk] = str(User(first_name=first_name, last_name=last_name, username=username))
+        return names[pk]
+
+    return name
+
+
+def accounts_table(accounts: QuerySet) -> Table:
+    columns = [
+        Column(_("Name"), width=30),
+        Column(_("Legal name"), width=30),
+        Column(_("External ID")),
+        Column(_("Category")),
+        Column(_("Tier")),
+        Column(_("Industry")),
+        Column(_("Region")),
+        Column(_("Account manager"), width=18),
+        Column(_("Relationship stage")),
+        Column(_("Employees"), NUMBER),
+        Column(_("Annual revenue"), MONEY, width=16),
+        Column(_("Listed company"), BOOL),
+        Column(_("Website"), width=30),
+        Column(_("Revenue, last 12 months"), MONEY, width=16),
+        Column(pgettext("when a record was made", "Created"), DATETIME),
+    ]
+    category, industry, region = _labels(Category), _labels(Industry), _labels(Region)
+    stage, tiers, person = _labels(RelationshipStage), _tier_labels(), _person_names()
+
+    def row(record):
+        (name, legal_name, external_id, category_code, tier_id, industry_code, region_code) = (
+            record[:7]
+        )
+        owner_id, first_name, last_name, username = record[7:11]
+        stage_code, employees, annual_revenue, listed, website, revenue, created = record[11:]
+        return (
+            name,
+            legal_name,
+            external_id,
+            category.get(category_code, category_code),
+            tiers.get(tier_id, ""),
+            industry.get(industry_code, industry_code),
+            region.get(region_code, region_code),
+            person(owner_id, first_name, last_name, username),
+            stage.get(stage_code, stage_code),
+            employees,
+            annual_revenue,
+            listed,
+            website,
+            revenue,
+            created,
+        )
+
+    return Table(
+        slug="accounts",
+        title=_("Accounts"),
+        columns=columns,
+        rows=queries.accounts_for_export(accounts),
+        row=row,
+        counted=accounts,
+    )
+
+
+def stakeholders_table(accounts: QuerySet) -> Table:
+    """The people of the accounts. Private notes live in a table of their own that is never read
+    here: nothing of them can reach the file."""
+    columns = [
+        Column(_("Account"), width=30),
+        Column(_("Account external ID")),
+        Column(pgettext("person", "Name"), width=20),
+        Column(_("Title"), width=20),
+        Column(_("Department / function"), width=20),
+        Column(_("Reports to"), width=20),
+        Column(_("Buying role")),
+        Column(_("Attitude")),
+        Column(_("Influence"), NUMBER),
+        Column(_("Involvement"), NUMBER),
+        Column(_("Social style")),
+        Column(_("Status")),
+        Column(_("Left on"), DATE),
+        Column(_("Email"), width=24),
+        Column(_("Phone")),
+        Column(_("WeChat")),
+    ]
+    role, attitude = _labels(BuyingRole), _labels(Attitude)
+    style, status = _labels(SocialStyle), _labels(StakeholderStatus)
+
+    def row(record):
+        (account, external_id, name, title, department, reports_to) = record[:6]
+        (role_code, attitude_code, influence, involvement, style_code, status_code) = record[6:12]
+        left_on, email, phone, wechat = record[12:]
+        return (
+            account,
+            external_id,
+            name,
+            title,
+            department,
+            reports_to,
+            role.get(role_code, role_code),
+            attitude.get(attitude_code, attitude_code),
+            influence,
+            involvement,
+            style.get(style_code, style_code),
+            status.get(status_code, status_code),
+            left_on,
+            email,
+            phone,
+            wechat,
+        )
+
+    return Table(
+        slug="stakeholders",
+        title=_("Stakeholders"),
+        columns=columns,
+        rows=queries.stakeholders_for_export(accounts),
+        row=row,
+    )
+
+
+def transactions_table(accounts: QuerySet) -> Table:
+    columns = [
+        Column(_("Account"), width=30),
+        Column(_("Account external ID")),
+        Column(_("Order date"), DATE),
+        Column(_("Order / invoice no."), width=18),
+        Column(_("Amount"), MONEY, width=16),
+        Column(_("Gross margin"), MONEY, width=16),
+        Column(_("Returned amount"), MONEY, width=16),
+        Column(_("Payment due"), DATE),
+        Column(_("Paid on"), DATE),
+    ]
+    return Table(
+        slug="transactions",
+        title=_("Transactions"),
+        columns=columns,
+        rows=queries.transactions_for_export(accounts),
+    )
+
+
+EXPORTS: dict[str, Callable[[QuerySet], Table]] = {
+    "accounts": accounts_table,
+    "stakeholders": stakeholders_table,
+    "transactions": transactions_table,
+}
