@@ -177,24 +177,6 @@ def test_an_account_name_that_looks_like_a_formula_stays_text(client_for, direct
     assert cell.data_type != "f"
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+86 21 5555", "'+86 21 5555"),
-        ("-5", "'-5"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tcmd", "'\tcmd"),
-        ("\rcmd", "'\rcmd"),
-        ("Sinopec Digital", "Sinopec Digital"),
-        ("a=b", "a=b"),
-        (None, ""),
-    ],
-)
-def test_safe_text_neutralises_only_a_leading_formula_character(value, expected):
-    assert export.safe_text(value) == expected
-
-
 def test_revenue_by_month_writes_real_dates(client_for, director, east_and_north):
     _, book = download(client_for(director))
     rows = table(book["Revenue by month"])
