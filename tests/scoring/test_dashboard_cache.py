@@ -147,3 +147,13 @@ def test_a_lost_version_key_starts_afresh_rather_than_reusing_old_entries(
     django_cache.delete(cache.VERSION_KEY)
     client_for(director).get(URL)
     assert len(spy) == 2
+
+
+def test_a_partly_invalid_filter_caches_what_it_filtered_under_its_own_key(
+    client_for, director, key_account
+):
+    AccountFactory(name="Northern Co.", region=Region.NORTH)
+    client = client_for(director)
+    east = client.get(URL, {"tier": "abc", "region": Region.EAST}).context["data"].total
+    everything = client.get(URL).context["data"].total
+    assert (east.accounts, everything.accounts) == (1, 2)
