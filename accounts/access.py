@@ -104,6 +104,11 @@ def can_create_account(user) -> bool:
     return is_admin(user) or is_account_manager(user)
 
 
+def can_import(user) -> bool:
+    """Importing writes records: account managers (into their own accounts) and KAM admins."""
+    return is_admin(user) or is_account_manager(user)
+
+
 def can_edit_account(user, account: Account) -> bool:
     """Edit the record and everything that hangs off it: the account team and admins."""
     if not user.is_authenticated or not user.is_active:

@@ -1,0 +1,105 @@
+"""What the planners of each kind share: the per-row result, the plan, and the steps every
+planner takes (looking keys up in chunks, the user's editable accounts, duplicates in the file,
+deciding between create, update and unchanged)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.access import is_admin, sees_every_account, visible_accounts
+from accounts.imports.fields import Field
+from accounts.models import AccountTeamMember
+
+CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
+ACTIONS = (CREATE, UPDATE, UNCHANGED, REJECT)
+CHUNK = 5000  # keys per lookup query
+
+
+@dataclass
+class RowResult:
+    line_number: int
+    action: str = CREATE
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+    pk: int | None = None
+    changed: list[str] = field(default_factory=list)  # field keys an update changes
+    data: dict = field(default_factory=dict, repr=False)  # parsed cells by field key
+
+    def reject(self, field_key: str, message: str) -> None:
+        self.errors.append((field_key, message))
+        self.action = REJECT
+
+
+@dataclass
+class Plan:
+    kind: str
+    rows: list[RowResult]
+    missing_columns: list[str] = field(default_factory=list)  # required fields not mapped
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(ACTIONS, 0)
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.action == REJECT for row in self.rows)
+
+
+# --- Shared steps --------------------------------------------------------------------------------
+
+
+def chunks(values):
+    values = sorted(values, key=str)
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def fetch(queryset, lookup: str, keys, *names) -> list[dict]:
+    found: list[dict] = []
+    for chunk in chunks(keys):
+        found.extend(queryset.filter(**{lookup: chunk}).values(*names))
+    return found
+
+
+def editable_accounts(user, pks) -> set[int]:
+    """Which of these accounts the user may import into: admins any; others those they see and
+    are on the team of (a director who also manages accounts sees all but edits only theirs)."""
+    if is_admin(user):
+        return set(pks)
+    scope = visible_accounts(user)
+    if sees_every_account(user):
+        team = AccountTeamMember.objects.filter(user=user).order_by().values("account_id")
+        scope = scope.filter(Q(owner=user) | Q(pk__in=team))
+    editable: set[int] = set()
+    for chunk in chunks(pks):
+        editable.update(scope.filter(pk__in=chunk).values_list("pk", flat=True))
+    return editable
+
+
+def reject_duplicate(row: RowResult, field_key: str, value, first_line: int) -> None:
+    row.reject(
+        field_key,
+        _("Line %(line)s already has “%(value)s”; each record may be in the file once.")
+        % {"line": first_line, "value": value},
+    )
+
+
+def settle(row: RowResult, fields: dict[str, Field], existing: dict | None, extra: dict) -> None:
+    """Turn a matched (or new) row into create / update / unchanged, or reject what is missing."""
+    stored = {key: fields[key].attr for key in row.data if key in fields and fields[key].attr}
+    row.values = {attr: row.data[key] for key, attr in stored.items()} | extra
+    if existing is None:
+        for key, item in fields.items():
+            if item.required_new and key not in row.data:
+                message = _("%(field)s is required for a new record.") % {"field": item.label}
+                row.reject(key, message)
+        return
+    row.pk = existing["pk"]
+    row.changed = [key for key, attr in stored.items() if existing.get(attr) != row.data[key]]
+    row.action = UPDATE if row.changed else UNCHANGED

@@ -1,0 +1,187 @@
+"""The dry run of an import: what each row of the file would do — create, update, leave unchanged
+or reject, and why — without writing anything.
+
+A row is matched by a stable key so that importing the same file twice changes nothing:
+accounts by external ID when the row has one (else by exact name), stakeholders by account and
+name, transactions by account and order number (else account, date and amount). Every lookup is
+made for the whole file at once, in chunks of `matching.CHUNK` keys, so the number of queries
+does not grow with the rows of an ordinary file.
+
+Only accounts the user may edit are matched: a manager's rows never reach another manager's
+accounts, and a row whose key belongs to an account they cannot see is rejected without saying
+whose it is. An empty cell leaves the stored value as it is; it never clears it.
+
+`RowResult.values` holds what the write step stores, by model attribute (`tier_id`,
+`is_listed`, `account_id`, `owner_id`…); `pk` is the matched record for updates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.access import can_import, is_admin
+from accounts.imports.fields import (
+    ACCOUNTS,
+    STAKEHOLDERS,
+    Context,
+    Field,
+    FieldError,
+    fields_for,
+    normalise,
+)
+from accounts.imports.matching import (
+    ACTIONS,
+    CREATE,
+    REJECT,
+    UNCHANGED,
+    UPDATE,
+    Plan,
+    RowResult,
+    editable_accounts,
+    fetch,
+    reject_duplicate,
+    settle,
+)
+from accounts.imports.reading import Table
+from accounts.imports.related import plan_stakeholders, plan_transactions
+from accounts.models import Account, Category, Tier
+
+__all__ = ["ACTIONS", "CREATE", "REJECT", "UNCHANGED", "UPDATE", "Plan", "RowResult", "plan_import"]
+
+
+def plan_import(kind: str, table: Table, mapping: dict, *, user, today: date | None = None):
+    """The dry run of `table` as `kind` (fields.KINDS), with `mapping` column index → field key
+    (guess_mapping's or the user's). PermissionDenied for a user who may not import."""
+    if not can_import(user):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    fields = fields_for(kind)
+    columns: list[tuple[int, Field]] = []
+    # A mapping posted by a form may carry the column numbers as text.
+    for index, key in sorted((int(index), key) for index, key in mapping.items() if key):
+        if key in fields and all(key != item.key for _index, item in columns):
+            columns.append((index, fields[key]))
+    mapped = {item.key for _index, item in columns}
+    context = _context(today, with_tiers=kind == ACCOUNTS and "tier" in mapped)
+    rows = [
+        _parse(line_number, cells, columns, fields, context)
+        for line_number, cells in zip(table.line_numbers, table.rows, strict=True)
+    ]
+    planners = {ACCOUNTS: _plan_accounts, STAKEHOLDERS: plan_stakeholders}
+    planners.get(kind, plan_transactions)(rows, user, fields)
+    missing = [key for key, item in fields.items() if item.required and key not in mapped]
+    if kind != ACCOUNTS and not mapped & {"account", "account_external_id"}:
+        missing.insert(0, "account")
+    return Plan(kind=kind, rows=rows, missing_columns=missing)
+
+
+def _context(today: date, *, with_tiers: bool) -> Context:
+    if not with_tiers:
+        return Context(today=today)
+    tiers: dict[str, int] = {}
+    names = []
+    zh = (translation.get_language() or "").startswith("zh")
+    for pk, code, name, name_zh in Tier.objects.values_list("pk", "code", "name", "name_zh_hans"):
+        for word in (code, name, name_zh):
+            if word:
+                tiers.setdefault(normalise(word), pk)
+        names.append((name_zh or name) if zh else name)
+    return Context(today=today, tiers=tiers, tier_names=tuple(names))
+
+
+def _parse(line_number, cells, columns, fields, context) -> RowResult:
+    row = RowResult(line_number=line_number)
+    for index, item in columns:
+        value = cells[index] if index < len(cells) else None
+        if value is None or value == "":
+            continue
+        try:
+            row.data[item.key] = item.parse(value, context)
+        except FieldError as error:
+            row.reject(item.key, error.message)
+    failed = {key for key, _message in row.errors}
+    for key, item in fields.items():
+        if item.required and key not in row.data and key not in failed:
+            row.reject(key, _("%(field)s is required.") % {"field": item.label})
+    reference = {"account", "account_external_id"}
+    if "account" in fields and not row.data.keys() & reference and not failed & reference:
+        row.reject("account", _("%(field)s is required.") % {"field": fields["account"].label})
+    return row
+
+
+# --- Accounts ------------------------------------------------------------------------------------
+
+ACCOUNT_ATTRS = (
+    *("pk", "owner_id", "name", "external_id", "legal_name", "industry", "region", "category"),
+    *("tier_id", "employees", "annual_revenue", "is_listed", "website"),
+)
+
+
+def _plan_accounts(rows: list[RowResult], user, fields) -> None:
+    external_ids = {row.data["external_id"] for row in rows if row.data.get("external_id")}
+    names = {row.data["name"] for row in rows if row.data.get("name")}
+    found = {
+        record["pk"]: record
+        for record in fetch(Account.objects, "external_id__in", external_ids, *ACCOUNT_ATTRS)
+        + fetch(Account.objects, "name__in", names, *ACCOUNT_ATTRS)
+    }
+    editable = editable_accounts(user, found)
+    by_external_id = {record["external_id"]: record for record in found.values()}
+    by_name = defaultdict(list)
+    for record in found.values():
+        by_name[record["name"]].append(record)
+    owner = None if is_admin(user) else user.pk
+
+    first_line_of_key: dict[tuple, int] = {}
+    first_line_of_pk: dict[int, int] = {}
+    for row in rows:
+        if row.action == REJECT:
+            continue
+        external_id, name = row.data.get("external_id"), row.data["name"]
+        key_field, key = ("external_id", external_id) if external_id else ("name", name)
+        if (key_field, key) in first_line_of_key:
+            reject_duplicate(row, key_field, key, first_line_of_key[(key_field, key)])
+            continue
+        first_line_of_key[(key_field, key)] = row.line_number
+
+        match = by_external_id.get(external_id) if external_id else None
+        if match is not None and match["pk"] not in editable:
+            message = _("An account with this external ID exists but is not yours.")
+            row.reject("external_id", message)
+            continue
+        if match is None:
+            named = by_name.get(name, [])
+            if external_id:  # not known yet: an account of that name without one gets it
+                named = [record for record in named if not record["external_id"]]
+            mine = [record for record in named if record["pk"] in editable]
+            if len(mine) > 1:
+                row.reject(
+                    "name",
+                    _("Several of your accounts are called “%(name)s”; add an external ID column "
+                      "to tell them apart.") % {"name": name},
+                )  # fmt: skip
+                continue
+            if not mine and named and not external_id:
+                row.reject("name", _("An account with this name exists but is not yours."))
+                continue
+            match = mine[0] if mine else None
+
+        if match is not None:
+            if match["pk"] in first_line_of_pk:
+                reject_duplicate(row, key_field, key, first_line_of_pk[match["pk"]])
+                continue
+            first_line_of_pk[match["pk"]] = row.line_number
+        settle(row, fields, match, {} if match else {"owner_id": owner})
+        category = row.data.get("category", match["category"] if match else Category.NORMAL)
+        has_owner = (match["owner_id"] if match else owner) is not None
+        if category == Category.KEY and not has_owner:
+            row.reject(
+                "category",
+                _("A key account must have an account manager; import it with another category "
+                  "and assign one first."),
+            )  # fmt: skip
