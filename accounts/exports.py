@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -263,23 +262,18 @@ def _labels(choices) -> dict[str, str]:
 
 
 def _tier_labels() -> dict[int, str]:
-    zh = (get_language() or "").startswith("zh")
-    return {
-        pk: (name_zh or name) if zh else name
-        for pk, name, name_zh in Tier.objects.values_list("pk", "name", "name_zh_hans")
-    }
+    return {tier.pk: tier.label for tier in Tier.objects.only("pk", "name", "name_zh_hans")}
 
 
 def _person_names() -> Callable[[int | None, str, str, str], str]:
     """The owner's name as the pages write it (Chinese names family name first), once per person."""
-    User = get_user_model()
     names: dict[int, str] = {}
 
     def name(pk, first_name, last_name, username) -> str:
         if pk is None:
             return ""
         if pk not in names:
-            names[pk] = str(User(first_name=first_name, last_name=last_name, username=username))
+            names[pk] = queries.person_name(first_name, last_name, username)
         return names[pk]
 
     return name

@@ -52,6 +52,11 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def person_name(first_name: str, last_name: str, username: str) -> str:
+    """How the product writes a person (User.__str__), from columns read with values()."""
+    return str(User(first_name=first_name or "", last_name=last_name or "", username=username))
+
+
 def account_managers() -> QuerySet:
     """People who can own accounts: active members of the account-manager role."""
     return User.objects.filter(is_active=True, groups__name=ACCOUNT_MANAGER).order_by(

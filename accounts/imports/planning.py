@@ -21,7 +21,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import can_import, is_admin
@@ -85,12 +85,11 @@ def _context(today: date, *, with_tiers: bool) -> Context:
         return Context(today=today)
     tiers: dict[str, int] = {}
     names = []
-    zh = (translation.get_language() or "").startswith("zh")
-    for pk, code, name, name_zh in Tier.objects.values_list("pk", "code", "name", "name_zh_hans"):
-        for word in (code, name, name_zh):
+    for tier in Tier.objects.all():
+        for word in (tier.code, tier.name, tier.name_zh_hans):
             if word:
-                tiers.setdefault(normalise(word), pk)
-        names.append((name_zh or name) if zh else name)
+                tiers.setdefault(normalise(word), tier.pk)
+        names.append(tier.label)
     return Context(today=today, tiers=tiers, tier_names=tuple(names))
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from accounts.models import Account, RelationshipStage
 from planning.models import DevelopmentStage
-from scoring.dashboard import facts
+from scoring.dashboard import facts, queries
 from scoring.dashboard.filters import (
     MOVED_CHOICES,
     SORT_CHOICES,
@@ -54,10 +54,6 @@ def _band_words(band: int) -> str:
     return _("Risk %(lowest)s–%(highest)s") % {"lowest": lowest, "highest": highest}
 
 
-def _quarter_words(start: datetime.date) -> str:
-    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
-
-
 def _slice_phrases(data: dict) -> list[str]:
     """One phrase per slice of the list, most telling first."""
     phrases = []
@@ -90,7 +86,7 @@ def _slice_phrases(data: dict) -> list[str]:
             _("Traded in %(month)s") % {"month": formats.date_format(month, "YEAR_MONTH_FORMAT")}
         )
     if quarter := data.get("quarter"):
-        phrases.append(_("Surveyed in %(quarter)s") % {"quarter": _quarter_words(quarter)})
+        phrases.append(_("Surveyed in %(quarter)s") % {"quarter": queries.quarter_label(quarter)})
     if top := data.get("top"):
         phrases.append(
             _("Top %(percent)s%% of accounts by revenue, last 12 months") % {"percent": top}
@@ -124,7 +120,7 @@ def _chip_value(drill: DrillFilter, name: str, value) -> str:
     if name == "month":
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
     if name == "quarter":
-        return _quarter_words(value)
+        return queries.quarter_label(value)
     field = drill.form.fields[name]
     if hasattr(field, "choices") and not hasattr(value, "pk"):
         return str(dict(field.choices).get(value, value))

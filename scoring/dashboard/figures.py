@@ -14,6 +14,7 @@ from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.queries import person_name
 from scoring import engine
 from scoring.dashboard import facts
 from scoring.portfolio.queries import Thresholds
@@ -38,11 +39,6 @@ def to_date(value) -> datetime.date:
     if isinstance(value, str):
         return datetime.date.fromisoformat(value[:10])
     return value
-
-
-def person_name(first: str, last: str, username: str) -> str:
-    """How the product writes a person's name (User.__str__), from columns read with values()."""
-    return str(User(first_name=first or "", last_name=last or "", username=username))
 
 
 def _as_datetime(value) -> datetime.datetime | None:

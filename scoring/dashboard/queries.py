@@ -25,15 +25,15 @@ from decimal import Decimal
 from django.db.models import Avg, Count, DecimalField, F, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from accounts.models import Account, RelationshipStage, StageChange, Tier, Transaction
+from accounts.models import Account, Category, RelationshipStage, StageChange, Tier, Transaction
+from accounts.queries import person_name
 from planning.models import DevelopmentStage, Opportunity
 from scoring.dashboard import facts
 from scoring.dashboard.figures import (
     Figures,
     Group,
-    person_name,
     portfolio_figures,
     to_date,
     to_money,
@@ -74,9 +74,7 @@ class TierRow:
 
     @property
     def label(self) -> str:
-        if self.name_zh_hans and (get_language() or "").startswith("zh"):
-            return self.name_zh_hans
-        return self.name
+        return Tier(name=self.name, name_zh_hans=self.name_zh_hans).label
 
 
 def tier_rows(groups: list[Group]) -> list[TierRow]:
@@ -191,8 +189,6 @@ class BubbleAccount:
     revenue: Decimal
 
     def get_category_display(self) -> str:
-        from accounts.models import Category
-
         return Category(self.category).label
 
 
@@ -268,7 +264,7 @@ def month_starts(today: datetime.date, count: int) -> list[datetime.date]:
     """The first days of the last `count` months, oldest first, this month last."""
     year, month = today.year, today.month
     starts = []
-    for _ in range(count):
+    for _step in range(count):
         starts.append(datetime.date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return starts[::-1]
@@ -312,12 +308,17 @@ class QuarterRow:
 
     @property
     def label(self) -> str:
-        return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
+        return quarter_label(self.start)
+
+
+def quarter_label(start: datetime.date) -> str:
+    """ "2026 Q2" (2026年第2季度) for the quarter starting on `start`."""
+    return _("%(year)s Q%(quarter)s") % {"year": start.year, "quarter": (start.month - 1) // 3 + 1}
 
 
 def quarter_starts(today: datetime.date, count: int) -> list[datetime.date]:
     starts, day = [], quarter_start(today)
-    for _ in range(count):
+    for _step in range(count):
         starts.append(day)
         day = quarter_start(day - datetime.timedelta(days=1))
     return starts[::-1]
