@@ -7,7 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from accounts.imports.queries import import_history
+        from accounts.queries import register_history_source
         from accounts.tabs import AccountTab, register_tab
+
+        register_history_source(import_history)
 
         register_tab(AccountTab("overview", _("Overview"), "accounts:detail", 10, "speedometer2"))
         register_tab(

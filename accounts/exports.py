@@ -57,6 +57,7 @@ def safe_text(value) -> str:
 # --- Describing a table --------------------------------------------------------------------------
 
 TEXT, NUMBER, MONEY, DATE, DATETIME, BOOL = "text", "number", "money", "date", "datetime", "bool"
+AS_READ = "as_read"  # a cell read from a file: a number or a date stays one, the rest is text
 NUMBER_FORMATS = {
     NUMBER: "#,##0",
     MONEY: "#,##0.00",
@@ -84,13 +85,14 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """What to write: `rows` is a `values_list` queryset, read in chunks; `row` turns each of its
-    tuples into the cells, in the order of `columns` (labels of choices, names of people)."""
+    """What to write: `rows` is a `values_list` queryset, read in chunks, or a list made in
+    memory; `row` turns each of its tuples into the cells, in the order of `columns` (labels of
+    choices, names of people)."""
 
     slug: str  # the file is called kam-<slug>-<date>.<format>
     title: str  # the worksheet's name
     columns: Sequence[Column]
-    rows: QuerySet
+    rows: QuerySet | list
     row: Callable[[tuple], Sequence] = tuple
     # As many rows as `rows`, cheaper to count (without its joins and sums); `rows` if None.
     counted: QuerySet | None = None
@@ -114,7 +116,9 @@ def response(table: Table, export_format: str):
 
 
 def _records(table: Table) -> Iterator[Sequence]:
-    for record in table.rows.iterator(chunk_size=CHUNK_SIZE):
+    rows = table.rows
+    records = rows.iterator(chunk_size=CHUNK_SIZE) if isinstance(rows, QuerySet) else rows
+    for record in records:
         yield table.row(record)
 
 
@@ -133,6 +137,10 @@ def _csv_value(value, kind: str, yes: str, no: str):
         return ""
     if kind == BOOL:
         return yes if value else no
+    if kind == AS_READ and isinstance(value, (int, float, Decimal, date)):
+        if isinstance(value, datetime) and not (value.hour or value.minute or value.second):
+            value = value.date()
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
     if kind == DATETIME and isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if kind == DATE and isinstance(value, date):
@@ -195,7 +203,11 @@ def _width(column: Column) -> int:
 
 def xlsx_response(table: Table) -> FileResponse:
     counted = table.rows if table.counted is None else table.counted
-    if counted.order_by().values("pk")[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS:
+    if isinstance(counted, QuerySet):
+        rows = counted.order_by().values("pk")[: XLSX_MAX_ROWS + 1].count()
+    else:
+        rows = len(counted)
+    if rows > XLSX_MAX_ROWS:
         raise TooManyRows
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_sheet_title(str(table.title)))
@@ -238,6 +250,13 @@ def _xlsx_cell(sheet, value, kind: str, yes: str, no: str):
         return None
     if kind == BOOL:
         return yes if value else no
+    if kind == AS_READ:
+        if isinstance(value, (bool, int, float, Decimal)):
+            return value  # as the file had it, without a number format
+        if isinstance(value, datetime) and (value.hour or value.minute or value.second):
+            kind = DATETIME
+        elif isinstance(value, date):
+            kind = DATE
     is_date = kind in (DATE, DATETIME) and isinstance(value, date)
     is_number = kind in (NUMBER, MONEY) and isinstance(value, (int, float, Decimal))
     if not (is_date or is_number):

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from accounts import views
+from accounts.imports import views as import_views
 
 app_name = "accounts"
 
@@ -10,6 +11,13 @@ urlpatterns = [
     path("export/accounts/", views.export_accounts, name="export_accounts"),
     path("export/stakeholders/", views.export_stakeholders, name="export_stakeholders"),
     path("export/transactions/", views.export_transactions, name="export_transactions"),
+    path("import/", import_views.import_start, name="import"),
+    path("import/template/<str:kind>/", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<int:pk>/mapping/", import_views.import_mapping, name="import_mapping"),
+    path("import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/report/", import_views.import_report, name="import_report"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/history/", views.account_history, name="history"),

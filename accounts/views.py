@@ -48,6 +48,7 @@ def account_list(request):
                 for name in ("category", "tier", "industry", "region", "owner")
             ),
             "can_create": access.can_create_account(request.user),
+            "can_import": access.can_import(request.user),
         },
     )
 

@@ -10,12 +10,14 @@ class ScoringConfig(AppConfig):
     def ready(self):
         from accounts.demo import register_dependent_delete
         from accounts.queries import register_history_source
+        from accounts.signals import records_imported
         from accounts.tabs import AccountTab, register_header_panel, register_tab
         from scoring.assessments.history import assessment_history
         from scoring.dashboard.cache import connect_invalidation
         from scoring.demo import delete_demo_data
         from scoring.health.header import health_panel
         from scoring.health.history import risk_level_history, survey_history
+        from scoring.health.services import recalculate_after_import
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
         register_tab(
@@ -38,3 +40,4 @@ class ScoringConfig(AppConfig):
         register_history_source(risk_level_history)
         register_dependent_delete(delete_demo_data)
         connect_invalidation()
+        records_imported.connect(recalculate_after_import, dispatch_uid="health-after-import")

@@ -1,3 +1,4 @@
+from accounts.models.imports import ImportedAccount, ImportJob, ImportKind, ImportStatus
 from accounts.models.records import (
     CATEGORY_GOALS,
     Account,
@@ -56,6 +57,10 @@ __all__ = [
     "CoverageStrength",
     "DecisionStyle",
     "HighLow",
+    "ImportJob",
+    "ImportKind",
+    "ImportStatus",
+    "ImportedAccount",
     "Industry",
     "NeedExpression",
     "NeedOpenness",

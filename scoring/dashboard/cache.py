@@ -77,6 +77,10 @@ def _on_change(sender, **kwargs):
     data_changed()
 
 
+def _on_import(sender, **kwargs):
+    data_changed()
+
+
 # A login writes last_login: nothing the dashboard shows.
 IGNORED_UPDATES = {"accounts.User": {"last_login"}}
 
@@ -114,8 +118,11 @@ def counted_models():
 
 def connect_invalidation() -> None:
     """Called from the scoring app's ready(): scoring listens to the apps below it, which know
-    nothing of the dashboard. Bulk writes send no signals; the services that make them (the
-    health recalculation, imports) call data_changed() themselves."""
+    nothing of the dashboard. Bulk writes send no model signals: the health recalculation calls
+    data_changed() itself, and imports send accounts.signals.records_imported."""
+    from accounts.signals import records_imported
+
+    records_imported.connect(_on_import, dispatch_uid="dashboard-cache-import", weak=False)
     for model in counted_models():
         uid = f"dashboard-cache-{model._meta.label}"
         post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save", weak=False)

@@ -493,6 +493,16 @@ def request_recalculation(*, requested_by) -> None:
     transaction.on_commit(lambda: recalculate_health.delay(RunTrigger.ADMIN, actor_id))
 
 
+def recalculate_after_import(sender, *, job, **kwargs) -> None:
+    """Imported transactions move revenue, margin and risk: recalculate once the import commits
+    (a receiver of accounts.signals.records_imported)."""
+    from accounts.models import ImportKind
+    from scoring.tasks import recalculate_health
+
+    if job.kind == ImportKind.TRANSACTIONS:
+        transaction.on_commit(lambda: recalculate_health.delay(RunTrigger.IMPORT, job.user_id))
+
+
 def request_account_recalculation(*, account_id: int) -> None:
     """After a survey: recalculate that account once the survey commits."""
     from scoring.tasks import recalculate_account_health

@@ -220,6 +220,7 @@ class RunTrigger(models.TextChoices):
     ADMIN = "admin", _("Recalculate now")
     SURVEY = "survey", _("After a survey")
     COMMAND = "command", _("Command line")
+    IMPORT = "import", _("After an import of transactions")
 
 
 class RunStatus(models.TextChoices):

@@ -1,0 +1,133 @@
+"""Reads of imports: whose jobs a user sees, a job's per-row report as the page shows it, and the
+imports that touched an account (its History tab)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from accounts.access import is_admin
+from accounts.imports.fields import fields_for
+from accounts.imports.matching import CREATE, REJECT, UNCHANGED, UPDATE
+from accounts.models import Account, ImportedAccount, ImportJob
+from accounts.queries import FieldChange, HistoryEntry
+
+ACTION_LABELS = {
+    CREATE: pgettext_lazy("import row", "Create"),
+    UPDATE: pgettext_lazy("import row", "Update"),
+    UNCHANGED: pgettext_lazy("import row", "Unchanged"),
+    REJECT: pgettext_lazy("import row", "Rejected"),
+}
+ACTION_BADGES = {
+    CREATE: "text-bg-success",
+    UPDATE: "text-bg-primary",
+    UNCHANGED: "text-bg-light border",
+    REJECT: "text-bg-danger",
+}
+ACTION_FILTERS = {
+    "": gettext_lazy("All rows"),
+    REJECT: gettext_lazy("Rejected"),
+    CREATE: gettext_lazy("To create"),
+    UPDATE: gettext_lazy("To update"),
+    UNCHANGED: gettext_lazy("Unchanged"),
+}
+
+
+def import_action_labels() -> dict[str, str]:
+    return {action: str(label) for action, label in ACTION_LABELS.items()}
+
+
+def import_jobs(user):
+    """The imports a user may look at: admins every one (the audit), others their own."""
+    jobs = ImportJob.objects.select_related("user").defer("content", "report", "preview")
+    return jobs if is_admin(user) else jobs.filter(user=user)
+
+
+def get_import_job_or_404(user, pk) -> ImportJob:
+    try:
+        return ImportJob.objects.select_related("user").get(pk=pk, **_scope(user))
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _scope(user) -> dict:
+    return {} if is_admin(user) else {"user": user}
+
+
+@dataclass(frozen=True)
+class ReportProblem:
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    line: int
+    action: str
+    label: str
+    badge: str
+    problems: list[ReportProblem]
+    changed: list[str]
+
+
+def report_rows(job: ImportJob, action: str = "") -> list[ReportRow]:
+    """The dry run's rows, those with `action` only when one is given, for the page."""
+    fields = fields_for(job.kind)
+
+    def label(key):
+        return str(fields[key].label) if key in fields else key
+
+    return [
+        ReportRow(
+            line=line,
+            action=row_action,
+            label=str(ACTION_LABELS[row_action]),
+            badge=ACTION_BADGES[row_action],
+            problems=[ReportProblem(label(key), message) for key, message in errors],
+            changed=[label(key) for key in changed],
+        )
+        for line, row_action, errors, changed in job.report
+        if not action or row_action == action
+    ]
+
+
+def mapping_choices(kind: str) -> list[tuple[str, str]]:
+    return [("", _("— not imported —"))] + [
+        (item.key, str(item.label)) for item in fields_for(kind).values()
+    ]
+
+
+# --- History --------------------------------------------------------------------------------------
+
+RECORD_WORDS = {
+    "accounts": (gettext_lazy("Account created"), gettext_lazy("Account updated")),
+    "stakeholders": (gettext_lazy("Stakeholders created"), gettext_lazy("Stakeholders updated")),
+    "transactions": (gettext_lazy("Transactions created"), gettext_lazy("Transactions updated")),
+}
+
+
+def import_history(account: Account) -> list[HistoryEntry]:
+    """One entry per import that created or changed records of the account (one query)."""
+    entries = []
+    touched = ImportedAccount.objects.filter(account=account).select_related("job__user")
+    for item in touched.defer("job__content", "job__report", "job__preview"):
+        created_words, updated_words = RECORD_WORDS[item.job.kind]
+        changes = [
+            FieldChange(label=str(words), old="", new=str(count))
+            for words, count in ((created_words, item.created), (updated_words, item.updated))
+            if count
+        ]
+        entries.append(
+            HistoryEntry(
+                when=item.job.finished_at or item.job.created_at,
+                who=item.job.user,
+                subject_kind=str(_("Import")),
+                subject=item.job.file_name,
+                action=str(pgettext_lazy("history", "imported")),
+                changes=changes,
+            )
+        )
+    return entries

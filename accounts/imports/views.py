@@ -1,0 +1,176 @@
+"""The import wizard: upload → map the columns → the dry run's report → confirm → done. Each step
+is a page of its own job (/accounts/import/<pk>/), so a reload or a bookmark lands where the
+import is; while the worker checks or imports, the page polls the progress with htmx (and
+reloads itself without JavaScript)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from accounts import access, exports
+from accounts.imports import files, queries, services
+from accounts.imports.fields import KINDS
+from accounts.imports.forms import ConfirmForm, MappingForm, UploadForm
+from accounts.imports.reading import ImportFileError
+from accounts.models import ImportStatus
+
+REPORT_PAGE_SIZE = 100
+STEPS = ((1, gettext_lazy("Upload")), (2, gettext_lazy("Map the columns")),
+         (3, gettext_lazy("Check")), (4, gettext_lazy("Import")))  # fmt: skip
+STEP_OF_STATUS = {
+    ImportStatus.UPLOADED: 2,
+    ImportStatus.CHECKING: 3,
+    ImportStatus.CHECKED: 3,
+    ImportStatus.FAILED: 3,
+    ImportStatus.IMPORTING: 4,
+    ImportStatus.DONE: 5,  # every step ticked
+}
+
+
+def _require_import(user) -> None:
+    if not access.can_import(user):
+        raise PermissionDenied
+
+
+def import_start(request):
+    _require_import(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.start_import(
+                user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("accounts:import_mapping", pk=job.pk)
+    jobs = Paginator(queries.import_jobs(request.user), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/imports/start.html",
+        {
+            "form": form,
+            "page": jobs,
+            "sees_everyone": access.is_admin(request.user),
+            "steps": STEPS,
+            "step": 1,
+        },
+    )
+
+
+def import_mapping(request, pk):
+    _require_import(request.user)
+    job = queries.get_import_job_or_404(request.user, pk)
+    if job.user_id != request.user.pk or job.status not in {
+        ImportStatus.UPLOADED,
+        ImportStatus.CHECKED,
+        ImportStatus.FAILED,
+    }:
+        return redirect("accounts:import_detail", pk=job.pk)
+    form = MappingForm(request.POST or None, job=job)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_import(user=request.user, job=job, mapping=form.mapping)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("accounts:import_detail", pk=job.pk)
+    return render(
+        request,
+        "accounts/imports/mapping.html",
+        {"job": job, "form": form, "steps": STEPS, "step": 2},
+    )
+
+
+@require_GET
+def import_detail(request, pk):
+    _require_import(request.user)
+    job = queries.get_import_job_or_404(request.user, pk)
+    if job.status == ImportStatus.UPLOADED and job.user_id == request.user.pk:
+        return redirect("accounts:import_mapping", pk=job.pk)
+    shown = request.GET.get("show", "")
+    if shown not in queries.ACTION_FILTERS:
+        shown = ""
+    rows = queries.report_rows(job, shown) if job.report else []
+    return render(
+        request,
+        "accounts/imports/detail.html",
+        {
+            "job": job,
+            "is_mine": job.user_id == request.user.pk,
+            "progress": services.read_progress(job.pk) if job.is_running else None,
+            "page": Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page")),
+            "shown": shown,
+            "filters": queries.ACTION_FILTERS,
+            "cards": [
+                (action, label, job.planned.get(action, 0))
+                for action, label in queries.ACTION_FILTERS.items()
+                if action
+            ],
+            "confirm_form": ConfirmForm(),
+            "steps": STEPS,
+            "step": STEP_OF_STATUS[job.status],
+        },
+    )
+
+
+@require_GET
+def import_progress(request, pk):
+    """The progress bar, polled by htmx; once the step has finished, the page reloads itself."""
+    _require_import(request.user)
+    job = queries.get_import_job_or_404(request.user, pk)
+    if not job.is_running:
+        return HttpResponseClientRefresh()
+    return render(
+        request,
+        "accounts/imports/_progress.html",
+        {"job": job, "progress": services.read_progress(job.pk)},
+    )
+
+
+@require_POST
+def import_confirm(request, pk):
+    _require_import(request.user)
+    job = queries.get_import_job_or_404(request.user, pk)
+    form = ConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        services.confirm_import(
+            user=request.user,
+            job=job,
+            only_valid_rows=form.cleaned_data.get("only_valid_rows", False),
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("accounts:import_detail", pk=job.pk)
+
+
+@require_GET
+def import_report(request, pk):
+    _require_import(request.user)
+    job = queries.get_import_job_or_404(request.user, pk)
+    if not job.report:
+        messages.info(request, _("This import has not been checked yet: there is no report."))
+        return redirect("accounts:import_detail", pk=job.pk)
+    return _download(request, files.report_table(job))
+
+
+@require_GET
+def import_template(request, kind):
+    _require_import(request.user)
+    if kind not in KINDS:
+        return HttpResponseBadRequest(_("There is no template of that kind."))
+    return _download(request, files.template_table(kind))
+
+
+def _download(request, table):
+    export_format = request.GET.get("format", exports.XLSX)
+    if export_format not in exports.FORMATS:
+        return HttpResponseBadRequest(_("Choose Excel (xlsx) or CSV."))
+    return exports.response(table, export_format)
