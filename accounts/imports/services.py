@@ -118,7 +118,8 @@ def check_import(*, user, job: ImportJob, mapping: dict) -> None:
     job.mapping = chosen
     job.status = ImportStatus.CHECKING
     job.error = ""
-    job.save(update_fields=["mapping", "status", "error"])
+    job.planned, job.report, job.missing_columns = {}, [], []
+    job.save(update_fields=["mapping", "status", "error", "planned", "report", "missing_columns"])
     cache.delete(progress_key(job.pk))  # the dry run has no steps to count: the bar just moves
     _queue(job)
 

@@ -6,11 +6,10 @@ reloads itself without JavaScript)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import access, exports
@@ -36,6 +35,12 @@ STEP_OF_STATUS = {
 def _require_import(user) -> None:
     if not access.can_import(user):
         raise PermissionDenied
+
+
+# Scope first, method second: another manager gets 404 and a director 403 whatever the method.
+def _job(request, pk):
+    _require_import(request.user)
+    return queries.get_import_job_or_404(request.user, pk)
 
 
 def import_start(request):
@@ -65,8 +70,9 @@ def import_start(request):
 
 
 def import_mapping(request, pk):
-    _require_import(request.user)
-    job = queries.get_import_job_or_404(request.user, pk)
+    job = _job(request, pk)
+    if job.user_id != request.user.pk and request.method == "POST":
+        raise PermissionDenied  # an admin may look at anyone's import, not run it
     if job.user_id != request.user.pk or job.status not in {
         ImportStatus.UPLOADED,
         ImportStatus.CHECKED,
@@ -88,10 +94,10 @@ def import_mapping(request, pk):
     )
 
 
-@require_GET
 def import_detail(request, pk):
-    _require_import(request.user)
-    job = queries.get_import_job_or_404(request.user, pk)
+    job = _job(request, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     if job.status == ImportStatus.UPLOADED and job.user_id == request.user.pk:
         return redirect("accounts:import_mapping", pk=job.pk)
     shown = request.GET.get("show", "")
@@ -120,11 +126,11 @@ def import_detail(request, pk):
     )
 
 
-@require_GET
 def import_progress(request, pk):
     """The progress bar, polled by htmx; once the step has finished, the page reloads itself."""
-    _require_import(request.user)
-    job = queries.get_import_job_or_404(request.user, pk)
+    job = _job(request, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     if not job.is_running:
         return HttpResponseClientRefresh()
     return render(
@@ -134,10 +140,10 @@ def import_progress(request, pk):
     )
 
 
-@require_POST
 def import_confirm(request, pk):
-    _require_import(request.user)
-    job = queries.get_import_job_or_404(request.user, pk)
+    job = _job(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
@@ -151,19 +157,20 @@ def import_confirm(request, pk):
     return redirect("accounts:import_detail", pk=job.pk)
 
 
-@require_GET
 def import_report(request, pk):
-    _require_import(request.user)
-    job = queries.get_import_job_or_404(request.user, pk)
+    job = _job(request, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     if not job.report:
         messages.info(request, _("This import has not been checked yet: there is no report."))
         return redirect("accounts:import_detail", pk=job.pk)
     return _download(request, files.report_table(job))
 
 
-@require_GET
 def import_template(request, kind):
     _require_import(request.user)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     if kind not in KINDS:
         return HttpResponseBadRequest(_("There is no template of that kind."))
     return _download(request, files.template_table(kind))

@@ -44,6 +44,8 @@ PART_PREFIXES = (
     "accounts:coverage",
     "accounts:relationship",
     "accounts:stage",
+    # The spreadsheet import's routes, proven in tests/accounts/test_import_access.py.
+    "accounts:import",
 )
 
 
