@@ -181,6 +181,11 @@ def run_step(job_id: int) -> str | None:
             logger.exception("import %s failed", job.pk)
             _fail(job, _("The import could not be written and nothing was saved: %(error)s")
                   % {"error": _first_line(error)})  # fmt: skip
+        except Exception:
+            # A bug must not leave the page polling a job that will never finish.
+            logger.exception("import %s failed", job.pk)
+            _fail(job, _("Something went wrong and nothing was saved. Try again, or tell your "
+                         "administrator if it happens again."))  # fmt: skip
     job.save()
     cache.delete(progress_key(job.pk))
     return job.status

@@ -7,7 +7,6 @@ their accounts, stakeholders or transactions) is proven in tests/accounts/test_e
 (test_a_manager_exports_only_accounts_they_may_see, every kind and format): not repeated here.
 """
 
-import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,12 +14,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from accounts.imports import services
 from accounts.models import Account, ImportJob, ImportStatus, Stakeholder, Transaction
 from tests.access_checks import assert_hidden_from, assert_refused, url_names
 from tests.factories import AccountFactory, StakeholderFactory, TransactionFactory
+from tests.spreadsheets import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -36,19 +35,11 @@ JOB_URL_NAMES = (
 
 
 def xlsx_upload(name, rows) -> SimpleUploadedFile:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    book.save(output)
-    return SimpleUploadedFile(name, output.getvalue())
+    return SimpleUploadedFile(name, xlsx_bytes(rows))
 
 
 def csv_upload(name, rows, encoding="utf-8-sig") -> SimpleUploadedFile:
-    lines = (",".join("" if cell is None else str(cell) for cell in row) for row in rows)
-    text = "".join(line + "\n" for line in lines)
-    return SimpleUploadedFile(name, text.encode(encoding))
+    return SimpleUploadedFile(name, csv_bytes(rows, encoding))
 
 
 def job_urls(job) -> dict[str, str]:

@@ -2,7 +2,6 @@
 the dry run's per-row plan. Nothing here writes; the files are made in the tests."""
 
 import codecs
-import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -12,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
-from openpyxl import Workbook
 
 from accounts.imports.fields import guess_mapping
 from accounts.imports.planning import plan_import
@@ -23,19 +21,10 @@ from tests.factories import (
     TransactionFactory,
     tier,
 )
+from tests.spreadsheets import xlsx_bytes
 
 TODAY = date(2026, 11, 28)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
-
-
-def xlsx_bytes(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
 
 
 def plan(kind, headers, rows, user):

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accounts.imports import services
 from accounts.imports.fields import FIELDS
@@ -32,6 +32,7 @@ from accounts.models import (
 )
 from scoring.dashboard.cache import current_version
 from tests.factories import AccountFactory, StakeholderFactory, TransactionFactory
+from tests.spreadsheets import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,22 +41,6 @@ ACCOUNT_HEADERS = ["Name", "External ID", "Industry", "Region", "Employees"]
 
 
 # --- Helpers -------------------------------------------------------------------------------------
-
-
-def xlsx_bytes(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
-
-
-def csv_bytes(rows, encoding="utf-8-sig") -> bytes:
-    output = io.StringIO()
-    csv.writer(output).writerows(rows)
-    return output.getvalue().encode(encoding)
 
 
 def upload(client, kind, name, content):
@@ -846,3 +831,27 @@ def test_the_progress_fragment_shows_a_bar_while_running_and_refreshes_when_done
     response = client.get(url, headers={"HX-Request": "true"})
     assert response.headers["HX-Refresh"] == "true"
     assert "<progress" not in response.content.decode()
+
+
+def test_an_unexpected_failure_while_writing_saves_nothing_and_ends_the_job(
+    client_for, owner, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A bug in the write must not leave the page polling a job that never finishes."""
+    client = client_for(owner)
+    job = checked_job(client, "accounts", "customers.xlsx", three_accounts(),
+                      django_capture_on_commit_callbacks)  # fmt: skip
+    before = snapshot()
+
+    def broken_write(plan, *, user, job):
+        Account.objects.create(name="Half written", industry="other", region="east")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "write_plan", broken_write)
+    confirm(client, job, django_capture_on_commit_callbacks)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "nothing was saved" in job.error
+    assert snapshot() == before
+    page = detail(client, job).content.decode()
+    assert "nothing was saved" in page and 'data-testid="import-progress"' not in page
