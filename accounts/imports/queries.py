@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -73,14 +74,17 @@ class ReportRow:
     changed: list[str]
 
 
-def report_rows(job: ImportJob, action: str = "") -> list[ReportRow]:
-    """The dry run's rows, those with `action` only when one is given, for the page."""
+def report_page(job: ImportJob, action: str = "", page_number=None, per_page: int = 100):
+    """One page of the dry run's rows (those with `action` only, when given), described for the
+    page; only the rows shown are turned into ReportRows, whatever the size of the file."""
+    entries = [entry for entry in job.report if not action or entry[1] == action]
+    page = Paginator(entries, per_page).get_page(page_number)
     fields = fields_for(job.kind)
 
     def label(key):
         return str(fields[key].label) if key in fields else key
 
-    return [
+    page.object_list = [
         ReportRow(
             line=line,
             action=row_action,
@@ -89,9 +93,9 @@ def report_rows(job: ImportJob, action: str = "") -> list[ReportRow]:
             problems=[ReportProblem(label(key), message) for key, message in errors],
             changed=[label(key) for key in changed],
         )
-        for line, row_action, errors, changed in job.report
-        if not action or row_action == action
+        for line, row_action, errors, changed in page.object_list
     ]
+    return page
 
 
 def mapping_choices(kind: str) -> list[tuple[str, str]]:

@@ -103,7 +103,6 @@ def import_detail(request, pk):
     shown = request.GET.get("show", "")
     if shown not in queries.ACTION_FILTERS:
         shown = ""
-    rows = queries.report_rows(job, shown) if job.report else []
     return render(
         request,
         "accounts/imports/detail.html",
@@ -111,7 +110,7 @@ def import_detail(request, pk):
             "job": job,
             "is_mine": job.user_id == request.user.pk,
             "progress": services.read_progress(job.pk) if job.is_running else None,
-            "page": Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": queries.report_page(job, shown, request.GET.get("page"), REPORT_PAGE_SIZE),
             "shown": shown,
             "filters": queries.ACTION_FILTERS,
             "cards": [
