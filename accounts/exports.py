@@ -102,6 +102,12 @@ class TooManyRows(Exception):
     """More rows than a worksheet holds: the user should export CSV or narrow the filters."""
 
 
+def chosen_format(request) -> str | None:
+    """`?format=xlsx|csv` (Excel when absent); None for anything else."""
+    export_format = request.GET.get("format", XLSX)
+    return export_format if export_format in FORMATS else None
+
+
 def file_name(slug: str, extension: str, today: date | None = None) -> str:
     """ASCII only, so every browser and mail client keeps it: kam-accounts-2026-11-28.xlsx."""
     today = today or timezone.localdate()

@@ -56,8 +56,8 @@ def account_list(request):
 def _export(request, kind: str):
     """One of the account list's exports, under the list's current filters, of the accounts the
     user may see (`?format=xlsx|csv` plus the list's own parameters)."""
-    export_format = request.GET.get("format", exports.XLSX)
-    if export_format not in exports.FORMATS:
+    export_format = exports.chosen_format(request)
+    if export_format is None:
         return HttpResponseBadRequest(_("Choose Excel (xlsx) or CSV."))
     account_filter = AccountFilter(request.GET, queryset=access.visible_accounts(request.user))
     try:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.access import can_import
-from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, fields_for, guess_mapping
+from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, TRANSACTIONS, fields_for, guess_mapping
 from accounts.imports.planning import CREATE, REJECT, UPDATE, Plan, plan_import
 from accounts.imports.reading import ImportFileError, read_table
 from accounts.models import (
@@ -46,7 +46,7 @@ PREVIEW_ROWS = 3
 BATCH = 2000  # records per INSERT / UPDATE statement
 PROGRESS_SECONDS = 60 * 60
 
-MODELS = {ACCOUNTS: Account, STAKEHOLDERS: Stakeholder}
+MODELS = {ACCOUNTS: Account, STAKEHOLDERS: Stakeholder, TRANSACTIONS: Transaction}
 
 
 # --- Progress, shared with the page through the cache ---------------------------------------------
@@ -118,8 +118,8 @@ def check_import(*, user, job: ImportJob, mapping: dict) -> None:
     job.mapping = chosen
     job.status = ImportStatus.CHECKING
     job.error = ""
-    job.planned, job.report, job.missing_columns = {}, [], []
-    job.save(update_fields=["mapping", "status", "error", "planned", "report", "missing_columns"])
+    job.planned, job.report = {}, []
+    job.save(update_fields=["mapping", "status", "error", "planned", "report"])
     cache.delete(progress_key(job.pk))  # the dry run has no steps to count: the bar just moves
     _queue(job)
 
@@ -198,7 +198,6 @@ def _plan(job: ImportJob) -> Plan:
 
 def _record_plan(job: ImportJob, plan: Plan) -> None:
     job.planned = plan.counts
-    job.missing_columns = plan.missing_columns
     job.report = [
         [row.line_number, row.action, [list(error) for error in row.errors], row.changed]
         for row in plan.rows
@@ -245,8 +244,12 @@ def write_plan(plan: Plan, *, user, job: ImportJob) -> dict:
     rejected rows are left out. Returns the counts written."""
     rows = [row for row in plan.rows if row.action in {CREATE, UPDATE}]
     total, done = len(rows), 0
-    model = MODELS.get(plan.kind, Transaction)
-    history = plan.kind in MODELS
+    model = MODELS[plan.kind]
+    history = hasattr(model, "history")  # transactions keep none: ImportedAccount stands in
+
+    def account_of(item) -> int:
+        return item.pk if model is Account else item.account_id
+
     reason = _("Import of %(file)s") % {"file": job.file_name}
     now = timezone.now()
     touched: Counter = Counter()  # (account pk, "created" | "updated") → records
@@ -262,7 +265,7 @@ def write_plan(plan: Plan, *, user, job: ImportJob) -> dict:
         else:
             model.objects.bulk_create(objects, batch_size=BATCH)
         for item in objects:
-            touched[(item.pk if model is Account else item.account_id, "created")] += 1
+            touched[(account_of(item), "created")] += 1
         done += len(batch)
         report_progress(job.pk, done, total)
 
@@ -280,7 +283,7 @@ def write_plan(plan: Plan, *, user, job: ImportJob) -> dict:
             if history:
                 item.updated_at = now
             objects.append(item)
-            touched[(item.pk if model is Account else item.account_id, "updated")] += 1
+            touched[(account_of(item), "updated")] += 1
         fields = sorted(attrs - {"account_id"}) + (["updated_at"] if history else [])
         if history:
             bulk_update_with_history(

@@ -176,7 +176,7 @@ def import_template(request, kind):
 
 
 def _download(request, table):
-    export_format = request.GET.get("format", exports.XLSX)
-    if export_format not in exports.FORMATS:
+    export_format = exports.chosen_format(request)
+    if export_format is None:
         return HttpResponseBadRequest(_("Choose Excel (xlsx) or CSV."))
     return exports.response(table, export_format)

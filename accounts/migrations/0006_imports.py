@@ -29,7 +29,6 @@ class Migration(migrations.Migration):
                 ('only_valid_rows', models.BooleanField(default=False, verbose_name='only the valid rows')),
                 ('planned', models.JSONField(default=dict, editable=False)),
                 ('report', models.JSONField(default=list, editable=False)),
-                ('missing_columns', models.JSONField(default=list, editable=False)),
                 ('written', models.JSONField(default=dict, editable=False)),
                 ('error', models.TextField(blank=True, editable=False)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='uploaded')),

@@ -50,7 +50,6 @@ class ImportJob(models.Model):
     # [line, action, [[field key, message], …], [changed field keys]].
     planned = models.JSONField(default=dict, editable=False)
     report = models.JSONField(default=list, editable=False)
-    missing_columns = models.JSONField(default=list, editable=False)
     # What the import wrote: {"created": n, "updated": n, "unchanged": n, "skipped": n}.
     written = models.JSONField(default=dict, editable=False)
     error = models.TextField(blank=True, editable=False)

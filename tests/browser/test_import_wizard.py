@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from accounts.models import Account, ImportJob, ImportStatus
 from tests.browser.conftest import log_in
 from tests.factories import AccountFactory
+from tests.spreadsheets import xlsx_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +29,8 @@ HEADERS = ["Firmenname", "Industry", "Region", "Employees"]
 
 
 def xlsx_file(tmp_path: Path, rows, name="kunden.xlsx", headers=HEADERS) -> Path:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
     path = tmp_path / name
-    book.save(path)
+    path.write_bytes(xlsx_bytes([headers, *rows]))
     return path
 
 
