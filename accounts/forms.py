@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import queries
+from accounts.conflicts import EditConflict, VersionedForm
 from accounts.models import (
     CATEGORY_GOALS,
     Account,
@@ -28,8 +29,11 @@ class DateInput(forms.DateInput):
 
 
 def add_service_errors(form, error) -> None:
-    """Show a ValidationError raised by a service next to the form's fields it names."""
-    if hasattr(error, "error_dict"):
+    """Show a ValidationError raised by a service next to the form's fields it names; an edit
+    conflict keeps the person's input and lists it beside the stored values."""
+    if isinstance(error, EditConflict) and isinstance(form, VersionedForm):
+        form.show_conflict(error)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
@@ -44,7 +48,7 @@ def _not_in_future(value, field_label):
     return value
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Account
         fields = [

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import claim
 from accounts.models import (
     Account,
     AccountTeamMember,
@@ -63,8 +64,11 @@ def account_create(*, actor, **fields) -> Account:
 
 
 @transaction.atomic
-def account_update(*, actor, account: Account, **fields) -> Account:
+def account_update(*, actor, account: Account, expected_version: int, **fields) -> Account:
+    """Change the account's record from a form loaded at `expected_version` (EditConflict if
+    someone saved it since)."""
     access.require_edit(actor, account)
+    claim(account, expected_version=expected_version)
     unknown = set(fields) - set(ACCOUNT_FIELDS)
     if unknown:
         raise TypeError(f"unknown account fields: {sorted(unknown)}")

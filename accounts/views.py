@@ -147,7 +147,12 @@ def account_edit(request, pk):
             del fields["category"]
             account.category = category_before
         try:
-            services.account_update(actor=request.user, account=account, **fields)
+            services.account_update(
+                actor=request.user,
+                account=account,
+                expected_version=form.expected_version,
+                **fields,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -161,6 +161,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# A background job people wait for (an import, a health recalculation) beats every quarter of
+# this; one silent for this long is dead and shown interrupted (accounts/jobs.py).
+KAM_JOB_LEASE_SECONDS = envint("KAM_JOB_LEASE_SECONDS", 60)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker there is no worker either: run tasks in the calling process.

@@ -282,9 +282,10 @@ def write_plan(plan: Plan, *, user, job: ImportJob) -> dict:
             attrs.update(row.values)
             if history:
                 item.updated_at = now
+                item.row_version += 1  # an open edit form of the record sees the import's change
             objects.append(item)
             touched[(account_of(item), "updated")] += 1
-        fields = sorted(attrs - {"account_id"}) + (["updated_at"] if history else [])
+        fields = sorted(attrs - {"account_id"}) + (["updated_at", "row_version"] if history else [])
         if history:
             bulk_update_with_history(
                 objects,

@@ -40,6 +40,7 @@ from accounts.models.stakeholders import (
     StakeholderPrivateNote,
     StakeholderStatus,
 )
+from accounts.models.versioned import Versioned
 
 __all__ = [
     "CATEGORY_GOALS",
@@ -79,6 +80,7 @@ __all__ = [
     "Tier",
     "Transaction",
     "User",
+    "Versioned",
     "is_regression",
     "stage_rank",
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models.relationship import DecisionStyle, HighLow, RelationshipStage
+from accounts.models.versioned import Versioned
 
 
 class User(AbstractUser):
@@ -106,7 +107,7 @@ class Tier(models.Model):
         return self.name
 
 
-class Account(models.Model):
+class Account(Versioned):
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     external_id = models.CharField(
@@ -197,7 +198,7 @@ class Account(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["row_version", "updated_at"])
 
     class Meta:
         ordering = ["name", "pk"]
@@ -368,7 +369,7 @@ class ConflictMode(models.TextChoices):
     COLLABORATING = "collaborating", _("Collaborating")
 
 
-class Complaint(models.Model):
+class Complaint(Versioned):
     # Which statuses a complaint may move to from each status (services enforce it).
     ALLOWED_TRANSITIONS = {
         ComplaintStatus.OPEN: {ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED},
@@ -408,7 +409,7 @@ class Complaint(models.Model):
         help_text=_("How the disagreement was handled, if there was one."),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["-opened_on", "-pk"]

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
+
 
 class BuyingRole(models.TextChoices):
     DECISION_MAKER = "decision_maker", _("Decision maker")
@@ -55,7 +57,7 @@ class NeedExpression(models.TextChoices):
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Stakeholder(models.Model):
+class Stakeholder(Versioned):
     account = models.ForeignKey(
         "accounts.Account",
         on_delete=models.CASCADE,
@@ -108,7 +110,7 @@ class Stakeholder(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["row_version", "updated_at"])
 
     class Meta:
         ordering = ["-influence", "name", "pk"]
@@ -207,7 +209,7 @@ class CoverageStrength(models.IntegerChoices):
     TRUSTED = 3, _("3 — trusted")
 
 
-class Coverage(models.Model):
+class Coverage(Versioned):
     """Which of our people knows which of their stakeholders, and how well."""
 
     stakeholder = models.ForeignKey(
@@ -229,7 +231,7 @@ class Coverage(models.Model):
     last_contact = models.DateField(_("last contact"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["row_version", "updated_at"])
 
     class Meta:
         ordering = ["stakeholder", "user"]

@@ -50,7 +50,12 @@ def account_mark_lost(
         recorded_by=actor,
     )
     if account.category != Category.LOST:
-        account_services.account_update(actor=actor, account=account, category=Category.LOST)
+        account_services.account_update(
+            actor=actor,
+            account=account,
+            expected_version=account.row_version,
+            category=Category.LOST,
+        )
     record.full_clean()
     record._history_user = actor
     record.save()

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
+
 
 class LossReason(models.TextChoices):
     BUYER_STAFF_CHANGE = "buyer_staff_change", _("Buyer staff change")
@@ -18,7 +20,7 @@ class LossReason(models.TextChoices):
     UNRESOLVED_COMPLAINT = "unresolved_complaint", _("Unresolved complaint")
 
 
-class LossRecord(models.Model):
+class LossRecord(Versioned):
     account = models.ForeignKey(
         "accounts.Account",
         on_delete=models.CASCADE,
@@ -41,7 +43,7 @@ class LossRecord(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
-    history = HistoricalRecords(excluded_fields=["snapshot"])
+    history = HistoricalRecords(excluded_fields=["row_version", "snapshot"])
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]

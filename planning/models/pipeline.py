@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
+
 
 class DevelopmentStage(models.TextChoices):
     TARGET = "target", _("Target identified")
@@ -31,7 +33,7 @@ OPEN_STAGES = (
 )
 
 
-class Opportunity(models.Model):
+class Opportunity(Versioned):
     account = models.ForeignKey(
         "accounts.Account",
         on_delete=models.CASCADE,
@@ -65,7 +67,7 @@ class Opportunity(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["row_version", "updated_at"])
 
     class Meta:
         ordering = ["expected_close", "pk"]

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -25,7 +27,7 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class AccountPlan(models.Model):
+class AccountPlan(Versioned):
     account = models.ForeignKey(
         "accounts.Account",
         on_delete=models.CASCADE,
@@ -60,7 +62,7 @@ class AccountPlan(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["row_version", "updated_at"])
 
     class Meta:
         ordering = ["-year", "-pk"]
@@ -83,7 +85,7 @@ class AccountPlan(models.Model):
         return f"{self.year}"
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """A SMART objective: what, measured by which metric, to what target, by when."""
 
     plan = models.ForeignKey(
@@ -102,7 +104,7 @@ class Objective(models.Model):
     due_on = models.DateField(pgettext_lazy("deadline", "due"))
     position = models.PositiveSmallIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["position", "due_on", "pk"]
@@ -113,7 +115,7 @@ class Objective(models.Model):
         return self.title
 
 
-class Action(models.Model):
+class Action(Versioned):
     objective = models.ForeignKey(
         Objective, on_delete=models.CASCADE, related_name="actions", verbose_name=_("objective")
     )
@@ -132,7 +134,7 @@ class Action(models.Model):
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
+
 
 class VisitType(models.TextChoices):
     VISIT = "visit", _("Visit")
@@ -32,7 +34,7 @@ class Commitment(models.TextChoices):
     NONE = "none", _("None obtained")
 
 
-class Visit(models.Model):
+class Visit(Versioned):
     account = models.ForeignKey(
         "accounts.Account",
         on_delete=models.CASCADE,
@@ -86,7 +88,9 @@ class Visit(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[attendees, our_attendees])
+    history = HistoricalRecords(
+        excluded_fields=["row_version"], m2m_fields=[attendees, our_attendees]
+    )
 
     class Meta:
         ordering = ["-starts_at", "-pk"]

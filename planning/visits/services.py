@@ -138,6 +138,7 @@ def update_coverage(*, actor, visit: Visit) -> int:
     for row in stale:
         row.last_contact = on
         row.updated_at = timezone.now()  # bulk_update skips auto_now
+        row.row_version += 1  # rows are locked above: an open coverage form sees the change
     new = [
         Coverage(
             stakeholder_id=person,
@@ -154,7 +155,7 @@ def update_coverage(*, actor, visit: Visit) -> int:
         bulk_update_with_history(
             stale,
             Coverage,
-            ["last_contact", "updated_at"],
+            ["last_contact", "updated_at", "row_version"],
             default_user=actor,
             default_change_reason=reason,
         )

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
 from scoring import engine
 
 
@@ -44,7 +45,7 @@ class Dimension(models.TextChoices):
 PERCENT_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-class CriteriaSet(models.Model):
+class CriteriaSet(Versioned):
     kind = models.CharField(_("kind"), max_length=10, choices=SetKind.choices)
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(
@@ -100,7 +101,7 @@ class CriteriaSet(models.Model):
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["kind", "-version"]
@@ -145,7 +146,7 @@ class CriteriaSet(models.Model):
         return self.status == SetStatus.PUBLISHED
 
 
-class Criterion(models.Model):
+class Criterion(Versioned):
     criteria_set = models.ForeignKey(
         CriteriaSet,
         on_delete=models.CASCADE,
@@ -184,7 +185,7 @@ class Criterion(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["criteria_set", "dimension", "position", "pk"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
 from scoring import engine
 
 
@@ -21,7 +22,7 @@ class RiskLevel(models.TextChoices):
     HIGH = engine.RISK_HIGH, _("High")
 
 
-class RiskPolicy(models.Model):
+class RiskPolicy(Versioned):
     """The one row of churn-risk settings (pk 1): where the levels start, and the window that
     satisfaction is averaged over."""
 
@@ -55,7 +56,7 @@ class RiskPolicy(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         verbose_name = _("churn-risk policy")

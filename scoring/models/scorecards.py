@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
 from scoring.models.criteria import PERCENT_VALIDATORS
 
 ZERO_TO_FOUR = [MinValueValidator(0), MaxValueValidator(4)]
@@ -47,7 +48,7 @@ def _percent(verbose_name, help_text=""):
     )
 
 
-class ValueScorecard(models.Model):
+class ValueScorecard(Versioned):
     account = models.OneToOneField(
         "accounts.Account",
         on_delete=models.CASCADE,
@@ -116,7 +117,7 @@ class ValueScorecard(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["row_version", "updated_at"])
 
     class Meta:
         verbose_name = _("value scorecard")

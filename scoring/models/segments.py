@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Industry
+from accounts.models.versioned import Versioned
 from scoring.models.criteria import Criterion, _localised
 
 
-class Segment(models.Model):
+class Segment(Versioned):
     name = models.CharField(_("name (English)"), max_length=120, unique=True)
     name_zh_hans = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
     industry = models.CharField(
@@ -23,7 +24,7 @@ class Segment(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["name"]

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
 from scoring import engine
 
 ANSWER_VALIDATORS = [MinValueValidator(engine.SURVEY_MIN), MaxValueValidator(engine.SURVEY_MAX)]
@@ -25,7 +26,7 @@ class IndicatorGroup(models.TextChoices):
     PURCHASE = "purchase", _("Purchase experience")
 
 
-class SurveyIndicator(models.Model):
+class SurveyIndicator(Versioned):
     """One question of the survey. Retired, not deleted, once answered: old surveys keep it."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -44,7 +45,7 @@ class SurveyIndicator(models.Model):
         _("asked"), default=True, help_text=_("Retired indicators are kept for old surveys.")
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["position", "pk"]
@@ -83,7 +84,7 @@ class SurveyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Link withdrawn")
 
 
-class Survey(models.Model):
+class Survey(Versioned):
     account = models.ForeignKey(
         "accounts.Account",
         on_delete=models.CASCADE,
@@ -129,7 +130,7 @@ class Survey(models.Model):
     link_expires_at = models.DateTimeField(_("link expires"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["link_nonce"])
+    history = HistoricalRecords(excluded_fields=["row_version", "link_nonce"])
 
     class Meta:
         ordering = ["-answered_on", "-created_at", "-pk"]

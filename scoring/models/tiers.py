@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models.versioned import Versioned
 from scoring import engine
 from scoring.models.criteria import PERCENT_VALIDATORS
 
@@ -25,7 +26,7 @@ class TierMethod(models.TextChoices):
     PERCENTILE = engine.BY_PERCENTILE, _("Portfolio percentiles")
 
 
-class TierPolicy(models.Model):
+class TierPolicy(Versioned):
     """The one row of tier settings (pk 1)."""
 
     basis = models.CharField(
@@ -45,7 +46,7 @@ class TierPolicy(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     last_applied_at = models.DateTimeField(_("last applied"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         verbose_name = _("tier policy")

@@ -36,11 +36,11 @@ LEVEL_FIELD_NAMES = (
 
 ONE_PLACE = Decimal("0.1")
 
-# Fields whose changes the page lists (updated_by is who, not what).
+# Fields whose changes the page lists (updated_by is who, not what; row_version is not kept).
 HISTORY_FIELDS = [
     f
     for f in ValueScorecard._meta.concrete_fields
-    if f.name not in {"id", "account", "updated_by", "updated_at"}
+    if f.name not in {"id", "account", "updated_by", "updated_at", "row_version"}
 ]
 
 

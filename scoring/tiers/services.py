@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,7 +138,9 @@ def _write_tiers(new_tier: Mapping[int, int | None], actor) -> None:
         by_tier.setdefault(tier_id, []).append(account_id)
     for tier_id, ids in by_tier.items():
         for start in range(0, len(ids), UPDATE_BATCH):
-            Account.objects.filter(pk__in=ids[start : start + UPDATE_BATCH]).update(tier_id=tier_id)
+            Account.objects.filter(pk__in=ids[start : start + UPDATE_BATCH]).update(
+                tier_id=tier_id, row_version=F("row_version") + 1
+            )
     ids = list(new_tier)
     for start in range(0, len(ids), BATCH):
         # Whole rows, read after the update: the history rows copy every field of the account.

@@ -80,7 +80,13 @@ def test_editing_an_account_with_an_empty_name_changes_nothing(client_for, owner
     post_and_expect_field_error(
         client_for(owner),
         reverse("accounts:edit", args=[account.pk]),
-        {"name": "", "industry": account.industry, "region": account.region, "category": "normal"},
+        {
+            "name": "",
+            "industry": account.industry,
+            "region": account.region,
+            "category": "normal",
+            "row_version": account.row_version,
+        },
         "name",
     )
 

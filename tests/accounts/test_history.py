@@ -18,6 +18,7 @@ def test_editing_an_account_records_who_changed_which_field(client_for, owner, a
             "category": "key",
             "owner": owner.pk,
             "tier": tier("platinum").pk,
+            "row_version": account.row_version,
         },
     )
     assert response.status_code == 302

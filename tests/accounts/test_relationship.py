@@ -228,6 +228,7 @@ def test_the_account_edit_form_cannot_set_the_stage(client_for, owner, account):
             "region": account.region,
             "category": account.category,
             "relationship_stage": "synergistic",
+            "row_version": account.row_version,
         },
     )
     account.refresh_from_db()

@@ -52,6 +52,7 @@ def edit_data(account, **changes):
         "region": account.region,
         "category": account.category,
         "owner": account.owner_id,
+        "row_version": account.row_version,
     }
     data.update(changes)
     return data
