@@ -20,6 +20,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=kam.settings \
     WEB_CONCURRENCY=3
 
+# pg_dump, pg_restore and psql for `manage.py backup` and `restore` (Debian 12's are version 15,
+# like the compose stack's PostgreSQL).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 # An unprivileged user; its home holds nothing but what gunicorn may create there. Celery beat
 # keeps its schedule in /var/lib/kam/beat (a volume in docker-compose.yml).
 RUN groupadd --system --gid 10001 kam \

@@ -17,7 +17,8 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python; do \
 # What `make run` uses: a local SQLite database, debug pages, demo logins on the login page.
 RUN_ENV := DEBUG=1 KAM_DEMO_MODE=1
 
-.PHONY: help run test lint format bench assets install install-test messages check-python clean
+.PHONY: help run test lint format bench assets install install-test messages check-python clean \
+	backup restore
 
 help:
 	@echo "make run     install, migrate, load demo data once and serve http://$(HOST):$(PORT)"
@@ -25,6 +26,8 @@ help:
 	@echo "make bench   run the benchmarks in tests/perf (needs PostgreSQL, see README)"
 	@echo "make lint    ruff check and format check;  make format  reformat the code"
 	@echo "make messages  refresh and compile the zh-hans translation catalogue"
+	@echo "make backup  back up the database (DATABASE_URL, or db.sqlite3) into $(BACKUP_DIR)/"
+	@echo "make restore BACKUP=file  restore a backup into an empty database (REPLACE=1: over one)"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -85,6 +88,16 @@ bench: install-test assets
 messages: install-test
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=tests
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# Backups (README, "Backup and restore"): the database as DATABASE_URL names it, or make run's
+# db.sqlite3 without it. SECRET_KEY is never in a backup: keep it apart.
+BACKUP_DIR ?= backups
+backup: install
+	$(BIN)/python manage.py backup --dir $(BACKUP_DIR)
+
+restore: install
+	@if [ -z "$(BACKUP)" ]; then echo "Name the backup file: make restore BACKUP=path/to/file"; exit 2; fi
+	$(BIN)/python manage.py restore "$(BACKUP)" $(if $(filter 1,$(REPLACE)),--replace)
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules staticfiles

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.forms import VersionedAdminForm
 from accounts.models import Account, AccountTeamMember, Complaint, Tier, Transaction, User
 
 
@@ -33,8 +34,20 @@ class TeamInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+class VersionedAdmin(SimpleHistoryAdmin):
+    """The change form of a Versioned record: a save from a page older than the stored record
+    is refused (accounts.forms.VersionedAdminForm), as on KAM's own pages."""
+
+    form = VersionedAdminForm
+
+    def get_exclude(self, request, obj=None):
+        # The hidden version is the form's own field. The model's column is not editable, so
+        # the admin's form factory must not be asked to build a field for it.
+        return [*(super().get_exclude(request, obj) or ()), "row_version"]
+
+
 @admin.register(Account)
-class AccountAdmin(SimpleHistoryAdmin):
+class AccountAdmin(VersionedAdmin):
     list_display = ("name", "category", "tier", "owner", "industry", "region", "updated_at")
     list_filter = ("category", "tier", "industry", "region")
     search_fields = ("name", "legal_name", "external_id")
@@ -54,7 +67,7 @@ class TransactionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SimpleHistoryAdmin):
+class ComplaintAdmin(VersionedAdmin):
     list_display = ("title", "account", "severity", "status", "owner", "due_on")
     list_filter = ("status", "severity", "category")
     list_select_related = ("account", "owner")

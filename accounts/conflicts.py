@@ -88,8 +88,8 @@ class EditConflict(ValidationError):
             [
                 said,
                 _(
-                    "Nothing you entered has been saved yet, and nothing has been lost: compare "
-                    "your values with the stored ones below, keep what is right and save again."
+                    "Your changes have not been saved, so nothing of theirs was overwritten: look "
+                    "again, then decide."
                 ),
             ]
         )
@@ -136,6 +136,22 @@ def claim(record: Model, *, expected_version: int) -> None:
         raise EditConflict.about(record)
     record.row_version = expected_version + 1
     record._version_claimed = True
+
+
+def check_unchanged(record: Model, *, expected_version: int) -> None:
+    """For acting on a record as a page showed it without editing it (applying the tier rules
+    that were previewed): lock its row until the transaction ends and raise EditConflict if it
+    is no longer at `expected_version`. Its version does not move, so nobody else's open form of
+    it goes stale."""
+    model = type(record)
+    stored = (
+        model._base_manager.select_for_update()
+        .filter(pk=record.pk)
+        .values_list("row_version", flat=True)
+        .first()
+    )
+    if stored != expected_version:
+        raise EditConflict.about(record)
 
 
 def claim_for_save(record: Model) -> None:
@@ -186,13 +202,10 @@ class VersionedForm(forms.Form):
     Put it first among the bases: `class AccountForm(VersionedForm, forms.ModelForm)`. A form
     that is not a ModelForm passes `row_version=` and overrides `stored_initial(current)`."""
 
-    row_version = VersionField(
-        min_value=0,
-        error_messages={
-            "required": gettext_lazy(
-                "This form is out of date. Reload the page and make your changes again."
-            )
-        },
+    row_version = VersionField(min_value=0)
+    missing_version_message = gettext_lazy(
+        "This form did not say when it was opened, so nothing was saved: someone may have "
+        "changed the record since. Save again to keep these values."
     )
 
     def __init__(self, *args, row_version: int | None = None, **kwargs):
@@ -202,6 +215,18 @@ class VersionedForm(forms.Form):
             row_version = instance.row_version if instance is not None and instance.pk else 0
         self.initial["row_version"] = row_version
         self.conflict: Conflict | None = None
+
+    def full_clean(self):
+        """A form posted without its version (a page opened before an upgrade, a hand-made
+        request) says so at the top, where a person sees it, rather than on the hidden field;
+        it takes the version stored now, so saving again after checking goes through."""
+        super().full_clean()
+        if self._errors is not None and "row_version" in self._errors:
+            del self._errors["row_version"]
+            self.add_error(None, self.missing_version_message)
+            data = self.data.copy()
+            data[self.add_prefix("row_version")] = str(self.initial.get("row_version", 0))
+            self.data = data
 
     # crispy renders only what a layout names; the hidden version must always go with the form.
     @property
@@ -256,10 +281,41 @@ class VersionedForm(forms.Form):
                     yours=display_value(field, yours),
                     stored=display_value(field, stored_value),
                     stored_value=_widget_value(field, stored_value),
-                    can_copy=not isinstance(field, forms.MultipleChoiceField),
+                    # One button fills one value; a list of ticks is merged by hand.
+                    can_copy=not isinstance(
+                        field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
+                    ),
                 )
             )
         return rows
+
+
+class EditOrCreateForm(VersionedForm):
+    """A ModelForm that both creates a record and edits it. Only an edit carries the version it
+    was loaded at: a new record has nothing stored that a save could overwrite. Put it first
+    among the bases, like VersionedForm."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["row_version"]
+
+
+class ButtonForm(VersionedForm):
+    """What a button that changes a record at once posts (mark done, cancel, publish, delete):
+    the version of the record its page showed, in `<input type="hidden" name="row_version">`.
+    Nothing typed to keep, so a refusal is told in a message over the page shown again:
+    `messages.error(request, form.refusal())`, or the EditConflict's own message."""
+
+    missing_version_message = gettext_lazy(
+        "This page was out of date, so nothing was changed: look at it again, then try once more."
+    )
+
+    def stored_initial(self, current) -> dict:
+        return {}
+
+    def refusal(self) -> str:
+        return " ".join(message for errors in self.errors.values() for message in errors)
 
 
 def _model_field_names(record) -> set[str]:
@@ -275,6 +331,8 @@ def _widget_value(field, value) -> str:
     if prepared is None:
         return ""
     formatted = field.widget.format_value(prepared)
+    if isinstance(formatted, (list, tuple)):  # a select or radio list formats as ["3"]
+        formatted = formatted[0] if formatted else ""
     return "" if formatted is None else str(formatted)
 
 

@@ -141,19 +141,24 @@ class AccountForm(VersionedForm, forms.ModelForm):
             self._update_errors(error)
 
 
-class OwnerForm(forms.Form):
+class OwnerForm(VersionedForm, forms.Form):
+    """The account manager, a field of the account: the form carries the account's version."""
+
     owner = forms.ModelChoiceField(
         label=_("Account manager"), queryset=User.objects.none(), required=False
     )
 
     def __init__(self, *args, account: Account, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, row_version=account.row_version, **kwargs)
         self.account = account
         self.fields["owner"].queryset = queries.account_managers()
         self.fields["owner"].initial = account.owner_id
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def stored_initial(self, current) -> dict:
+        return {"owner": current.owner_id}
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"]
@@ -163,6 +168,9 @@ class OwnerForm(forms.Form):
 
 
 class TeamMemberForm(forms.ModelForm):
+    """Adds someone to the team. Not a change of a stored row: someone already on the team is
+    refused by services.team_member_add, which names the role they have."""
+
     class Meta:
         model = AccountTeamMember
         fields = ["user", "role"]
@@ -178,16 +186,8 @@ class TeamMemberForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
-    def clean_user(self):
-        user = self.cleaned_data["user"]
-        if any(m.user_id == user.pk for m in self.account.team_members.all()):
-            raise forms.ValidationError(
-                _("%(name)s is already on the account team.") % {"name": user}
-            )
-        return user
-
     def validate_unique(self):
-        # The account is not a form field; clean_user covers the (account, user) uniqueness.
+        # The account is not a form field; the service refuses someone already on the team.
         pass
 
 
@@ -296,7 +296,11 @@ class ComplaintForm(forms.ModelForm):
         pass
 
 
-class ComplaintResolveForm(forms.Form):
+class ComplaintEditForm(VersionedForm, ComplaintForm):
+    """A stored complaint's form: it carries the version it was loaded at."""
+
+
+class ComplaintResolveForm(VersionedForm, forms.Form):
     resolution = forms.CharField(
         label=_("Resolution"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -311,7 +315,7 @@ class ComplaintResolveForm(forms.Form):
     )
 
     def __init__(self, *args, complaint: Complaint, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, row_version=complaint.row_version, **kwargs)
         self.complaint = complaint
         self.fields["resolved_on"].initial = timezone.localdate()
         self.helper = FormHelper()
@@ -324,6 +328,13 @@ class ComplaintResolveForm(forms.Form):
             Submit("resolve", _("Mark resolved"), css_class="btn-success"),
         )
 
+    def stored_initial(self, current) -> dict:
+        return {
+            "resolution": current.resolution,
+            "resolved_on": current.resolved_on,
+            "conflict_mode": current.conflict_mode,
+        }
+
     def clean_resolution(self):
         text = self.cleaned_data["resolution"].strip()
         if not text:
@@ -335,3 +346,35 @@ class ComplaintResolveForm(forms.Form):
         if value and value < self.complaint.opened_on:
             raise forms.ValidationError(_("A complaint cannot be resolved before it was opened."))
         return value
+
+
+class VersionedAdminForm(VersionedForm, forms.ModelForm):
+    """The Django admin's change form of a Versioned record (accounts.admin): the version it was
+    loaded at rides along hidden, and a save from a stale page is refused with the same message
+    as everywhere else. (The model's save() then claims the row at that version, so a change
+    landing between this check and the save cannot be overwritten either.)"""
+
+    def clean(self):
+        cleaned = super().clean()
+        version = cleaned.get("row_version")
+        if self.instance.pk is not None and version not in (None, self.instance.row_version):
+            raise EditConflict.about(self.instance)
+        return cleaned
+
+
+class RestoreForm(VersionedForm):
+    """Which fields of an earlier version to put back (accounts.versions), from a comparison page
+    loaded at the record's `row_version`."""
+
+    fields_to_restore = forms.MultipleChoiceField(
+        label=_("Put back"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick the fields to put back.")},
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields_to_restore"].choices = choices
+
+    def stored_initial(self, current) -> dict:
+        return {}  # the page itself compares the version with the record as stored now

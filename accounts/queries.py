@@ -25,9 +25,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import versions
 from accounts.access import ACCOUNT_MANAGER
 from accounts.models import (
     Account,
@@ -41,6 +43,7 @@ from accounts.models import (
     Tier,
     Transaction,
 )
+from accounts.versions import FieldChange
 
 User = get_user_model()
 
@@ -371,13 +374,6 @@ def transactions_for_export(accounts: QuerySet[Account]) -> QuerySet:
 
 
 @dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
 class HistoryEntry:
     when: datetime
     who: object
@@ -385,6 +381,8 @@ class HistoryEntry:
     subject: str
     action: str
     changes: list[FieldChange] = field(default_factory=list)
+    reason: str = ""  # why, when the change said (an import's file, a restore's version)
+    compare_url: str = ""  # the earlier version beside the record now, to put fields back
 
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -417,24 +415,6 @@ def _tracked_fields(model) -> list:
         and not f.primary_key
         and f.name not in {"account", "stakeholder"}
     ]
-
-
-def _display(f, value, users, tier_labels, people=None) -> str:
-    if value is None or value == "":
-        return "—"
-    if f.is_relation:
-        if f.related_model is Stakeholder:
-            return str((people or {}).get(value, value))
-        if f.related_model is User:
-            return str(users.get(value, value))
-        if f.related_model is Tier:
-            return str(tier_labels.get(value, value))
-        return str(value)
-    if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    return str(value)
 
 
 def account_history(account: Account, *, include_private_notes: bool = False) -> list[HistoryEntry]:
@@ -474,7 +454,7 @@ def account_history(account: Account, *, include_private_notes: bool = False) ->
         )
     loaded = []
     users: dict[int, User] = {}
-    tier_labels: dict[int, str] = {}
+    labels: dict[tuple[type, object], str] = {}  # (model, pk) → how it reads, for versions.shown
     has_people = False  # no stakeholder ever: no needs or notes to look for (saves 2 queries)
     for kind, model, history in sources:
         recorded = {f.name for f in history.model._meta.fields}
@@ -495,8 +475,7 @@ def account_history(account: Account, *, include_private_notes: bool = False) ->
                     continue
                 if f.related_model is User:
                     users[related.pk] = related
-                else:
-                    tier_labels[related.pk] = related.label
+                labels[(f.related_model, related.pk)] = str(related)
         loaded.append((kind, model, fields, records))
     people = {
         record.id: record.name
@@ -504,6 +483,7 @@ def account_history(account: Account, *, include_private_notes: bool = False) ->
         if kind == "stakeholder"
         for record in records
     }
+    labels.update({(Stakeholder, pk): name for pk, name in people.items()})
 
     entries = []
     for kind, _model, fields, records in loaded:
@@ -524,10 +504,8 @@ def account_history(account: Account, *, include_private_notes: bool = False) ->
                 changes.append(
                     FieldChange(
                         label=str(f.verbose_name).capitalize(),
-                        old=_display(f, old, users, tier_labels, people)
-                        if previous is not None
-                        else "",
-                        new=_display(f, new, users, tier_labels, people),
+                        old=versions.shown(f, old, labels) if previous is not None else "",
+                        new=versions.shown(f, new, labels),
                     )
                 )
             previous_by_object[record.id] = record
@@ -541,12 +519,27 @@ def account_history(account: Account, *, include_private_notes: bool = False) ->
                     subject=_subject(kind, record, users, people),
                     action=str(ACTIONS[record.history_type]),
                     changes=changes,
+                    reason=versions.restore_reason_text(record.history_change_reason),
+                    compare_url=_compare_url(kind, account, record),
                 )
             )
     for source in HISTORY_SOURCES:
         entries.extend(source(account))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
+
+
+def _compare_url(kind, account, record) -> str:
+    """Where an earlier version of the account or of a person is compared with now and put back."""
+    if record.history_type == "-":
+        return ""
+    if kind == "account":
+        return reverse("accounts:history_version", args=[account.pk, record.history_id])
+    if kind == "stakeholder":
+        return reverse(
+            "accounts:stakeholder_version", args=[account.pk, record.id, record.history_id]
+        )
+    return ""
 
 
 def _subject(kind, record, users, people=None) -> str:

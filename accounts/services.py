@@ -1,13 +1,15 @@
 """Write side of the accounts app. Every change that must be audited or touches several rows goes
 through a function here, inside a transaction, with the acting user recorded in the history."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access
-from accounts.conflicts import claim
+from accounts import access, versions
+from accounts.conflicts import EditConflict, claim
 from accounts.models import (
     Account,
     AccountTeamMember,
@@ -39,6 +41,13 @@ ACCOUNT_FIELDS = (
 def _as(instance, actor):
     instance._history_user = actor
     return instance
+
+
+def nothing_changed() -> None:
+    """Call after claim() when the form asked for what is stored already: gives back the version
+    claim() took (the service's transaction is rolled back, and it wrote nothing else), so no
+    other open form is told of a change that did not happen."""
+    transaction.set_rollback(True)
 
 
 def _check_key_account_owner(account: Account) -> None:
@@ -86,10 +95,58 @@ def account_update(*, actor, account: Account, expected_version: int, **fields) 
     return account
 
 
+def restorable_account_fields(actor, account: Account) -> set[str]:
+    """The fields of an earlier version of the account that `actor` may put back: the record's
+    own fields (the stage moves on the Relationship tab, with its history), the owner only for
+    those who may reassign it."""
+    if not access.can_edit_account(actor, account):
+        return set()
+    fields = set(ACCOUNT_FIELDS)
+    if not access.can_manage_team(actor, account):
+        fields.discard("owner")
+    return fields
+
+
 @transaction.atomic
-def account_set_owner(*, actor, account: Account, owner) -> Account:
+def account_restore(
+    *, actor, account: Account, expected_version: int, version, fields: Iterable[str]
+) -> Account:
+    """Put the chosen fields of an earlier version (a history row of the account) back, as a new
+    change whose history says which version it came from. Refused like any stale form if the
+    account changed since the comparison was loaded."""
+    chosen = set(fields)
+    if version.id != account.pk:
+        raise PermissionDenied
+    versions.check_chosen(chosen, restorable_account_fields(actor, account))
+    fields = versions.tracked_fields(Account)
+    values = versions.values_of(version, fields, chosen)
+    if any(
+        f.name in values and values[f.name] is None and getattr(version, f.attname) is not None
+        for f in fields
+    ):
+        # A person or tier that version named has been deleted since.
+        raise ValidationError({"fields_to_restore": _("What that version named no longer exists.")})
+    if values.get("category") == Category.LOST and account.category != Category.LOST:
+        raise ValidationError(
+            {
+                "fields_to_restore": _(
+                    "An account becomes lost by recording why it was lost: put the category back "
+                    "from the account's edit form."
+                )
+            }
+        )
+    account._change_reason = versions.restore_reason(version)
+    return account_update(actor=actor, account=account, expected_version=expected_version, **values)
+
+
+@transaction.atomic
+def account_set_owner(*, actor, account: Account, owner, expected_version: int) -> Account:
+    """Reassign the account manager from a form loaded at the account's `expected_version`
+    (EditConflict if someone saved the account since: the owner is one of its fields)."""
     access.require_team_management(actor, account)
+    claim(account, expected_version=expected_version)
     if owner == account.owner:
+        nothing_changed()
         return account
     if owner is None:
         _check_key_account_owner(Account(category=account.category, owner=None))
@@ -105,31 +162,56 @@ def account_set_owner(*, actor, account: Account, owner) -> Account:
     return account
 
 
+def _already_on_team(member: AccountTeamMember) -> ValidationError:
+    return ValidationError(
+        {
+            "user": _("%(name)s is already on the account team as %(role)s.")
+            % {"name": member.user, "role": member.get_role_display()}
+        }
+    )
+
+
 @transaction.atomic
 def team_member_add(*, actor, account: Account, user, role: str = TeamRole.MEMBER):
+    """Put someone who is not on the team yet on it. Someone already on it is refused whatever
+    the role asked for: the form that asks has never seen their row, so it cannot know whether
+    someone else has just given them the role they have now, and changing it would overwrite
+    that silently."""
     access.require_team_management(actor, account)
     if user.pk == account.owner_id:
         raise ValidationError({"user": _("%(name)s already owns this account.") % {"name": user}})
     member = AccountTeamMember.objects.filter(account=account, user=user).first()
-    if member is None:
-        member = AccountTeamMember(account=account, user=user, role=role)
-        _as(member, actor).save()
-    elif member.role == role:
-        raise ValidationError(
-            {"user": _("%(name)s is already on the account team.") % {"name": user}}
-        )
-    else:
-        member.role = role
-        _as(member, actor).save(update_fields=["role"])
+    if member is not None:
+        raise _already_on_team(member)
+    member = AccountTeamMember(account=account, user=user, role=role)
+    try:
+        # Two people adding the same person at once: the unique constraint refuses the second.
+        with transaction.atomic():
+            _as(member, actor).save()
+    except IntegrityError:
+        raise _already_on_team(
+            AccountTeamMember.objects.select_related("user").get(account=account, user=user)
+        ) from None
     return member
 
 
 @transaction.atomic
-def team_member_remove(*, actor, account: Account, member: AccountTeamMember) -> None:
+def team_member_remove(
+    *, actor, account: Account, member_pk: int, expected_version: int
+) -> AccountTeamMember:
+    """Take someone off the team from a page that showed their membership at `expected_version`.
+    EditConflict, with nothing removed, if they were removed or given another role since."""
     access.require_team_management(actor, account)
-    if member.account_id != account.pk:
-        raise PermissionDenied
+    member = (
+        AccountTeamMember.objects.select_related("user")
+        .filter(account=account, pk=member_pk)
+        .first()
+    )
+    if member is None:
+        raise EditConflict.about(AccountTeamMember(pk=member_pk))
+    claim(member, expected_version=expected_version)
     _as(member, actor).delete()
+    return member
 
 
 @transaction.atomic
@@ -137,7 +219,14 @@ def transaction_add(*, actor, account: Account, **fields) -> Transaction:
     access.require_edit(actor, account)
     record = Transaction(account=account, **fields)
     record.full_clean()
-    record.save()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        # full_clean checked the order number; someone (an import) added it in between.
+        raise ValidationError(
+            {"reference": _("This account already has a transaction with this order number.")}
+        ) from None
     return record
 
 
@@ -153,8 +242,11 @@ def complaint_open(*, actor, account: Account, **fields) -> Complaint:
 
 
 @transaction.atomic
-def complaint_update(*, actor, complaint: Complaint, **fields) -> Complaint:
+def complaint_update(*, actor, complaint: Complaint, expected_version: int, **fields) -> Complaint:
+    """Change a complaint from a form loaded at `expected_version` (EditConflict if someone
+    saved it since)."""
     access.require_edit(actor, complaint.account)
+    claim(complaint, expected_version=expected_version)
     new_status = fields.pop("status", complaint.status)
     for name, value in fields.items():
         setattr(complaint, name, value)
@@ -167,9 +259,18 @@ def complaint_update(*, actor, complaint: Complaint, **fields) -> Complaint:
 
 @transaction.atomic
 def complaint_resolve(
-    *, actor, complaint: Complaint, resolution: str, resolved_on=None, conflict_mode=""
+    *,
+    actor,
+    complaint: Complaint,
+    expected_version: int,
+    resolution: str,
+    resolved_on=None,
+    conflict_mode="",
 ):
     access.require_edit(actor, complaint.account)
+    claim(complaint, expected_version=expected_version)
+    if not complaint.is_open:
+        raise ValidationError(_("This complaint is already resolved."))
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say how the complaint was resolved.")})
     _move(complaint, ComplaintStatus.RESOLVED)
@@ -187,8 +288,9 @@ def complaint_resolve(
 
 
 @transaction.atomic
-def complaint_reopen(*, actor, complaint: Complaint) -> Complaint:
+def complaint_reopen(*, actor, complaint: Complaint, expected_version: int) -> Complaint:
     access.require_edit(actor, complaint.account)
+    claim(complaint, expected_version=expected_version)
     _move(complaint, ComplaintStatus.OPEN)
     complaint.resolved_on = None
     complaint.resolution = ""

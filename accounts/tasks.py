@@ -6,7 +6,21 @@ from accounts.imports import services as import_services
 
 
 @shared_task(acks_late=True)
-def run_import_step(job_id: int) -> str | None:
-    """The dry run or the import a job waits for. Idempotent: a job that is not waiting (done,
-    failed, already run by another delivery) is left alone."""
-    return import_services.run_step(job_id)
+def run_import_step(job_id: int, attempt: int = 0) -> str | None:
+    """The dry run or the import a job waits for, as attempt `attempt` (a message queued before
+    attempts were numbered carries none: 0, which such a job still has). Idempotent: a job that
+    is not waiting (done, failed, already run by another delivery) or has moved on to another
+    attempt (retried, cancelled) is left alone."""
+    return import_services.run_step(job_id, attempt)
+
+
+@shared_task
+def reap_dead_imports() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): record as interrupted the imports whose worker died."""
+    return import_services.reap_dead_imports()
+
+
+@shared_task
+def delete_old_import_files() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): delete the uploaded files kept past their retention."""
+    return import_services.delete_old_import_files()

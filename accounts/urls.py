@@ -17,10 +17,13 @@ urlpatterns = [
     path("import/<int:pk>/mapping/", import_views.import_mapping, name="import_mapping"),
     path("import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
     path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/retry/", import_views.import_retry, name="import_retry"),
+    path("import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("import/<int:pk>/report/", import_views.import_report, name="import_report"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/history/", views.account_history, name="history"),
+    path("<int:pk>/history/<int:history_id>/", views.account_version, name="history_version"),
     # Relationship intelligence: each part owns its routes; names start with the part's prefix
     # (stakeholder…, coverage…, relationship…/stage…) so access tests can prove each one covered.
     path("<int:pk>/stakeholders/", include("accounts.stakeholders.urls")),

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
@@ -9,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import access, exports, lifecycle, queries, services
+from accounts.conflicts import ButtonForm
 from accounts.coverage.queries import map_report
 from accounts.filters import AccountFilter
 from accounts.forms import (
     AccountForm,
+    ComplaintEditForm,
     ComplaintForm,
     ComplaintResolveForm,
     OwnerForm,
@@ -23,6 +27,7 @@ from accounts.forms import (
 from accounts.models import Category
 from accounts.pagination import paginate
 from accounts.relationship import queries as relationship_queries
+from accounts.restore import version_page
 from accounts.tabs import render_account_tab
 
 
@@ -100,7 +105,9 @@ def account_create(request):
     form = AccountForm(request.POST or None, initial=initial, can_choose_owner=can_choose_owner)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.account_create(actor=request.user, **form.cleaned_data)
+            # A new account has no version to check: the form's hidden row_version (0) stays here.
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "row_version"}
+            account = services.account_create(actor=request.user, **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -183,6 +190,22 @@ def account_history(request, pk):
     )
 
 
+def account_version(request, pk, history_id):
+    """An earlier version of the account beside the account now; the team puts fields back."""
+    account = access.get_visible_account_or_404(request.user, pk)
+    return version_page(
+        request,
+        record=account,
+        history_id=history_id,
+        restorable=services.restorable_account_fields(request.user, account),
+        restore=partial(services.account_restore, actor=request.user, account=account),
+        done_url=reverse("accounts:history", args=[account.pk]),
+        render=lambda context: render_account_tab(
+            request, account, "history", "accounts/account_version.html", context
+        ),
+    )
+
+
 def account_team(request, pk):
     account = access.get_visible_account_or_404(request.user, pk)
     owner_form = member_form = None
@@ -201,7 +224,10 @@ def account_team(request, pk):
             try:
                 if action == "owner":
                     services.account_set_owner(
-                        actor=request.user, account=account, owner=form.cleaned_data["owner"]
+                        actor=request.user,
+                        account=account,
+                        owner=form.cleaned_data["owner"],
+                        expected_version=form.expected_version,
                     )
                     messages.success(request, _("Account manager changed."))
                 else:
@@ -227,9 +253,21 @@ def team_member_remove(request, pk, member_pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     access.require_team_management(request.user, account)
-    member = get_object_or_404(account.team_members.all(), pk=member_pk)
-    services.team_member_remove(actor=request.user, account=account, member=member)
-    messages.success(request, _("%(name)s removed from the team.") % {"name": member.user})
+    button = ButtonForm(request.POST)
+    if not button.is_valid():
+        messages.error(request, button.refusal())
+        return redirect("accounts:team", pk=account.pk)
+    try:
+        member = services.team_member_remove(
+            actor=request.user,
+            account=account,
+            member_pk=member_pk,
+            expected_version=button.expected_version,
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("%(name)s removed from the team.") % {"name": member.user})
     return redirect("accounts:team", pk=account.pk)
 
 
@@ -301,11 +339,16 @@ def _complaint_for(request, pk, complaint_pk):
 def complaint_edit(request, pk, complaint_pk):
     account, complaint = _complaint_for(request, pk, complaint_pk)
     access.require_edit(request.user, account)
-    form = ComplaintForm(request.POST or None, instance=complaint, account=account)
+    form = ComplaintEditForm(request.POST or None, instance=complaint, account=account)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.complaint_update(actor=request.user, complaint=complaint, **fields)
+            services.complaint_update(
+                actor=request.user,
+                complaint=complaint,
+                expected_version=form.expected_version,
+                **fields,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -323,13 +366,22 @@ def complaint_edit(request, pk, complaint_pk):
 def complaint_resolve(request, pk, complaint_pk):
     account, complaint = _complaint_for(request, pk, complaint_pk)
     access.require_edit(request.user, account)
-    if not complaint.is_open:
+    # A resolution typed on a page loaded before someone else resolved it goes to the service,
+    # which shows it beside theirs rather than dropping it.
+    if request.method != "POST" and not complaint.is_open:
         messages.info(request, _("This complaint is already resolved."))
         return redirect("accounts:complaints", pk=account.pk)
     form = ComplaintResolveForm(request.POST or None, complaint=complaint)
     if request.method == "POST" and form.is_valid():
         try:
-            services.complaint_resolve(actor=request.user, complaint=complaint, **form.cleaned_data)
+            services.complaint_resolve(
+                actor=request.user,
+                complaint=complaint,
+                expected_version=form.expected_version,
+                resolution=form.cleaned_data["resolution"],
+                resolved_on=form.cleaned_data["resolved_on"],
+                conflict_mode=form.cleaned_data["conflict_mode"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -349,10 +401,17 @@ def complaint_reopen(request, pk, complaint_pk):
     account, complaint = _complaint_for(request, pk, complaint_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    access.require_edit(request.user, account)
+    button = ButtonForm(request.POST)
+    if not button.is_valid():
+        messages.error(request, button.refusal())
+        return redirect("accounts:complaints", pk=account.pk)
     try:
-        services.complaint_reopen(actor=request.user, complaint=complaint)
+        services.complaint_reopen(
+            actor=request.user, complaint=complaint, expected_version=button.expected_version
+        )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error.messages[0])
     else:
         messages.success(request, _("Complaint reopened."))
     return redirect("accounts:complaints", pk=account.pk)

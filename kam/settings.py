@@ -4,11 +4,14 @@ Every variable read here is documented in README.md ("Configuration").
 """
 
 import os
+import re
+from email.headerregistry import Address
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +47,37 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# One entry of an address list: `Name <address>` (a name with a comma in double quotes) or a
+# bare address.
+_ADDRESS = re.compile(
+    r'(?:(?P<name>"[^"]*"|[^"<>,]*?)\s*<(?P<addr>[^<>\s]+)>|(?P<bare>[^<>\s",]+))'
+)
+
+
+def envaddresses(name: str) -> list[str]:
+    """Comma-separated e-mail addresses, each `Name <a@example.com>` or `a@example.com`; anything
+    else (a missing bracket, two addresses without a comma, an address without a domain) stops
+    the process rather than losing mail."""
+    raw = os.environ.get(name, "")
+    addresses = []
+    for item in re.findall(r'(?:"[^"]*"|[^,])+', raw):
+        item = item.strip()
+        if not item:
+            continue
+        match = _ADDRESS.fullmatch(item)
+        address = match and (match["addr"] or match["bare"])
+        try:
+            validate_email(address or "")
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name}={raw!r}: {item!r} is not an address like 'Name <a@example.com>' or "
+                "'a@example.com'"
+            ) from None
+        display = (match["name"] or "").strip().strip('"').strip()
+        addresses.append(str(Address(display_name=display, addr_spec=address)))
+    return addresses
+
+
 DEBUG = envbool("DEBUG", False)
 # Demo mode shows the demo logins on the login page; never enable it on a real deployment.
 KAM_DEMO_MODE = envbool("KAM_DEMO_MODE", False)
@@ -53,6 +87,10 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
+# Earlier keys, still accepted when checking a signature (survey links, sessions) but never used
+# to sign: rotate a key by moving the old one here until its links have expired (README, "Backup
+# and restore").
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -164,17 +202,61 @@ else:
 # A background job people wait for (an import, a health recalculation) beats every quarter of
 # this; one silent for this long is dead and shown interrupted (accounts/jobs.py).
 KAM_JOB_LEASE_SECONDS = envint("KAM_JOB_LEASE_SECONDS", 60)
+# An uploaded import file is deleted this many days after the job's last step (the job and its
+# report stay): the files hold customer data that the records imported from them replace.
+KAM_IMPORT_FILE_RETENTION_DAYS = envint("KAM_IMPORT_FILE_RETENTION_DAYS", 30)
+if KAM_IMPORT_FILE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("KAM_IMPORT_FILE_RETENTION_DAYS must be at least 1.")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker there is no worker either: run tasks in the calling process.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# No background job may hang, loop or run twice at once; each choice below is explained in
+# README.md, "Background jobs", and checked by tests/kam/test_celery_settings.py.
+#
+# A message is acknowledged after its task ends, so a worker that dies mid-task leaves it in Redis
+# to be delivered again: every task is idempotent, and the jobs people watch (imports, health
+# runs) recognise a message they already ran and leave the retry to a person.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# …but a pool process killed under a task (out of memory, kill -9) sends it again as a retry:
+# at most max_retries (3) times, 3 minutes apart, then it fails. A message that kills its worker
+# every time cannot loop.
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
+# One message at a time per process: with late acks a waiting message never sits in a busy
+# worker's memory while another worker is idle.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Time limits, in seconds. The soft limit raises SoftTimeLimitExceeded inside the task, which stops
+# cleanly (a health run or an import is marked interrupted with what it saved); the hard limit
+# kills the pool process. Enforced by the prefork pool, the worker's default.
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+# Jobs over every account or a whole upload may run longer: 20 minutes is some 20 times what they
+# take at 100,000 accounts (a full health run under 60 s, a 50,000-row import under 30 s: tests/
+# perf). A health run stopped there is retried from where it stopped.
+_WHOLE_PORTFOLIO = {"soft_time_limit": 20 * 60, "time_limit": 22 * 60}
+CELERY_TASK_ANNOTATIONS = {
+    "scoring.tasks.recalculate_health": _WHOLE_PORTFOLIO,
+    "scoring.tasks.retry_health_run": _WHOLE_PORTFOLIO,
+    "scoring.tasks.carry_over_scores": _WHOLE_PORTFOLIO,
+    "scoring.tasks.thin_health_snapshots": _WHOLE_PORTFOLIO,
+    "accounts.tasks.run_import_step": _WHOLE_PORTFOLIO,
+    # One conversation with the mail server per user: a slow server at a few hundred users.
+    "planning.tasks.send_daily_digests": {"soft_time_limit": 30 * 60, "time_limit": 32 * 60},
+}
+# Redis hands an unacknowledged message to another worker after this long. It must exceed the
+# longest hard limit above, or a job still running legitimately would start a second time. People
+# never wait for it: a dead job's lease tells them within two minutes (KAM_JOB_LEASE_SECONDS).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A pool process left above this resident memory after a task is replaced by a fresh one, which
+# hands the memory back: an idle process takes ~80 MB; a full health run of 100,000 accounts adds
+# up to 300 MB (tests/perf). 0: never replaced.
+KAM_WORKER_MAX_MEMORY_MB = envint("KAM_WORKER_MAX_MEMORY_MB", 300)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = KAM_WORKER_MAX_MEMORY_MB * 1024 or None  # KiB
 # Every periodic job is declared here (django-celery-beat does not support Django 6.1 yet).
 # Later features (satisfaction and churn-risk recalculation, reminders) add their entries.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -193,6 +275,36 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "recalculate-health": {
         "task": "scoring.tasks.recalculate_health",
         "schedule": crontab(hour=3, minute=0),
+    },
+    # Retention (README, "Retention"): after the health run, which writes only today's snapshots.
+    "thin-health-snapshots": {
+        "task": "scoring.tasks.thin_health_snapshots",
+        "schedule": crontab(hour=4, minute=15),
+    },
+    "clear-expired-sessions": {
+        "task": "kam.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=4, minute=45),
+    },
+    # Uploaded import files past KAM_IMPORT_FILE_RETENTION_DAYS (the jobs and reports stay).
+    "delete-old-import-files": {
+        "task": "accounts.tasks.delete_old_import_files",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    # An import whose worker died (no sign of life for KAM_JOB_LEASE_SECONDS) is recorded as
+    # interrupted, with retry and cancel for its owner: every minute, so within two of the death.
+    # A message not run within the minute is dropped: the next one does the same.
+    "reap-dead-imports": {
+        "task": "accounts.tasks.reap_dead_imports",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Likewise a health run whose worker died: marked interrupted, with what it saved, retry and
+    # dismiss for admins; every minute, so lease + a minute ≤ two minutes after the death. A
+    # message not run within the minute is dropped: the next one does the same.
+    "reap-dead-health-runs": {
+        "task": "scoring.tasks.reap_dead_health_runs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 
@@ -319,12 +431,59 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kam@localhost")
 # Where KAM is served, for links in e-mails (which have no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is mailed the report of a server error or a failed background task (LOGGING below).
+ADMINS = envaddresses("ADMINS")
+EMAIL_SUBJECT_PREFIX = "[KAM] "
+# Their reports leave out what people typed and the URLs holding passwords (kam/errors.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "kam.errors.PrivateReporterFilter"
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Mails ADMINS (nothing when it is empty); with DEBUG on the error page shows it instead.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Replaces Django's default handlers on "django" (its own console and mail_admins), which
+        # would print and mail each error a second time beside the ones configured here.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # A request that failed with a server error (500).
+        "django.request": {"handlers": ["mail_admins"], "propagate": True},
+        # A Celery task that raised: the worker logs "Task … raised unexpected" here.
+        "celery.app.trace": {"handlers": ["mail_admins"], "propagate": True},
+    },
 }
+
+# Optional error tracking: with SENTRY_DSN set, errors of the site and of the Celery tasks also
+# go to Sentry (or a compatible service). Nothing personal is sent: no user, cookies, request
+# bodies (a stakeholder's private notes travel in them) or local variables.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.utils import BadDsn
+
+    try:
+        sentry_sdk.init(
+            dsn=SENTRY_DSN,
+            integrations=[DjangoIntegration(), CeleryIntegration()],
+            environment=os.environ.get("SENTRY_ENVIRONMENT") or None,
+            release=os.environ.get("SENTRY_RELEASE") or None,
+            send_default_pii=False,
+            max_request_body_size="never",
+            include_local_variables=False,
+        )
+    except BadDsn as exc:
+        raise ImproperlyConfigured(f"SENTRY_DSN is not a valid Sentry DSN: {exc}") from exc

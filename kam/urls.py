@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kam import views
 
+# The 500 page says whether the error was reported and whether a save may have failed.
+handler500 = "kam.views.server_error"
+
 admin.site.site_header = _("KAM administration")
 admin.site.site_title = _("KAM administration")
 admin.site.index_title = _("Criteria, users and reference data")

@@ -2,9 +2,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -94,3 +97,30 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+# The 500 page's heading, also used by its plain fallback.
+SERVER_ERROR_TITLE = gettext_noop("Something went wrong on our side")
+
+
+def errors_are_reported() -> bool:
+    """Whether a server error reaches a person: mailed to ADMINS or sent to Sentry."""
+    return bool(settings.ADMINS or settings.SENTRY_DSN)
+
+
+def server_error(request):
+    """The 500 page (handler500). It says only what is true: whether the error was reported, and
+    after a failed save that it may not have been saved. It must not fail itself, so it renders
+    without the request's context processors (no queries, no session) and falls back to plain
+    text if even the template fails."""
+    context = {
+        "reported": errors_are_reported(),
+        "was_saving": request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"),
+    }
+    try:
+        return HttpResponseServerError(loader.get_template("500.html").render(context))
+    except Exception:  # a broken template or static manifest: the plain words still help
+        return HttpResponseServerError(
+            f"<!doctype html><title>KAM</title><h1>{escape(gettext(SERVER_ERROR_TITLE))}</h1>",
+            content_type="text/html; charset=utf-8",
+        )

@@ -1,14 +1,21 @@
 """Celery tasks of the scoring app: thin wrappers over services, taking primary keys (settings'
-beat schedule names "scoring.tasks.apply_tier_rules")."""
+beat schedule names "scoring.tasks.apply_tier_rules"). Each is idempotent, so a message the broker
+delivers again (its worker died) does no harm; the health runs also recognise their own message
+(`task_id`) and leave the decision to retry to an admin. Time limits: kam/settings.py."""
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from scoring.criteria import services as criteria_services
 from scoring.dashboard import services as dashboard_services
+from scoring.health import retention as health_retention
 from scoring.health import services as health_services
 from scoring.models import RunStatus, RunTrigger
 from scoring.tiers import services as tier_services
+
+
+def _user(pk: int | None):
+    return get_user_model().objects.filter(pk=pk).first() if pk else None
 
 
 @shared_task(acks_late=True)
@@ -22,38 +29,70 @@ def carry_over_scores(criteria_set_id: int, actor_id: int | None = None) -> int:
 def apply_tier_rules(actor_id: int | None = None) -> dict:
     """Place every account in its tier by the tier rules (nightly, as revenue moves). Idempotent:
     a second run changes nothing."""
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return tier_services.apply_tier_rules(actor=actor)
+    return tier_services.apply_tier_rules(actor=_user(actor_id))
 
 
-@shared_task(acks_late=True)
+@shared_task(bind=True, acks_late=True)
 def recalculate_health(
-    trigger: str = RunTrigger.NIGHTLY, actor_id: int | None = None, batch_size: int | None = None
+    self,
+    trigger: str = RunTrigger.NIGHTLY,
+    actor_id: int | None = None,
+    batch_size: int | None = None,
 ) -> dict:
     """Satisfaction and churn risk for every account (nightly, and an admin's "recalculate
     now"). Idempotent and crash-safe batch by batch; a second concurrent run is skipped.
     `batch_size` overrides the default batch (accounts per transaction)."""
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     run = health_services.recalculate_all(
-        trigger=trigger, requested_by=actor, batch_size=batch_size
+        trigger=trigger,
+        requested_by=_user(actor_id),
+        batch_size=batch_size,
+        task_id=self.request.id or "",
     )
     return _run_summary(run)
+
+
+@shared_task(bind=True, acks_late=True)
+def retry_health_run(
+    self, run_id: int, actor_id: int | None = None, batch_size: int | None = None
+) -> dict | None:
+    """An admin's retry of an interrupted run: a new run that carries on after what it saved."""
+    run = health_services.resume_run(
+        run_id=run_id,
+        requested_by=_user(actor_id),
+        batch_size=batch_size,
+        task_id=self.request.id or "",
+    )
+    return _run_summary(run) if run else None
 
 
 @shared_task(bind=True, acks_late=True, max_retries=20)
 def recalculate_account_health(self, account_id: int) -> dict:
     """One account, after a survey. While a full run holds the lock, try again shortly: the full
     run may have read the account before the survey was saved."""
-    run = health_services.recalculate_account(account_id=account_id)
+    run = health_services.recalculate_account(account_id=account_id, task_id=self.request.id or "")
     if run.status == RunStatus.SKIPPED:
         raise self.retry(countdown=15)
     return _run_summary(run)
 
 
 @shared_task(acks_late=True)
+def reap_dead_health_runs() -> int:
+    """Every minute: mark interrupted the runs whose worker died (see reap_dead_runs)."""
+    return health_services.reap_dead_runs()
+
+
+@shared_task(acks_late=True)
 def warm_dashboards() -> int:
     """After a full health run: cache the dashboards people open first. Idempotent."""
     return dashboard_services.warm_dashboards()
+
+
+@shared_task(acks_late=True)
+def thin_health_snapshots() -> dict:
+    """Nightly: daily health snapshots thinned to one a week after 90 days and one a month after
+    two years. Idempotent: a second run the same day deletes nothing."""
+    thinned = health_retention.thin_snapshots()
+    return {"deleted": thinned.deleted, "periods": thinned.periods}
 
 
 def _run_summary(run) -> dict:

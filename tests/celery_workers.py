@@ -67,7 +67,8 @@ def celery_workers(tmp_path):
     }
     started = []
 
-    def start():
+    def start(extra_env: dict[str, str] | None = None):
+        """`extra_env`: variables for this worker on top of the test's (a short job lease)."""
         log = tmp_path / f"worker-{len(started)}.log"
         output = log.open("w")
         process = subprocess.Popen(
@@ -88,7 +89,7 @@ def celery_workers(tmp_path):
                 "--loglevel=INFO",
             ],
             cwd=ROOT,
-            env=env,
+            env={**env, **(extra_env or {})},
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,

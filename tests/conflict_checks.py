@@ -62,8 +62,17 @@ def page_form(html: str, base_url: str, action_suffix: str | None = None):
 
 def form_data(form, edit: dict[str, str]) -> dict[str, list[str]]:
     data: dict[str, list[str]] = {}
+    # A browser drops the newline right after <textarea> (Django writes one); lxml keeps it.
+    for textarea in form.xpath(".//textarea"):
+        if textarea.text and textarea.text.startswith("\n"):
+            textarea.text = textarea.text[1:]
     for name, value in form.form_values():
         data.setdefault(name, []).append(value)
+    # lxml sends "on" for a ticked radio or checkbox whose value is empty; a browser sends "".
+    for choice in form.xpath(".//input[@type='radio' or @type='checkbox'][@checked][@value='']"):
+        values = data.get(choice.get("name"), [])
+        if "on" in values:
+            values[values.index("on")] = ""
     buttons = form.xpath(
         ".//button[@type='submit' or not(@type)][@name]|.//input[@type='submit'][@name]"
     )

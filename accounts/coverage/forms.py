@@ -3,11 +3,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import VersionedForm
 from accounts.forms import DateInput
 from accounts.models import CoverageStrength
 
 
-class CoverageForm(forms.Form):
+class CoverageForm(VersionedForm, forms.Form):
+    """One cell of the coverage matrix. It carries the version of the coverage row it showed,
+    0 when there was none (pass `row_version=`)."""
+
     strength = forms.TypedChoiceField(
         label=_("Strength"),
         choices=CoverageStrength.choices,
@@ -28,6 +32,9 @@ class CoverageForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def stored_initial(self, current) -> dict:
+        return {"strength": current.strength, "last_contact": current.last_contact}
 
     def clean_last_contact(self):
         value = self.cleaned_data.get("last_contact")

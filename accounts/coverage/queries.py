@@ -39,6 +39,7 @@ class MatrixCell:
     user: object
     strength: int = 0
     last_contact: date | None = None
+    row_version: int = 0  # the coverage row's version; 0: there is no row (edit conflicts)
 
     @property
     def dots(self) -> list[bool]:
@@ -224,4 +225,4 @@ def coverage_cell(account: Account, stakeholder: Stakeholder, user) -> MatrixCel
     found = Coverage.objects.filter(stakeholder=stakeholder, user=user).first()
     if found is None:
         return MatrixCell(stakeholder, user)
-    return MatrixCell(stakeholder, user, found.strength, found.last_contact)
+    return MatrixCell(stakeholder, user, found.strength, found.last_contact, found.row_version)

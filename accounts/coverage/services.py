@@ -3,12 +3,14 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import EditConflict, claim
 from accounts.models import Account, Coverage, Stakeholder
+from accounts.services import nothing_changed
 
 
 def _on_team(account: Account, user) -> bool:
@@ -17,9 +19,18 @@ def _on_team(account: Account, user) -> bool:
 
 @transaction.atomic
 def coverage_set(
-    *, actor, account: Account, stakeholder: Stakeholder, user, strength: int, last_contact
+    *,
+    actor,
+    account: Account,
+    stakeholder: Stakeholder,
+    user,
+    expected_version: int,
+    strength: int,
+    last_contact,
 ) -> Coverage | None:
-    """Set how well `user` (one of the account team) knows `stakeholder`. Strength 0 with no last
+    """Set how well `user` (one of the account team) knows `stakeholder`, from a cell loaded at
+    `expected_version`: the coverage row's version, or 0 when there was none. EditConflict if
+    the cell changed since (someone set, changed or removed it). Strength 0 with no last
     contact removes the coverage row: nothing is left to remember. Returns the row, or None."""
     access.require_edit(actor, account)
     errors = {}
@@ -27,6 +38,16 @@ def coverage_set(
         errors["stakeholder"] = _("This stakeholder does not belong to this account.")
     if user is None or not _on_team(account, user):
         errors["user"] = _("Only the account manager and the account team can cover a stakeholder.")
+    if errors:
+        raise ValidationError(errors)
+
+    coverage = Coverage.objects.filter(stakeholder=stakeholder, user=user).first()
+    if coverage is not None:
+        claim(coverage, expected_version=expected_version)
+    elif expected_version != 0:
+        raise _removed_since(stakeholder, user)
+
+    errors = {}
     if strength is None or not 0 <= strength <= 3:
         errors["strength"] = _("Strength goes from 0 (no relationship) to 3 (trusted).")
     if isinstance(last_contact, date) and last_contact > timezone.localdate():
@@ -34,9 +55,6 @@ def coverage_set(
     if errors:
         raise ValidationError(errors)
 
-    coverage = (
-        Coverage.objects.select_for_update().filter(stakeholder=stakeholder, user=user).first()
-    )
     if strength == 0 and last_contact is None:
         if coverage is not None:
             coverage._history_user = actor
@@ -45,10 +63,39 @@ def coverage_set(
     if coverage is None:
         coverage = Coverage(stakeholder=stakeholder, user=user)
     elif coverage.strength == strength and coverage.last_contact == last_contact:
-        return coverage  # nothing changed: no history row, the map does not look fresher
+        nothing_changed()
+        return coverage  # no history row, the map does not look fresher
     coverage.strength = strength
     coverage.last_contact = last_contact
     coverage.full_clean(validate_unique=False)
     coverage._history_user = actor
-    coverage.save()
+    if coverage.pk is not None:
+        coverage.save()
+        return coverage
+    try:
+        # Two people setting an empty cell at once: the unique pair refuses the second, whose
+        # cell (version 0) is then out of date like any other.
+        with transaction.atomic():
+            coverage.save()
+    except IntegrityError:
+        stored = Coverage.objects.get(stakeholder=stakeholder, user=user)
+        raise EditConflict.about(stored) from None
     return coverage
+
+
+def _removed_since(stakeholder: Stakeholder, user) -> EditConflict:
+    """The cell's row was removed after the cell was loaded: the conflict is with "no
+    coverage", version 0, so that saving the cell again sets it anew."""
+    removed = (
+        Coverage.history.filter(stakeholder_id=stakeholder.pk, user_id=user.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return EditConflict(
+        model=Coverage,
+        pk=removed.id if removed else None,
+        current=Coverage(stakeholder=stakeholder, user=user, strength=0, row_version=0),
+        changed_by=removed.history_user if removed else None,
+        changed_at=removed.history_date if removed else None,
+    )

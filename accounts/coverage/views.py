@@ -44,6 +44,7 @@ def coverage_edit(request, pk, stakeholder_pk, user_pk):
     form = CoverageForm(
         request.POST or None,
         initial={"strength": cell.strength, "last_contact": cell.last_contact},
+        row_version=cell.row_version,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,7 +53,9 @@ def coverage_edit(request, pk, stakeholder_pk, user_pk):
                 account=account,
                 stakeholder=stakeholder,
                 user=user,
-                **form.cleaned_data,
+                expected_version=form.expected_version,
+                strength=form.cleaned_data["strength"],
+                last_contact=form.cleaned_data["last_contact"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Choices
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -30,7 +32,11 @@ from accounts.models import (
 
 def report_table(job: ImportJob) -> Table:
     """Line, result and problems, then the row as the file had it. The three added columns
-    match no field, so the corrected report can be imported as it is."""
+    match no field, so the corrected report can be imported as it is. Once the file has been
+    deleted (its retention ended), what the job itself kept: line, result, problems and the
+    fields a row changes, under a first row that says the file's own columns are gone."""
+    if not job.has_file:
+        return _report_without_file(job)
     table = read_table(bytes(job.content), job.file_name)
     fields = fields_for(job.kind)
     actions = import_action_labels()
@@ -39,10 +45,7 @@ def report_table(job: ImportJob) -> Table:
     def row(item):
         line, cells = item
         action, errors = outcome.get(line, ("", []))
-        problems = "; ".join(
-            f"{fields[key].label if key in fields else key}: {message}" for key, message in errors
-        )
-        return [line, actions.get(action, ""), problems, *cells]
+        return [line, actions.get(action, ""), _problems(fields, errors), *cells]
 
     return Table(
         slug=f"import-report-{job.pk}",
@@ -55,6 +58,40 @@ def report_table(job: ImportJob) -> Table:
         ],
         rows=list(zip(table.line_numbers, table.rows, strict=True)),
         row=row,
+    )
+
+
+def _problems(fields, errors) -> str:
+    return "; ".join(
+        f"{fields[key].label if key in fields else key}: {message}" for key, message in errors
+    )
+
+
+def _report_without_file(job: ImportJob) -> Table:
+    fields = fields_for(job.kind)
+    actions = import_action_labels()
+
+    def label(key):
+        return str(fields[key].label) if key in fields else key
+
+    note = _(
+        "The uploaded file was deleted on %(date)s (its retention ended): this report has no "
+        "columns of the file."
+    ) % {"date": date_format(timezone.localtime(job.file_deleted_at), "SHORT_DATE_FORMAT")}
+    rows = [["", "", note, ""]] + [
+        [line, actions.get(action, ""), _problems(fields, errors), ", ".join(map(label, changed))]
+        for line, action, errors, changed in job.report
+    ]
+    return Table(
+        slug=f"import-report-{job.pk}",
+        title=_("Import report"),
+        columns=[
+            Column(_("Line"), AS_READ, width=8),
+            Column(_("Result"), TEXT, width=14),
+            Column(_("Problems"), TEXT, width=60),
+            Column(_("Changes"), TEXT, width=40),
+        ],
+        rows=rows,
     )
 
 

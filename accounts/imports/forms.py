@@ -86,3 +86,13 @@ class ConfirmForm(forms.Form):
         label=gettext_lazy("Import only the valid rows and leave the rejected ones out"),
         required=False,
     )
+
+
+class JobActionForm(forms.Form):
+    """Retry or cancel: the attempt the owner saw, so a button on a stale page (the job retried
+    from another tab meanwhile) acts on nothing."""
+
+    attempt = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def seen_attempt(self) -> int:
+        return self.cleaned_data["attempt"] if self.is_valid() else -1

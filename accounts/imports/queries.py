@@ -49,7 +49,9 @@ def import_jobs(user):
 
 def get_import_job_or_404(user, pk) -> ImportJob:
     try:
-        return ImportJob.objects.select_related("user").get(pk=pk, **_scope(user))
+        # The file (up to 30 MB) is read only by the report's download, which loads it then.
+        jobs = ImportJob.objects.select_related("user").defer("content")
+        return jobs.get(pk=pk, **_scope(user))
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

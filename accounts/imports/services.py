@@ -5,30 +5,56 @@ Checking and importing run in a Celery task (accounts.tasks.run_import_step) so 
 50,000 rows never holds a web request; their progress goes to the cache, which the page polls,
 because the job row's own changes are invisible to other connections until the import commits.
 
-The import re-runs the dry run on the data as it is then, and writes everything in one
-transaction: all the rows, or — when the user chose it — all the valid ones, or nothing.
+Each queuing of a step is a new `attempt` of the job, and the task carries it: a message for an
+attempt that is not the job's current one (the broker delivering it again after a retry or a
+cancel) does nothing. The step runs under a lease (accounts.jobs.heartbeat): a job whose worker
+died is shown interrupted on its page at once and recorded so by `reap_dead_imports` (a beat job,
+every minute); its owner retries it (the same step as a new attempt) or cancels it. A job's own
+status changes are conditional updates (this pk, this attempt, this status), so a late worker
+never overwrites what a retry, a cancel or the reaper decided.
+
+Imports are safe against themselves. The import takes a lock of its kind (accounts,
+stakeholders, transactions) at the start of its write transaction and only then repeats the dry
+run, on the data as it is then, and writes everything in that one transaction: all the rows, or —
+when the user chose it — all the valid ones, or nothing. Two confirmations of the same file are
+thus written one after the other, and the second finds every row already there ("nothing to
+import"). The database refuses a duplicate of the unique keys (an account's external ID, a
+transaction's order number within its account); the other match keys (an account by exact
+name, a stakeholder by account and name, a transaction by account, date and amount) are backed
+by this lock alone: a person adding such a record by hand meanwhile is not stopped.
+On PostgreSQL the lock is a transaction-scoped advisory lock; SQLite (`make run`) starts every
+write transaction with BEGIN IMMEDIATE (settings: transaction_mode), which lets one writer in
+at a time.
+
 Accounts and stakeholders are written with their history (who, and the file as the reason);
 each account touched gets an ImportedAccount row, which shows the import on its History tab.
+The uploaded file is deleted KAM_IMPORT_FILE_RETENTION_DAYS after the job's last step
+(`delete_old_import_files`, a beat job); the job and its report stay.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.access import can_import
 from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, TRANSACTIONS, fields_for, guess_mapping
-from accounts.imports.planning import CREATE, REJECT, UPDATE, Plan, plan_import
+from accounts.imports.planning import CREATE, REJECT, UNCHANGED, UPDATE, Plan, plan_import
 from accounts.imports.reading import ImportFileError, read_table
+from accounts.jobs import expired_before, heartbeat
 from accounts.models import (
     Account,
     ImportedAccount,
@@ -37,6 +63,7 @@ from accounts.models import (
     Stakeholder,
     Transaction,
 )
+from accounts.models.imports import RUNNING
 from accounts.signals import records_imported
 
 logger = logging.getLogger(__name__)
@@ -45,8 +72,17 @@ MAX_FILE_BYTES = 30 * 1024 * 1024
 PREVIEW_ROWS = 3
 BATCH = 2000  # records per INSERT / UPDATE statement
 PROGRESS_SECONDS = 60 * 60
+RETENTION_BATCH = 100  # jobs whose file one UPDATE deletes
 
 MODELS = {ACCOUNTS: Account, STAKEHOLDERS: Stakeholder, TRANSACTIONS: Transaction}
+
+# The import's advisory locks (PostgreSQL): the first key names them ("KAMI"), the second the
+# kind, so they meet no other lock of the application.
+LOCK_SPACE = 0x4B414D49
+LOCK_OF_KIND = {ACCOUNTS: 1, STAKEHOLDERS: 2, TRANSACTIONS: 3}
+
+# The statuses a user may (re)map and check from.
+MAPPABLE = (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED)
 
 
 # --- Progress, shared with the page through the cache ---------------------------------------------
@@ -56,8 +92,10 @@ def progress_key(job_id: int) -> str:
     return f"import-progress:{job_id}"
 
 
-def report_progress(job_id: int, done: int, total: int) -> None:
-    cache.set(progress_key(job_id), {"done": done, "total": total}, PROGRESS_SECONDS)
+def report_progress(job_id: int, done: int, total: int, *, waiting: bool = False) -> None:
+    """`waiting`: the import waits for another import of its kind to finish writing."""
+    progress = {"done": done, "total": total} | ({"waiting": True} if waiting else {})
+    cache.set(progress_key(job_id), progress, PROGRESS_SECONDS)
 
 
 def read_progress(job_id: int) -> dict:
@@ -108,40 +146,149 @@ def _as_text(cell) -> str:
 def check_import(*, user, job: ImportJob, mapping: dict) -> None:
     """Store the user's mapping (column index → field key, or empty) and queue the dry run."""
     _require_owner(user, job)
-    if job.status not in {ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED}:
-        raise ValidationError(_("This import is running or finished; its mapping cannot change."))
+    _require_file(job)
     fields = fields_for(job.kind)
     chosen = {}
     for index, key in mapping.items():
         if key and key in fields and key not in chosen.values():
             chosen[str(index)] = key
-    job.mapping = chosen
-    job.status = ImportStatus.CHECKING
-    job.error = ""
-    job.planned, job.report = {}, []
-    job.save(update_fields=["mapping", "status", "error", "planned", "report"])
-    cache.delete(progress_key(job.pk))  # the dry run has no steps to count: the bar just moves
-    _queue(job)
+    queued = _queue_step(
+        job,
+        Q(status__in=MAPPABLE),
+        status=ImportStatus.CHECKING,
+        mapping=chosen,
+        error="",
+        planned={},
+        report=[],
+    )
+    if not queued:
+        raise ValidationError(_("This import is running or finished; its mapping cannot change."))
 
 
 def confirm_import(*, user, job: ImportJob, only_valid_rows: bool) -> None:
     """Queue the import of a checked job. With rows rejected, only when the user chose to
     import only the valid rows."""
     _require_owner(user, job)
+    _require_file(job)
     if job.planned.get(REJECT) and not only_valid_rows:
         raise ValidationError(
             _("Some rows have problems: correct the file, or choose to import only the valid rows.")
         )
     if not (job.planned.get(CREATE) or job.planned.get(UPDATE)):
         raise ValidationError(_("There is nothing to import: no row creates or changes anything."))
-    started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.IMPORTING, only_valid_rows=only_valid_rows, error=""
+    queued = _queue_step(
+        job,
+        Q(status=ImportStatus.CHECKED),
+        status=ImportStatus.IMPORTING,
+        only_valid_rows=only_valid_rows,
+        error="",
     )
-    if not started:  # confirmed twice (a double click, another tab)
+    if not queued:  # confirmed twice (a double click, another tab)
         raise ValidationError(_("This import has already been confirmed."))
-    job.refresh_from_db()
-    report_progress(job.pk, 0, job.planned.get(CREATE, 0) + job.planned.get(UPDATE, 0))
-    _queue(job)
+
+
+# --- A job whose worker died, or that no worker picks up ------------------------------------------
+
+
+def stuck_jobs(now: datetime | None = None) -> Q:
+    """Interrupted (recorded, or a running job silent for a whole lease), or queued a whole lease
+    ago and still not picked up: the jobs whose owner may retry or cancel them (as
+    ImportJob.is_stuck says of one)."""
+    cutoff = expired_before(now)
+    running = Q(status__in=RUNNING)
+    return (
+        Q(status=ImportStatus.INTERRUPTED)
+        | running & Q(heartbeat_at__lt=cutoff)
+        | running & Q(heartbeat_at__isnull=True, queued_at__lt=cutoff)
+    )
+
+
+def retry_import(*, user, job: ImportJob, attempt: int) -> None:
+    """Queue again the step an interrupted (or never picked up) job was in, as a new attempt.
+    `attempt` is the one the owner saw: a job retried or cancelled meanwhile is left alone."""
+    _require_owner(user, job)
+    step = job.interrupted_step
+    if not job.is_stuck or step not in RUNNING:
+        raise ValidationError(_not_stuck_message())
+    _require_file(job)
+    extra = {} if step == ImportStatus.IMPORTING else {"planned": {}, "report": []}
+    if not _queue_step(job, stuck_jobs() & Q(attempt=attempt), status=step, error="", **extra):
+        raise ValidationError(_not_stuck_message())
+
+
+def cancel_import(*, user, job: ImportJob, attempt: int) -> str:
+    """Give up an interrupted (or never picked up) step: an import goes back to checked, a check
+    back to the mapping, with nothing written. A late message of the step finds a new attempt
+    and does nothing. Returns the job's new status."""
+    _require_owner(user, job)
+    if not job.is_stuck:
+        raise ValidationError(_not_stuck_message())
+    back = (
+        ImportStatus.CHECKED
+        if job.interrupted_step == ImportStatus.IMPORTING
+        else ImportStatus.UPLOADED
+    )
+    fields = {"status": back, "attempt": F("attempt") + 1, "heartbeat_at": None,
+              "queued_at": None, "interrupted_in": "", "error": ""}  # fmt: skip
+    if not ImportJob.objects.filter(stuck_jobs() & Q(pk=job.pk, attempt=attempt)).update(**fields):
+        raise ValidationError(_not_stuck_message())
+    job.refresh_from_db(fields=list(fields))
+    cache.delete(progress_key(job.pk))
+    return job.status
+
+
+def _not_stuck_message() -> str:
+    return _(
+        "This import is no longer interrupted: it was retried, cancelled or finished meanwhile."
+    )
+
+
+def reap_dead_imports(*, now: datetime | None = None) -> int:
+    """Record as interrupted every running job whose worker stopped beating a whole lease ago
+    (a job no worker has picked up yet is waiting, not dead). Idempotent; a beat job runs it
+    every minute. The number of jobs interrupted."""
+    cutoff = expired_before(now)
+    reaped = 0
+    for step in RUNNING:
+        reaped += ImportJob.objects.filter(status=step, heartbeat_at__lt=cutoff).update(
+            status=ImportStatus.INTERRUPTED, interrupted_in=step
+        )
+    if reaped:
+        logger.warning("%s import(s) interrupted: their worker stopped", reaped)
+    return reaped
+
+
+# --- Retention ------------------------------------------------------------------------------------
+
+
+def delete_old_import_files(*, now: datetime | None = None) -> int:
+    """Delete the uploaded file (its content and the preview of its first rows) of every job
+    whose last step — imported, nothing to import, failed, interrupted or left unconfirmed —
+    is older than KAM_IMPORT_FILE_RETENTION_DAYS. The job, its counts and its report stay.
+    Idempotent (a beat job runs it daily); the number of files deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.KAM_IMPORT_FILE_RETENTION_DAYS)
+    last_step = Greatest(
+        "created_at",
+        *(Coalesce(name, "created_at") for name in ("checked_at", "queued_at", "finished_at")),
+    )
+    kept = ImportJob.objects.filter(file_deleted_at__isnull=True).exclude(status__in=RUNNING)
+    old = list(
+        kept.alias(last_step=last_step)
+        .filter(last_step__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    deleted = 0
+    for start in range(0, len(old), RETENTION_BATCH):
+        # Again not running: a job checked again since the list was read keeps its file.
+        deleted += kept.filter(pk__in=old[start : start + RETENTION_BATCH]).update(
+            content=b"", preview=[], file_deleted_at=now
+        )
+    return deleted
+
+
+# --- Guards and queuing ---------------------------------------------------------------------------
 
 
 def _require_owner(user, job: ImportJob) -> None:
@@ -149,34 +296,80 @@ def _require_owner(user, job: ImportJob) -> None:
         raise PermissionDenied
 
 
-def _queue(job: ImportJob) -> None:
+def _require_file(job: ImportJob) -> None:
+    if not job.has_file:
+        raise ValidationError(
+            _("The uploaded file has been deleted (KAM keeps it for %(days)s days after the "
+              "import's last step). Upload it again to import it.")
+            % {"days": settings.KAM_IMPORT_FILE_RETENTION_DAYS}
+        )  # fmt: skip
+
+
+def _queue_step(job: ImportJob, where: Q, **fields) -> bool:
+    """Move the job to a running step as a new attempt, if it matches `where` (a conditional
+    update: two requests at once cannot both queue it), and queue the task once that commits."""
+    fields |= {"attempt": F("attempt") + 1, "heartbeat_at": None, "interrupted_in": "",
+               "queued_at": timezone.now()}  # fmt: skip
+    if not ImportJob.objects.filter(where & Q(pk=job.pk)).update(**fields):
+        return False
+    job.refresh_from_db(fields=list(fields))
+    # The bar starts empty, before the task can report (outside a transaction it is sent at
+    # once). The dry run has no steps to count: its bar just moves.
+    if job.status == ImportStatus.IMPORTING:
+        report_progress(job.pk, 0, job.planned.get(CREATE, 0) + job.planned.get(UPDATE, 0))
+    else:
+        cache.delete(progress_key(job.pk))
     from accounts.tasks import run_import_step
 
-    transaction.on_commit(lambda: run_import_step.delay(job.pk))
+    job_id, attempt = job.pk, job.attempt
+    transaction.on_commit(lambda: run_import_step.delay(job_id, attempt))
+    return True
 
 
 # --- The steps the worker runs --------------------------------------------------------------------
 
 
-def run_step(job_id: int) -> str | None:
-    """Run whatever the job waits for (the dry run or the import); the job's new status, or
-    None when there was nothing to do (already done, or gone)."""
-    job = ImportJob.objects.select_related("user").filter(pk=job_id).first()
-    if job is None or not job.is_running:
+class Superseded(Exception):
+    """The job moved on while this attempt ran (retried, cancelled): what it did is undone."""
+
+
+def run_step(job_id: int, attempt: int | None = None) -> str | None:
+    """Run the step the job waits for (the dry run or the import) if `attempt` is still the
+    job's current one (None: whichever is, for a caller in process), under a lease; the job's
+    status afterwards, or None when there was nothing to do (already done, another attempt's,
+    or gone)."""
+    job = (
+        ImportJob.objects.select_related("user")
+        .defer("content", "report", "preview")  # read when the step needs them
+        .filter(pk=job_id)
+        .first()
+    )
+    if job is None or not job.is_running or attempt not in (None, job.attempt):
         return None
-    with translation.override(job.language):
+    with heartbeat(ImportJob, job.pk), translation.override(job.language):
         try:
-            plan = _plan(job)
             if job.status == ImportStatus.CHECKING:
-                _record_plan(job, plan)
-                job.status = ImportStatus.CHECKED
-                job.checked_at = timezone.now()
+                _check(job)
             else:
-                _import(job, plan)
+                _import(job)
+        except Superseded:
+            logger.info(
+                "import %s: attempt %s was superseded; its work is undone", job.pk, job.attempt
+            )
+            return None
+        except SoftTimeLimitExceeded:
+            # The write transaction was undone: the job is interrupted like one whose worker
+            # died, and its owner decides (a smaller file, or another try).
+            logger.warning("import %s stopped at its time limit", job.pk)
+            _interrupt(job, _("It stopped at its time limit. Retry it, or split the file into "
+                              "smaller ones."))  # fmt: skip
         except ImportFileError as error:
             _fail(job, error.message)
         except PermissionDenied:
             _fail(job, _("%(user)s may no longer import.") % {"user": job.user})
+        except IntegrityError as error:
+            logger.warning("import %s refused by the database: %s", job.pk, error)
+            _fail(job, _refused_message(error))
         except (DatabaseError, ValidationError) as error:
             logger.exception("import %s failed", job.pk)
             _fail(job, _("The import could not be written and nothing was saved: %(error)s")
@@ -186,9 +379,79 @@ def run_step(job_id: int) -> str | None:
             logger.exception("import %s failed", job.pk)
             _fail(job, _("Something went wrong and nothing was saved. Try again, or tell your "
                          "administrator if it happens again."))  # fmt: skip
-    job.save()
     cache.delete(progress_key(job.pk))
     return job.status
+
+
+def _check(job: ImportJob) -> None:
+    plan = _plan(job)
+    _record(job, ImportStatus.CHECKING, status=ImportStatus.CHECKED, checked_at=timezone.now(),
+            **_plan_fields(plan))  # fmt: skip
+
+
+def _import(job: ImportJob) -> None:
+    """Take the lock of the job's kind, then plan again on the data as it is now (another
+    import may have written the same rows meanwhile) and write the plan, in one transaction."""
+    with transaction.atomic():
+        _lock_writes_of_kind(job)
+        if not _current(job, ImportStatus.IMPORTING).exists():
+            raise Superseded  # a cancel or a retry while this attempt waited for the lock
+        plan = _plan(job)
+        now = timezone.now()
+        if plan.has_errors and not job.only_valid_rows:
+            _record(
+                job,
+                ImportStatus.IMPORTING,
+                status=ImportStatus.CHECKED,
+                checked_at=now,
+                error=_("Since the check, some rows have become invalid (the data in KAM "
+                        "changed). Nothing was imported: look at the new report and confirm "
+                        "again."),
+                **_plan_fields(plan),
+            )  # fmt: skip
+            return
+        if not (plan.counts[CREATE] or plan.counts[UPDATE]):
+            _record(job, ImportStatus.IMPORTING, status=ImportStatus.NOTHING, finished_at=now,
+                    written=_written(plan, created=0, updated=0), **_plan_fields(plan))  # fmt: skip
+            return
+        written = write_plan(plan, user=job.user, job=job)
+        _record(job, ImportStatus.IMPORTING, status=ImportStatus.DONE, finished_at=now,
+                written=written)  # fmt: skip
+
+
+def _lock_writes_of_kind(job: ImportJob) -> None:
+    """One import of each kind writes at a time: this transaction holds the kind's lock until it
+    commits or rolls back (a worker that dies releases it with its connection)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite: BEGIN IMMEDIATE has let this transaction in as the only writer
+    key = (LOCK_SPACE, LOCK_OF_KIND[job.kind])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", key)
+        if cursor.fetchone()[0]:
+            return
+        total = job.planned.get(CREATE, 0) + job.planned.get(UPDATE, 0)
+        report_progress(job.pk, 0, total, waiting=True)
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", key)
+        report_progress(job.pk, 0, total)
+
+
+def _current(job: ImportJob, step: str):
+    """The job, if this attempt still owns it: running `step`, or recorded as interrupted by a
+    reaper that gave up on a worker which turned out to be alive (its result still counts)."""
+    return ImportJob.objects.filter(
+        pk=job.pk, attempt=job.attempt, status__in=(step, ImportStatus.INTERRUPTED)
+    )
+
+
+def _record(job: ImportJob, step: str, **fields) -> None:
+    """Store the step's outcome if this attempt still owns the job; otherwise Superseded (inside
+    the import's transaction, which undoes its writes)."""
+    # Before the outcome commits: whoever sees the job ended finds no progress left over.
+    cache.delete(progress_key(job.pk))
+    if not _current(job, step).update(interrupted_in="", **fields):
+        raise Superseded
+    for name, value in fields.items():
+        setattr(job, name, value)
 
 
 def _plan(job: ImportJob) -> Plan:
@@ -196,17 +459,41 @@ def _plan(job: ImportJob) -> Plan:
     return plan_import(job.kind, table, job.mapping, user=job.user)
 
 
-def _record_plan(job: ImportJob, plan: Plan) -> None:
-    job.planned = plan.counts
-    job.report = [
-        [row.line_number, row.action, [list(error) for error in row.errors], row.changed]
-        for row in plan.rows
-    ]
+def _plan_fields(plan: Plan) -> dict:
+    return {
+        "planned": plan.counts,
+        "report": [
+            [row.line_number, row.action, [list(error) for error in row.errors], row.changed]
+            for row in plan.rows
+        ],
+    }
+
+
+def _written(plan: Plan, *, created: int, updated: int) -> dict:
+    counts = plan.counts
+    return {
+        "created": created,
+        "updated": updated,
+        "unchanged": counts[UNCHANGED],
+        "skipped": counts[REJECT],
+    }
 
 
 def _fail(job: ImportJob, message: str) -> None:
-    job.status = ImportStatus.FAILED
-    job.error = message
+    step = job.status if job.status in RUNNING else ImportStatus.IMPORTING
+    failed = _current(job, step).update(
+        status=ImportStatus.FAILED, error=message, finished_at=timezone.now(), interrupted_in=""
+    )
+    if failed:
+        job.status, job.error = ImportStatus.FAILED, message
+
+
+def _interrupt(job: ImportJob, message: str) -> None:
+    step = job.status if job.status in RUNNING else ImportStatus.IMPORTING
+    if _current(job, step).update(
+        status=ImportStatus.INTERRUPTED, interrupted_in=step, error=message
+    ):
+        job.status, job.interrupted_in, job.error = ImportStatus.INTERRUPTED, step, message
 
 
 def _first_line(error) -> str:
@@ -214,29 +501,31 @@ def _first_line(error) -> str:
     return (messages[0] if messages else str(error)).splitlines()[0]
 
 
-def _import(job: ImportJob, plan: Plan) -> None:
-    """Write the plan made just now (the data may have changed since the user's dry run)."""
-    if plan.has_errors and not job.only_valid_rows:
-        _record_plan(job, plan)
-        job.status = ImportStatus.CHECKED
-        job.checked_at = timezone.now()
-        job.error = _(
-            "Since the check, some rows have become invalid (the data in KAM changed). Nothing "
-            "was imported: look at the new report and confirm again."
-        )
-        return
-    with transaction.atomic():
-        # A second delivery of the task waits here, then finds the job done.
-        waiting = ImportJob.objects.select_for_update().filter(
-            pk=job.pk, status=ImportStatus.IMPORTING
-        )
-        if not waiting.exists():
-            job.refresh_from_db()
-            return
-        job.written = write_plan(plan, user=job.user, job=job)
-        job.status = ImportStatus.DONE
-        job.finished_at = timezone.now()
-        job.save()
+# The database's unique keys an import writes, as PostgreSQL names them (the constraint) and
+# SQLite (the columns), and what a violation of each means to the user.
+REFUSED = (
+    (
+        ("transaction_reference_once_per_account", "accounts_transaction.reference"),
+        gettext_lazy("an order number in the file was added to its account"),
+    ),
+    (
+        ("account_unique_external_id", "accounts_account.external_id"),
+        gettext_lazy("an external ID in the file was given to an account"),
+    ),
+)
+
+
+def _refused_message(error: IntegrityError) -> str:
+    """Only a person's edit can still collide with an import (imports of a kind write one at a
+    time and plan again first): say so, without naming whose record it was."""
+    text = str(error)
+    what = next((words for names, words in REFUSED if any(n in text for n in names)), None)
+    if what is None:
+        what = _("a record in the file was added")
+    return _(
+        "Nothing was saved: while this import was writing, %(what)s by someone else. Check the "
+        "file again to see what is left to import."
+    ) % {"what": what}
 
 
 def write_plan(plan: Plan, *, user, job: ImportJob) -> dict:
@@ -272,7 +561,9 @@ def write_plan(plan: Plan, *, user, job: ImportJob) -> dict:
     updates = [row for row in rows if row.action == UPDATE]
     for start in range(0, len(updates), BATCH):
         batch = updates[start : start + BATCH]
-        stored = model.objects.in_bulk([row.pk for row in batch])
+        # Locked until the import commits: an edit saved meanwhile waits, then meets the new
+        # row_version (a conflict, not a silent overwrite).
+        stored = model.objects.select_for_update().in_bulk([row.pk for row in batch])
         attrs: set[str] = set()
         objects = []
         for row in batch:
@@ -314,10 +605,4 @@ def write_plan(plan: Plan, *, user, job: ImportJob) -> dict:
         batch_size=BATCH,
     )
     records_imported.send(sender=ImportJob, job=job, account_ids=accounts)
-    counts = plan.counts
-    return {
-        "created": len(creates),
-        "updated": len(updates),
-        "unchanged": counts["unchanged"],
-        "skipped": counts[REJECT],
-    }
+    return _written(plan, created=len(creates), updated=len(updates))

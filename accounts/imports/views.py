@@ -1,12 +1,14 @@
 """The import wizard: upload → map the columns → the dry run's report → confirm → done. Each step
 is a page of its own job (/accounts/import/<pk>/), so a reload or a bookmark lands where the
 import is; while the worker checks or imports, the page polls the progress with htmx (and
-reloads itself without JavaScript)."""
+reloads itself without JavaScript). A job whose worker died (or that no worker picks up) shows
+what was written — nothing — and offers its owner retry and cancel."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,9 +17,10 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts import access, exports
 from accounts.imports import files, queries, services
 from accounts.imports.fields import KINDS
-from accounts.imports.forms import ConfirmForm, MappingForm, UploadForm
+from accounts.imports.forms import ConfirmForm, JobActionForm, MappingForm, UploadForm
 from accounts.imports.reading import ImportFileError
 from accounts.models import ImportStatus
+from accounts.models.imports import WAITING
 
 REPORT_PAGE_SIZE = 100
 STEPS = ((1, gettext_lazy("Upload")), (2, gettext_lazy("Map the columns")),
@@ -29,7 +32,14 @@ STEP_OF_STATUS = {
     ImportStatus.FAILED: 3,
     ImportStatus.IMPORTING: 4,
     ImportStatus.DONE: 5,  # every step ticked
+    ImportStatus.NOTHING: 5,
 }
+
+
+def _step_of(job) -> int:
+    """The wizard's step the page is on: an interrupted job is still in the step it stopped in."""
+    status = job.interrupted_step if job.status == ImportStatus.INTERRUPTED else job.status
+    return STEP_OF_STATUS.get(status, 3)
 
 
 def _require_import(user) -> None:
@@ -73,11 +83,11 @@ def import_mapping(request, pk):
     job = _job(request, pk)
     if job.user_id != request.user.pk and request.method == "POST":
         raise PermissionDenied  # an admin may look at anyone's import, not run it
-    if job.user_id != request.user.pk or job.status not in {
-        ImportStatus.UPLOADED,
-        ImportStatus.CHECKED,
-        ImportStatus.FAILED,
-    }:
+    if (
+        job.user_id != request.user.pk
+        or job.status not in services.MAPPABLE
+        or not job.has_file  # the detail page says it was deleted
+    ):
         return redirect("accounts:import_detail", pk=job.pk)
     form = MappingForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
@@ -98,8 +108,9 @@ def import_detail(request, pk):
     job = _job(request, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    if job.status == ImportStatus.UPLOADED and job.user_id == request.user.pk:
+    if job.status == ImportStatus.UPLOADED and job.user_id == request.user.pk and job.has_file:
         return redirect("accounts:import_mapping", pk=job.pk)
+    stuck = job.is_stuck
     shown = request.GET.get("show", "")
     if shown not in queries.ACTION_FILTERS:
         shown = ""
@@ -109,7 +120,12 @@ def import_detail(request, pk):
         {
             "job": job,
             "is_mine": job.user_id == request.user.pk,
-            "progress": services.read_progress(job.pk) if job.is_running else None,
+            "progress": services.read_progress(job.pk) if job.is_running and not stuck else None,
+            "stuck": stuck,
+            "waiting": job.state == WAITING,
+            # Without ids: the retry and cancel forms carry the same hidden field.
+            "action_form": JobActionForm(initial={"attempt": job.attempt}, auto_id=False),
+            "retention_days": settings.KAM_IMPORT_FILE_RETENTION_DAYS,
             "page": queries.report_page(job, shown, request.GET.get("page"), REPORT_PAGE_SIZE),
             "shown": shown,
             "filters": queries.ACTION_FILTERS,
@@ -120,22 +136,31 @@ def import_detail(request, pk):
             ],
             "confirm_form": ConfirmForm(),
             "steps": STEPS,
-            "step": STEP_OF_STATUS[job.status],
+            "step": _step_of(job),
         },
     )
 
 
 def import_progress(request, pk):
-    """The progress bar, polled by htmx; once the step has finished, the page reloads itself."""
+    """The progress bar, polled by htmx: once the step has finished — or its worker died, or no
+    worker has picked it up for a whole lease — the page reloads itself, and shows the outcome
+    without polling. `?while=stuck` is the slower watch of a job no worker has picked up:
+    nothing to do (204) until the job moves on (a worker takes it, a retry from another tab)."""
     job = _job(request, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    if not job.is_running:
+    if request.GET.get("while") == "stuck":
+        return HttpResponse(status=204) if job.is_stuck else HttpResponseClientRefresh()
+    if not job.is_running or job.is_stuck:
         return HttpResponseClientRefresh()
     return render(
         request,
         "accounts/imports/_progress.html",
-        {"job": job, "progress": services.read_progress(job.pk)},
+        {
+            "job": job,
+            "progress": services.read_progress(job.pk),
+            "waiting": job.state == WAITING,
+        },
     )
 
 
@@ -153,6 +178,43 @@ def import_confirm(request, pk):
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    return redirect("accounts:import_detail", pk=job.pk)
+
+
+def import_retry(request, pk):
+    """Queue again the step an interrupted job (or one no worker picked up) was in."""
+    job = _job(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = JobActionForm(request.POST)
+    try:
+        services.retry_import(user=request.user, job=job, attempt=form.seen_attempt())
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("accounts:import_detail", pk=job.pk)
+
+
+def import_cancel(request, pk):
+    """Give up an interrupted step (or one no worker picked up): nothing was written."""
+    job = _job(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = JobActionForm(request.POST)
+    try:
+        status = services.cancel_import(user=request.user, job=job, attempt=form.seen_attempt())
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if status == ImportStatus.CHECKED:
+            messages.success(
+                request,
+                _("Cancelled; nothing was written. The check's report is below: confirm the "
+                  "import again when you are ready."),
+            )  # fmt: skip
+        else:
+            messages.success(
+                request, _("Cancelled; nothing was written. Check the mapping and start again.")
+            )
     return redirect("accounts:import_detail", pk=job.pk)
 
 

@@ -243,7 +243,7 @@ class TeamRole(models.TextChoices):
     EXECUTIVE_SPONSOR = "sponsor", _("Executive sponsor")
 
 
-class AccountTeamMember(models.Model):
+class AccountTeamMember(Versioned):
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="team_members", verbose_name=_("account")
     )
@@ -258,7 +258,7 @@ class AccountTeamMember(models.Model):
     )
     joined_on = models.DateField(_("joined"), default=timezone.localdate)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["role", "user__first_name", "user__username"]
@@ -319,6 +319,16 @@ class Transaction(models.Model):
             models.CheckConstraint(
                 condition=Q(paid_on__isnull=True) | Q(paid_on__gte=models.F("date")),
                 name="transaction_paid_after_order",
+            ),
+            # An order number names one order of its account: the import matches on it, so two
+            # imports (or a person and an import) cannot add the same order twice.
+            models.UniqueConstraint(
+                fields=["account", "reference"],
+                condition=~Q(reference=""),
+                name="transaction_reference_once_per_account",
+                violation_error_message=_(
+                    "This account already has a transaction with this order number."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["account", "-date"], name="transaction_account_date_idx")]

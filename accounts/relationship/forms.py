@@ -3,8 +3,17 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import STAGE_LADDER, Account, DecisionStyle, HighLow, RelationshipStage
+from accounts.conflicts import VersionedForm
+from accounts.models import (
+    STAGE_LADDER,
+    Account,
+    DecisionStyle,
+    HighLow,
+    RelationshipStage,
+    StageAssessment,
+)
 from accounts.relationship import ladder
+from accounts.relationship.services import PROFILE_FIELDS
 
 
 def _fragment_helper() -> FormHelper:
@@ -14,7 +23,9 @@ def _fragment_helper() -> FormHelper:
     return helper
 
 
-class StageChangeForm(forms.Form):
+class StageChangeForm(VersionedForm, forms.Form):
+    """The account's stage fields: the form carries the account's version."""
+
     to_stage = forms.ChoiceField(label=_("Current stage"), choices=RelationshipStage.choices)
     target_stage = forms.ChoiceField(
         label=_("Target stage"),
@@ -31,7 +42,7 @@ class StageChangeForm(forms.Form):
     def __init__(self, *args, account: Account, **kwargs):
         initial = {"to_stage": account.relationship_stage, "target_stage": account.target_stage}
         kwargs.setdefault("initial", initial)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, row_version=account.row_version, **kwargs)
         self.helper = _fragment_helper()
         self.helper.layout = Layout(
             Row(
@@ -41,6 +52,9 @@ class StageChangeForm(forms.Form):
             "rationale",
         )
 
+    def stored_initial(self, current) -> dict:
+        return {"to_stage": current.relationship_stage, "target_stage": current.target_stage}
+
     def clean_rationale(self):
         text = self.cleaned_data["rationale"].strip()
         if not text:
@@ -48,7 +62,10 @@ class StageChangeForm(forms.Form):
         return text
 
 
-class StageAssessmentForm(forms.Form):
+class StageAssessmentForm(VersionedForm, forms.Form):
+    """A run of the checklist, started from the latest one. Its version is the latest
+    assessment's id, 0 when there is none (services.stage_assess says why)."""
+
     signs = forms.MultipleChoiceField(
         label=_("Signs you observe"),
         choices=[
@@ -58,6 +75,13 @@ class StageAssessmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    def __init__(self, *args, latest: StageAssessment | None, **kwargs):
+        kwargs.setdefault("initial", {"signs": latest.signs if latest else []})
+        super().__init__(*args, row_version=latest.pk if latest else 0, **kwargs)
+
+    def stored_initial(self, current) -> dict:
+        return {"signs": current.signs}
 
 
 def _high_low(label, help_text=""):
@@ -69,7 +93,9 @@ def _high_low(label, help_text=""):
     )
 
 
-class RelationshipProfileForm(forms.Form):
+class RelationshipProfileForm(VersionedForm, forms.Form):
+    """Account fields: the form carries the account's version."""
+
     seller_intent = _high_low(_("Our intent"), _("How much we want a key-account relationship."))
     buyer_intent = _high_low(_("Their intent"), _("How much they want a close relationship."))
     offering_importance = _high_low(
@@ -86,8 +112,8 @@ class RelationshipProfileForm(forms.Form):
     )
 
     def __init__(self, *args, account: Account, **kwargs):
-        kwargs.setdefault("initial", {name: getattr(account, name) for name in self.base_fields})
-        super().__init__(*args, **kwargs)
+        kwargs.setdefault("initial", {name: getattr(account, name) for name in PROFILE_FIELDS})
+        super().__init__(*args, row_version=account.row_version, **kwargs)
         self.fields["decision_style"].choices = [
             (style.value, f"{style.label} — {ladder.DECISION_STYLE_GUIDES[style]}")
             for style in DecisionStyle
@@ -104,3 +130,6 @@ class RelationshipProfileForm(forms.Form):
             ),
             "decision_style",
         )
+
+    def stored_initial(self, current) -> dict:
+        return {name: getattr(current, name) for name in PROFILE_FIELDS}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import EditConflict, claim
 from accounts.models import (
     Account,
     DecisionStyle,
@@ -16,7 +17,8 @@ from accounts.models import (
     StageChange,
     is_regression,
 )
-from accounts.relationship import ladder
+from accounts.relationship import ladder, queries
+from accounts.services import nothing_changed
 
 PROFILE_FIELDS = {
     "seller_intent": HighLow.values,
@@ -29,10 +31,19 @@ PROFILE_FIELDS = {
 
 @transaction.atomic
 def stage_change(
-    *, actor, account: Account, to_stage: str, target_stage: str = "", rationale: str
+    *,
+    actor,
+    account: Account,
+    expected_version: int,
+    to_stage: str,
+    target_stage: str = "",
+    rationale: str,
 ) -> StageChange | None:
-    """Set the current and target stage with a reason. Returns None when nothing changes."""
+    """Set the current and target stage with a reason, from a form loaded at the account's
+    `expected_version` (EditConflict if someone saved the account since). Returns None when
+    nothing changes."""
     access.require_edit(actor, account)
+    claim(account, expected_version=expected_version)
     errors = {}
     if to_stage not in RelationshipStage.values:
         errors["to_stage"] = _("Choose a stage on the ladder.")
@@ -46,6 +57,7 @@ def stage_change(
     if errors:
         raise ValidationError(errors)
     if to_stage == account.relationship_stage and target_stage == account.target_stage:
+        nothing_changed()
         return None
     change = StageChange.objects.create(
         account=account,
@@ -66,9 +78,20 @@ def stage_change(
 
 
 @transaction.atomic
-def stage_assess(*, actor, account: Account, signs) -> StageAssessment:
-    """Store a run of the checklist and the stage it suggests."""
+def stage_assess(*, actor, account: Account, expected_latest: int, signs) -> StageAssessment:
+    """Store a run of the checklist and the stage it suggests.
+
+    Assessments are never changed, only followed by newer ones, and the form starts from the
+    latest one: the id of the latest assessment the form showed (`expected_latest`, 0 for none)
+    is the checklist's version. EditConflict if someone saved an assessment since, so a run
+    started from an older checklist cannot silently replace theirs."""
     access.require_edit(actor, account)
+    # Like claim(): lock, then compare. The account's row is the lock, so two runs saved at
+    # the same moment are taken one after the other and the second one sees the first.
+    Account.objects.select_for_update().filter(pk=account.pk).values("pk").get()
+    latest = queries.latest_assessment(account)
+    if (latest.pk if latest else 0) != expected_latest:
+        raise _assessed_since(account, latest)
     signs = list(dict.fromkeys(signs))
     unknown = ladder.unknown_signs(signs)
     if unknown:
@@ -84,10 +107,30 @@ def stage_assess(*, actor, account: Account, signs) -> StageAssessment:
     )
 
 
+def _assessed_since(account: Account, latest: StageAssessment | None) -> EditConflict:
+    if latest is None:  # what the form showed was deleted: the checklist is empty again
+        empty = StageAssessment(account=account, signs=[])
+        empty.row_version = 0
+        return EditConflict(model=StageAssessment, pk=None, current=empty)
+    latest.row_version = latest.pk  # the version a form saved again after the conflict takes
+    return EditConflict(
+        model=StageAssessment,
+        pk=latest.pk,
+        current=latest,
+        changed_by=latest.assessed_by,
+        changed_at=latest.assessed_at,
+    )
+
+
 @transaction.atomic
-def relationship_profile_update(*, actor, account: Account, **fields) -> Account:
-    """How the two sides see each other and the decision-making unit; blank means not assessed."""
+def relationship_profile_update(
+    *, actor, account: Account, expected_version: int, **fields
+) -> Account:
+    """How the two sides see each other and the decision-making unit; blank means not assessed.
+    From a form loaded at the account's `expected_version` (EditConflict if someone saved the
+    account since)."""
     access.require_edit(actor, account)
+    claim(account, expected_version=expected_version)
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
@@ -100,6 +143,7 @@ def relationship_profile_update(*, actor, account: Account, **fields) -> Account
         raise ValidationError(errors)
     changed = [name for name, value in fields.items() if getattr(account, name) != (value or "")]
     if not changed:
+        nothing_changed()
         return account
     for name in changed:
         setattr(account, name, fields[name] or "")

@@ -48,7 +48,14 @@ def stage_change(request, pk):
     form = StageChangeForm(request.POST, account=account)
     if form.is_valid():
         try:
-            change = services.stage_change(actor=request.user, account=account, **form.cleaned_data)
+            change = services.stage_change(
+                actor=request.user,
+                account=account,
+                expected_version=form.expected_version,
+                to_stage=form.cleaned_data["to_stage"],
+                target_stage=form.cleaned_data["target_stage"],
+                rationale=form.cleaned_data["rationale"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -86,13 +93,14 @@ def stage_assessment(request, pk):
     if request.method == "POST":
         access.require_edit(request.user, account)
     latest = queries.latest_assessment(account)
-    form = StageAssessmentForm(
-        request.POST or None, initial={"signs": latest.signs if latest else []}
-    )
+    form = StageAssessmentForm(request.POST or None, latest=latest)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.stage_assess(
-                actor=request.user, account=account, signs=form.cleaned_data["signs"]
+                actor=request.user,
+                account=account,
+                expected_latest=form.expected_version,
+                signs=form.cleaned_data["signs"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -124,7 +132,10 @@ def relationship_profile(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.relationship_profile_update(
-                actor=request.user, account=account, **form.cleaned_data
+                actor=request.user,
+                account=account,
+                expected_version=form.expected_version,
+                **{name: form.cleaned_data[name] for name in services.PROFILE_FIELDS},
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -1,13 +1,24 @@
 import contextlib
+import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import ConflictRow, VersionedForm, display_value
 from accounts.forms import DateInput
-from accounts.models import Account, Stakeholder, StakeholderNeed, StakeholderPrivateNote
+from accounts.models import (
+    Account,
+    NeedExpression,
+    NeedOpenness,
+    NeedScope,
+    Stakeholder,
+    StakeholderNeed,
+    StakeholderPrivateNote,
+)
 from accounts.stakeholders import queries
 
 
@@ -94,6 +105,11 @@ class StakeholderForm(forms.ModelForm):
             self._update_errors(error)
 
 
+class StakeholderEditForm(VersionedForm, StakeholderForm):
+    """A stored person's form. Its version covers their needs and private notes too (they are
+    saved with the person: services.stakeholder_save)."""
+
+
 class NeedForm(forms.ModelForm):
     class Meta:
         model = StakeholderNeed
@@ -115,6 +131,130 @@ def need_formset(data=None, *, stakeholder: Stakeholder | None, add_row: bool = 
         with contextlib.suppress(ValueError):
             data[key] = str(int(data.get(key, 0)) + 1)
     return NeedFormSet(data, instance=instance, prefix="needs")
+
+
+# --- The needs of a form saved after someone else changed the person ------------------------------
+
+NEEDS_PREFIX = "needs"
+NEED_VALUES = ("description", "scope", "openness", "expression")
+_NEED_KEY = re.compile(rf"^{NEEDS_PREFIX}-(\d+)-(.+)$")
+
+
+def _posted_need_rows(data) -> list[dict[str, list[str]]]:
+    """The needs rows as posted, in order: each a dict of the row's field → values."""
+    try:
+        total = int(data.get(f"{NEEDS_PREFIX}-TOTAL_FORMS", 0))
+    except ValueError:
+        total = 0
+    total = max(0, min(total, NeedFormSet.absolute_max))
+    rows: list[dict[str, list[str]]] = [{} for _ in range(total)]
+    for key in data:
+        found = _NEED_KEY.match(key)
+        if found and int(found[1]) < len(rows):
+            rows[int(found[1])][found[2]] = data.getlist(key)
+    return rows
+
+
+def _need_id(row) -> int | None:
+    with contextlib.suppress(ValueError, TypeError):
+        return int(row.get("id", [""])[0])
+    return None
+
+
+def _with_need_rows(data, existing: list[dict], new: list[dict]):
+    """`data` with its needs rows replaced: the rows of stored needs first (a formset binds
+    its first INITIAL_FORMS rows to stored needs by id), then the new ones."""
+    data = data.copy()
+    for key in [key for key in data if _NEED_KEY.match(key)]:
+        del data[key]
+    for index, row in enumerate([*existing, *new]):
+        for name, values in row.items():
+            data.setlist(f"{NEEDS_PREFIX}-{index}-{name}", values)
+    data[f"{NEEDS_PREFIX}-TOTAL_FORMS"] = str(len(existing) + len(new))
+    data[f"{NEEDS_PREFIX}-INITIAL_FORMS"] = str(len(existing))
+    return data
+
+
+def needs_against(data, stored_needs: list[StakeholderNeed], *, add_unknown: bool = False):
+    """The posted needs rows made to fit the needs stored now, keeping everything typed.
+
+    A row of a need someone else removed becomes a new row (its text was typed or kept on
+    purpose; dropped if it was marked for removal anyway). With `add_unknown` (after an edit
+    conflict), needs someone else added are added to the form, so saving the merged form again
+    does not remove them unless the person ticks Remove."""
+    stored = {need.pk: need for need in stored_needs}
+    existing, new = [], []
+    for row in _posted_need_rows(data):
+        need_id = _need_id(row)
+        if need_id in stored:
+            existing.append(row)
+            continue
+        if row.get("DELETE"):
+            continue
+        row = {name: values for name, values in row.items() if name != "id"}
+        new.append(row)
+    if add_unknown:
+        seen = {_need_id(row) for row in existing}
+        for need in stored_needs:
+            if need.pk not in seen:
+                existing.append(
+                    {"id": [str(need.pk)], **{name: [getattr(need, name)] for name in NEED_VALUES}}
+                )
+    return _with_need_rows(data, existing, new)
+
+
+def _need_summary(values: dict) -> str:
+    labels = [
+        dict(choices).get(values.get(name), values.get(name) or "")
+        for name, choices in (
+            ("scope", NeedScope.choices),
+            ("openness", NeedOpenness.choices),
+            ("expression", NeedExpression.choices),
+        )
+    ]
+    return f"{values.get('description') or ''} ({' · '.join(str(label) for label in labels)})"
+
+
+def need_conflict_rows(posted, rebased, stored_needs: list[StakeholderNeed]) -> list[ConflictRow]:
+    """The needs as typed (`posted`, the request's data) beside the needs stored now, one row
+    per need that differs. `rebased` is what needs_against(…, add_unknown=True) made of the
+    posted data: the rows' names point into it, for the "use stored" button."""
+    stored = {need.pk: need for need in stored_needs}
+    rebased_ids = [_need_id(row) for row in _posted_need_rows(rebased)]
+    index_of = {need_id: index for index, need_id in enumerate(rebased_ids) if need_id}
+    label = str(_("Need"))
+    rows, seen = [], set()
+    for row in _posted_need_rows(posted):
+        need_id = _need_id(row)
+        yours = {name: (row.get(name) or [""])[0].strip() for name in NEED_VALUES}
+        if need_id is None:
+            continue  # a need being added: nothing stored to compare it with
+        seen.add(need_id)
+        removed = bool(row.get("DELETE"))
+        need = stored.get(need_id)
+        if need is None:
+            if not removed:
+                rows.append(ConflictRow("", label, _need_summary(yours), "—", "", False))
+            continue
+        theirs = {name: getattr(need, name) for name in NEED_VALUES}
+        if yours == theirs and not removed:
+            continue
+        only_text = not removed and all(yours[n] == theirs[n] for n in NEED_VALUES[1:])
+        rows.append(
+            ConflictRow(
+                name=f"{NEEDS_PREFIX}-{index_of.get(need_id)}-description",
+                label=label,
+                yours=str(_("removed")) if removed else _need_summary(yours),
+                stored=_need_summary(theirs),
+                stored_value=need.description,
+                can_copy=only_text and need_id in index_of,
+            )
+        )
+    for need in stored_needs:
+        if need.pk not in seen:
+            summary = _need_summary({name: getattr(need, name) for name in NEED_VALUES})
+            rows.append(ConflictRow("", label, "—", summary, "", False))
+    return rows
 
 
 class PrivateNoteForm(forms.ModelForm):
@@ -145,7 +285,33 @@ class PrivateNoteForm(forms.ModelForm):
         return birthday
 
 
-class MarkLeftForm(forms.Form):
+def private_note_conflict_rows(note_form, stored: StakeholderPrivateNote | None):
+    """The private notes as typed beside the notes stored now, one row per field that differs.
+    Only for a form the person may see (the account team's)."""
+    stored_values = model_to_dict(stored or StakeholderPrivateNote(), fields=list(note_form.fields))
+    rows = []
+    for name, field in note_form.fields.items():
+        bound = note_form[name]
+        if not field.has_changed(stored_values[name], bound.data):
+            continue
+        yours = getattr(note_form, "cleaned_data", {}).get(name, bound.data)
+        stored_value = field.prepare_value(stored_values[name])
+        rows.append(
+            ConflictRow(
+                name=bound.html_name,
+                label=str(bound.label),
+                yours=display_value(field, yours),
+                stored=display_value(field, stored_values[name]),
+                stored_value=str(field.widget.format_value(stored_value) or ""),
+                can_copy=True,
+            )
+        )
+    return rows
+
+
+class MarkLeftForm(VersionedForm, forms.Form):
+    """Marks the person as having left: an in-place change, it carries the person's version."""
+
     left_on = forms.DateField(label=_("Left on"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import versions
 from accounts.models import (
     Account,
     Attitude,
@@ -149,6 +151,10 @@ def stakeholder_card(
         private_note=note,
         role_tag=str(ROLE_TAGS.get(stakeholder.buying_role, "")),
     )
+
+
+def needs_of(stakeholder: Stakeholder) -> list[StakeholderNeed]:
+    return list(StakeholderNeed.objects.filter(stakeholder=stakeholder).order_by("scope", "pk"))
 
 
 def private_note_of(stakeholder: Stakeholder) -> StakeholderPrivateNote | None:
@@ -314,3 +320,15 @@ def power_grid(account: Account) -> PowerGrid:
         "y_tick_x": left - 10,
     }
     return PowerGrid(layout=layout, markers=markers, quadrants=quadrants, axis_ticks=ticks)
+
+
+def stakeholder_versions(stakeholder: Stakeholder) -> list:
+    """Every version of the person, newest first, each with what it changed."""
+    return versions.versions(
+        Stakeholder.history.filter(id=stakeholder.pk),
+        versions.tracked_fields(Stakeholder),
+        compare_url=lambda history_id: reverse(
+            "accounts:stakeholder_version",
+            args=[stakeholder.account_id, stakeholder.pk, history_id],
+        ),
+    )

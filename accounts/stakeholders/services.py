@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access
+from accounts import access, versions
+from accounts.conflicts import claim
 from accounts.models import (
     Account,
     Stakeholder,
@@ -18,6 +19,7 @@ from accounts.models import (
     StakeholderPrivateNote,
     StakeholderStatus,
 )
+from accounts.services import nothing_changed
 from accounts.stakeholders.rules import reporting_cycle
 
 STAKEHOLDER_FIELDS = (
@@ -128,13 +130,19 @@ def stakeholder_save(
     actor,
     account: Account,
     stakeholder: Stakeholder | None = None,
+    expected_version: int | None = None,
     fields: dict,
     needs: Iterable[dict] | None = None,
     private_note: dict | None = None,
 ) -> Stakeholder:
     """Add a person to the account (stakeholder=None) or change one, with their needs and, for
     the account team only, their private notes. `needs=None` leaves the needs alone;
-    `private_note=None` leaves the notes alone."""
+    `private_note=None` leaves the notes alone.
+
+    A change is made from a form loaded at the person's `expected_version` (EditConflict if
+    someone saved them since). Their needs and private notes ride on the same form and have no
+    version of their own, so every save claims and saves the person, whatever it changes: a
+    change to the needs or the notes alone moves the person's version on too."""
     access.require_edit(actor, account)
     unknown = set(fields) - set(STAKEHOLDER_FIELDS)
     if unknown:
@@ -143,6 +151,8 @@ def stakeholder_save(
         stakeholder = Stakeholder(account=account)
     elif stakeholder.account_id != account.pk:
         raise PermissionDenied
+    else:
+        claim(stakeholder, expected_version=expected_version)
     stakeholder.account = account
     previous_manager_id = stakeholder.reports_to_id
     for name, value in fields.items():
@@ -160,11 +170,56 @@ def stakeholder_save(
     return stakeholder
 
 
+def restorable_stakeholder_fields(actor, account: Account) -> set[str]:
+    """The fields of an earlier version of a person that `actor` may put back: what the person's
+    form edits (leaving and coming back have their own buttons)."""
+    return set(STAKEHOLDER_FIELDS) if access.can_edit_account(actor, account) else set()
+
+
 @transaction.atomic
-def stakeholder_mark_left(*, actor, stakeholder: Stakeholder, left_on: date | None = None):
+def stakeholder_restore(
+    *,
+    actor,
+    account: Account,
+    stakeholder: Stakeholder,
+    expected_version: int,
+    version,
+    fields: Iterable[str],
+) -> Stakeholder:
+    """Put the chosen fields of an earlier version of the person back, through stakeholder_save
+    (so the reporting-line rules hold), as a change whose history names that version."""
+    chosen = set(fields)
+    if version.id != stakeholder.pk or stakeholder.account_id != account.pk:
+        raise PermissionDenied
+    versions.check_chosen(chosen, restorable_stakeholder_fields(actor, account))
+    tracked = versions.tracked_fields(Stakeholder)
+    values = versions.values_of(version, tracked, chosen)
+    if (
+        values.get("reports_to") is None
+        and version.reports_to_id is not None
+        and "reports_to" in chosen
+    ):
+        raise ValidationError(
+            {"fields_to_restore": _("The person they reported to then is no longer on the map.")}
+        )
+    stakeholder._change_reason = versions.restore_reason(version)
+    return stakeholder_save(
+        actor=actor,
+        account=account,
+        stakeholder=stakeholder,
+        expected_version=expected_version,
+        fields=values,
+    )
+
+
+@transaction.atomic
+def stakeholder_mark_left(
+    *, actor, stakeholder: Stakeholder, expected_version: int, left_on: date | None = None
+):
     """The person left the company. Their direct reports keep their line to them, so the chart
     still shows who they worked for until the team maps the new manager."""
     access.require_edit(actor, stakeholder.account)
+    claim(stakeholder, expected_version=expected_version)
     left_on = left_on or timezone.localdate()
     if left_on > timezone.localdate():
         raise ValidationError({"left_on": _("The leaving date cannot be in the future.")})
@@ -175,9 +230,11 @@ def stakeholder_mark_left(*, actor, stakeholder: Stakeholder, left_on: date | No
 
 
 @transaction.atomic
-def stakeholder_reinstate(*, actor, stakeholder: Stakeholder) -> Stakeholder:
+def stakeholder_reinstate(*, actor, stakeholder: Stakeholder, expected_version: int) -> Stakeholder:
     access.require_edit(actor, stakeholder.account)
+    claim(stakeholder, expected_version=expected_version)
     if stakeholder.status == StakeholderStatus.ACTIVE:
+        nothing_changed()
         return stakeholder
     stakeholder.status = StakeholderStatus.ACTIVE
     stakeholder.left_on = None

@@ -17,4 +17,10 @@ urlpatterns = [
         views.stakeholder_reinstate,
         name="stakeholder_reinstate",
     ),
+    path("<int:stakeholder_pk>/history/", views.stakeholder_history, name="stakeholder_history"),
+    path(
+        "<int:stakeholder_pk>/history/<int:history_id>/",
+        views.stakeholder_version,
+        name="stakeholder_version",
+    ),
 ]

@@ -17,7 +17,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from django.db import reset_queries
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from accounts.demo.context import ACCOUNT_BATCH, INSERT_BATCH, DemoContext
@@ -585,8 +585,8 @@ def _insert(rows: Rows, coverage: dict, counts: dict) -> None:
     for pair, day in rows.contacts.items():
         row = coverage.get(pair)
         if row and (row["last_contact"] is None or row["last_contact"] < day):
-            moved.append(Coverage(pk=row["id"], last_contact=day))
-    Coverage.objects.bulk_update(moved, ["last_contact"], batch_size=1000)
+            moved.append(Coverage(pk=row["id"], last_contact=day, row_version=F("row_version") + 1))
+    Coverage.objects.bulk_update(moved, ["last_contact", "row_version"], batch_size=1000)
     counts["plans"] += len(rows.plans)
     counts["objectives"] += len(rows.objectives)
     counts["actions"] += len(rows.actions)

@@ -3,13 +3,18 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import VersionedForm
 from accounts.forms import DateInput
 from planning.models.losses import LossRecord
 
 LOSS_FIELDS = ("reason", "notes", "win_back_plan", "review_on")
 
 
-class LossRecordForm(forms.ModelForm):
+class LossRecordForm(VersionedForm, forms.ModelForm):
+    """A new loss record, which also sets the account's category to lost: it carries the
+    account's version (`row_version=account.row_version`), so it refuses to go over a change of
+    the account saved since the page was opened."""
+
     class Meta:
         model = LossRecord
         fields = list(LOSS_FIELDS)
@@ -35,3 +40,7 @@ class LossRecordForm(forms.ModelForm):
             "win_back_plan",
         )
         self.helper = helper
+
+    def stored_initial(self, current) -> dict:
+        # `current` is the account: the record itself is new, nothing of it is stored yet.
+        return {}

@@ -1,5 +1,7 @@
 """Write side of lost accounts: marking an account lost stores why, the plan to win it back and a
-frozen snapshot of the account, in one transaction."""
+frozen snapshot of the account, in one transaction. It changes the account (its category), so it
+names the account's version its form was loaded at and is refused with EditConflict if anyone
+saved the account since: the snapshot and the reason are about the account the person saw."""
 
 from datetime import date
 
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts import services as account_services
+from accounts.conflicts import claim
 from accounts.models import Account, Category
 from planning.losses.snapshot import build_snapshot
 from planning.models.losses import LossReason, LossRecord
@@ -30,14 +33,17 @@ def account_mark_lost(
     *,
     actor,
     account: Account,
+    expected_version: int,
     reason: str,
     notes: str = "",
     win_back_plan: str = "",
     review_on: date | None = None,
 ) -> LossRecord:
     """Record why the account was lost and set its category to lost (through account_update, so
-    the account's history shows who did it). The snapshot is taken before anything changes."""
+    the account's history shows who did it), from a form loaded when the account was at
+    `expected_version`. The snapshot is taken before anything changes."""
     access.require_edit(actor, account)
+    claim(account, expected_version=expected_version)
     today = timezone.localdate()
     _check(reason, review_on, today)
     record = LossRecord(
@@ -53,7 +59,7 @@ def account_mark_lost(
         account_services.account_update(
             actor=actor,
             account=account,
-            expected_version=account.row_version,
+            expected_version=account.row_version,  # the version claimed just above
             category=Category.LOST,
         )
     record.full_clean()

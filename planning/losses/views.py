@@ -44,12 +44,13 @@ def loss_record_create(request, pk):
     account = access.get_visible_account_or_404(request.user, pk)
     access.require_edit(request.user, account)
     initial = {"review_on": timezone.localdate() + timedelta(days=REVIEW_AFTER_DAYS)}
-    form = LossRecordForm(request.POST or None, initial=initial)
+    form = LossRecordForm(request.POST or None, initial=initial, row_version=account.row_version)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.account_mark_lost(
                 actor=request.user,
                 account=account,
+                expected_version=form.expected_version,
                 **{name: form.cleaned_data[name] for name in LOSS_FIELDS},
             )
         except ValidationError as error:

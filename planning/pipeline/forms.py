@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import ConflictRow, EditOrCreateForm, VersionedForm
 from accounts.forms import DateInput
 from planning.models import Opportunity
 from planning.pipeline import stages
@@ -15,7 +16,7 @@ def _fragment_helper() -> FormHelper:
     return helper
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = Opportunity
         fields = ["name", "value", "probability", "expected_close"]
@@ -58,8 +59,26 @@ class OpportunityForm(forms.ModelForm):
         return probability
 
 
-class CriteriaForm(forms.Form):
-    criteria = forms.MultipleChoiceField(
+class CriteriaField(forms.MultipleChoiceField):
+    """The current stage's criteria are offered; any known criterion is let through, so that a
+    form from before a move reaches the service and is refused as the edit conflict it is (the
+    service holds the criteria to the stage)."""
+
+    def valid_value(self, value):
+        return value in stages.CRITERIA_BY_CODE
+
+
+class StageField(forms.ChoiceField):
+    """The stages a move may go to from the current one are offered; any stage but lost (it has
+    its own form) is let through, so that a form from before someone else's move reaches the
+    service and is refused as the edit conflict it is (the service holds the pipeline's rules)."""
+
+    def valid_value(self, value):
+        return value in stages.Stage.values and value != stages.Stage.LOST
+
+
+class CriteriaForm(VersionedForm):
+    criteria = CriteriaField(
         label=_("Exit criteria of this stage"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -67,15 +86,18 @@ class CriteriaForm(forms.Form):
 
     def __init__(self, *args, opportunity: Opportunity, **kwargs):
         kwargs.setdefault("initial", {"criteria": list(opportunity.criteria_met or [])})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, row_version=opportunity.row_version, **kwargs)
         self.fields["criteria"].choices = [
             (c.code, c.label) for c in stages.criteria_of(opportunity.stage)
         ]
         self.helper = _fragment_helper()
 
+    def stored_initial(self, current) -> dict:
+        return {"criteria": list(current.criteria_met or [])}
 
-class MoveForm(forms.Form):
-    to_stage = forms.ChoiceField(label=_("Move to"))
+
+class MoveForm(VersionedForm):
+    to_stage = StageField(label=_("Move to"))
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -84,7 +106,7 @@ class MoveForm(forms.Form):
     )
 
     def __init__(self, *args, opportunity: Opportunity, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, row_version=opportunity.row_version, **kwargs)
         following = stages.next_stage(opportunity.stage)
         if following:
             self.fields["to_stage"].initial = following
@@ -99,16 +121,39 @@ class MoveForm(forms.Form):
         self.fields["to_stage"].choices = [(s, stages.label_of(s)) for s in targets]
         self.helper = _fragment_helper()
 
+    def stored_initial(self, current) -> dict:
+        return {}  # nothing of a move is stored as such: the stage row below says where it is
 
-class LostForm(forms.Form):
+    def show_conflict(self, error, extra_rows=()):
+        rows = list(extra_rows)
+        to_stage = getattr(self, "cleaned_data", {}).get("to_stage")
+        if error.current is not None and to_stage:
+            rows.insert(
+                0,
+                ConflictRow(
+                    name=self["to_stage"].html_name,
+                    label=str(_("Stage")),
+                    yours=stages.label_of(to_stage),
+                    stored=stages.label_of(error.current.stage),
+                    stored_value="",
+                    can_copy=False,
+                ),
+            )
+        super().show_conflict(error, extra_rows=rows)
+
+
+class LostForm(VersionedForm):
     lost_reason = forms.CharField(
         label=_("Why was it lost?"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, opportunity: Opportunity, **kwargs):
+        super().__init__(*args, row_version=opportunity.row_version, **kwargs)
         self.helper = _fragment_helper()
+
+    def stored_initial(self, current) -> dict:
+        return {"lost_reason": current.lost_reason}
 
     def clean_lost_reason(self):
         text = self.cleaned_data["lost_reason"].strip()

@@ -1,6 +1,8 @@
 """Write side of the pipeline. An opportunity's stage changes only here, each move kept as an
 OpportunityStageChange (from, to, criteria skipped, reason, who, when) in the same transaction.
-The rules themselves live in planning.pipeline.stages."""
+The rules themselves live in planning.pipeline.stages. A change of a stored opportunity names the
+version its page showed (`expected_version`) and is refused with EditConflict if anyone saved the
+opportunity since, so a move never starts from a stage that is no longer the current one."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import claim
 from accounts.models import Account
 from planning.models import DevelopmentStage, Opportunity, OpportunityStageChange
 from planning.pipeline import stages
@@ -64,15 +67,25 @@ def opportunity_create(
 
 @transaction.atomic
 def opportunity_update(
-    *, actor, opportunity: Opportunity, name, value, probability, expected_close
+    *,
+    actor,
+    opportunity: Opportunity,
+    expected_version: int,
+    name,
+    value,
+    probability,
+    expected_close,
 ) -> Opportunity:
+    """Change the opportunity's figures from a form loaded at `expected_version`."""
     access.require_edit(actor, opportunity.account)
+    claim(opportunity, expected_version=expected_version)
     fields = _clean_fields(
         name=name, value=value, probability=probability, expected_close=expected_close
     )
-    # From the database: a bound ModelForm has already written the new values on the instance.
-    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
-    changed = [key for key, new in fields.items() if getattr(opportunity, key) != new]
+    # From the database (locked by the claim): a bound ModelForm has already written the new
+    # values on the instance.
+    stored = Opportunity.objects.get(pk=opportunity.pk)
+    changed = [key for key, new in fields.items() if getattr(stored, key) != new]
     if not changed:
         return opportunity
     for key in changed:
@@ -83,9 +96,13 @@ def opportunity_update(
 
 
 @transaction.atomic
-def opportunity_criteria_update(*, actor, opportunity: Opportunity, criteria) -> Opportunity:
-    """Tick the exit criteria of the current stage (the list replaces what was ticked)."""
+def opportunity_criteria_update(
+    *, actor, opportunity: Opportunity, expected_version: int, criteria
+) -> Opportunity:
+    """Tick the exit criteria of the current stage (the list replaces what was ticked), from a
+    page that showed the opportunity at `expected_version`."""
     access.require_edit(actor, opportunity.account)
+    claim(opportunity, expected_version=expected_version)
     if not stages.is_open(opportunity.stage):
         raise ValidationError({"criteria": _("A closed opportunity has no exit criteria.")})
     criteria = list(dict.fromkeys(criteria))
@@ -105,13 +122,14 @@ def opportunity_criteria_update(*, actor, opportunity: Opportunity, criteria) ->
 
 @transaction.atomic
 def opportunity_move(
-    *, actor, opportunity: Opportunity, to_stage: str, reason: str = ""
+    *, actor, opportunity: Opportunity, expected_version: int, to_stage: str, reason: str = ""
 ) -> OpportunityStageChange:
-    """Move to another stage (see stages' module docstring for the rules). Won closes it at 100 %,
-    lost at 0 % with the reason kept as why it was lost; reopening clears the close."""
+    """Move to another stage (see stages' module docstring for the rules), from a page that
+    showed the opportunity at `expected_version`. Won closes it at 100 %, lost at 0 % with the
+    reason kept as why it was lost; reopening clears the close."""
     access.require_edit(actor, opportunity.account)
-    # Lock the row so two moves at once cannot both start from the same stage.
-    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    # Also what stops two moves at once from both starting from the same stage.
+    claim(opportunity, expected_version=expected_version)
     reason = (reason or "").strip()
     from_stage = opportunity.stage
     errors = stages.move_errors(from_stage, to_stage, opportunity.criteria_met, reason)
@@ -146,7 +164,11 @@ def opportunity_move(
     )
 
 
-def opportunity_mark_lost(*, actor, opportunity: Opportunity, reason: str):
+def opportunity_mark_lost(*, actor, opportunity: Opportunity, expected_version: int, reason: str):
     return opportunity_move(
-        actor=actor, opportunity=opportunity, to_stage=DevelopmentStage.LOST, reason=reason
+        actor=actor,
+        opportunity=opportunity,
+        expected_version=expected_version,
+        to_stage=DevelopmentStage.LOST,
+        reason=reason,
     )

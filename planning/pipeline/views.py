@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import EditConflict
 from accounts.forms import add_service_errors
 from accounts.tabs import render_account_tab
 from planning.pipeline import queries, services, stages
@@ -73,15 +74,19 @@ def _save_form(request, account, opportunity=None):
     access.require_edit(request.user, account)
     form = OpportunityForm(request.POST or None, instance=opportunity)
     if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         try:
             if opportunity is None:
                 opportunity = services.opportunity_create(
-                    actor=request.user, account=account, **form.cleaned_data
+                    actor=request.user, account=account, **fields
                 )
                 messages.success(request, _("Opportunity created."))
             else:
                 services.opportunity_update(
-                    actor=request.user, opportunity=opportunity, **form.cleaned_data
+                    actor=request.user,
+                    opportunity=opportunity,
+                    expected_version=form.expected_version,
+                    **fields,
                 )
                 messages.success(request, _("Opportunity saved."))
         except ValidationError as error:
@@ -126,7 +131,7 @@ def _render_detail(request, account, opportunity, **forms):
             opportunity=opportunity
         )
         context["move_form"] = forms.get("move_form") or MoveForm(opportunity=opportunity)
-        context["lost_form"] = forms.get("lost_form") or LostForm()
+        context["lost_form"] = forms.get("lost_form") or LostForm(opportunity=opportunity)
     if context["next_stage"]:
         context["next_label"] = stages.label_of(context["next_stage"])
     return render_account_tab(
@@ -152,14 +157,21 @@ def opportunity_criteria(request, pk, opportunity_pk):
     if request.method != "POST":
         return _detail_redirect(account, opportunity)
     access.require_edit(request.user, account)
-    if not stages.is_open(opportunity.stage):
-        messages.error(request, _("A closed opportunity has no exit criteria."))
-        return _detail_redirect(account, opportunity)
     form = CriteriaForm(request.POST, opportunity=opportunity)
+    if not stages.is_open(opportunity.stage):
+        # Closed since the page was shown (its criteria went with it), or a forged post.
+        if form.is_valid() and form.expected_version != opportunity.row_version:
+            messages.error(request, EditConflict.about(opportunity).messages[0])
+        else:
+            messages.error(request, _("A closed opportunity has no exit criteria."))
+        return _detail_redirect(account, opportunity)
     if form.is_valid():
         try:
             services.opportunity_criteria_update(
-                actor=request.user, opportunity=opportunity, criteria=form.cleaned_data["criteria"]
+                actor=request.user,
+                opportunity=opportunity,
+                expected_version=form.expected_version,
+                criteria=form.cleaned_data["criteria"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -176,11 +188,26 @@ def opportunity_move(request, pk, opportunity_pk):
         return _detail_redirect(account, opportunity)
     access.require_edit(request.user, account)
     form = MoveForm(request.POST, opportunity=opportunity)
+    # The one-click buttons (next stage, won, the board's cards) post no reason: nothing typed to
+    # keep, so they are told in a message over the page they came from.
+    button = "reason" not in request.POST
     if form.is_valid():
         try:
             change = services.opportunity_move(
-                actor=request.user, opportunity=opportunity, **form.cleaned_data
+                actor=request.user,
+                opportunity=opportunity,
+                expected_version=form.expected_version,
+                to_stage=form.cleaned_data["to_stage"],
+                reason=form.cleaned_data["reason"],
             )
+        except EditConflict as error:
+            if not button:
+                add_service_errors(form, error)
+            else:
+                messages.error(request, error.messages[0])
+                if request.POST.get("return_to") == "board":
+                    return redirect("planning:pipeline", pk=account.pk)
+                return _detail_redirect(account, opportunity)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -203,11 +230,14 @@ def opportunity_lost(request, pk, opportunity_pk):
     if request.method != "POST":
         return _detail_redirect(account, opportunity)
     access.require_edit(request.user, account)
-    form = LostForm(request.POST)
+    form = LostForm(request.POST, opportunity=opportunity)
     if form.is_valid():
         try:
             services.opportunity_mark_lost(
-                actor=request.user, opportunity=opportunity, reason=form.cleaned_data["lost_reason"]
+                actor=request.user,
+                opportunity=opportunity,
+                expected_version=form.expected_version,
+                reason=form.cleaned_data["lost_reason"],
             )
         except ValidationError as error:
             if hasattr(error, "error_dict") and "reason" in error.error_dict:

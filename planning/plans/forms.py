@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import ButtonForm, EditOrCreateForm, VersionedForm
 from accounts.forms import DateInput
 from planning.models.plans import AccountPlan, Action, ActionStatus, Objective, PlanStatus
 
@@ -17,7 +18,7 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = AccountPlan
         fields = [
@@ -67,7 +68,7 @@ class PlanForm(forms.ModelForm):
         """The one-active-plan rule is checked by the service, which names the field."""
 
 
-class PlanStatusForm(forms.Form):
+class PlanStatusForm(ButtonForm):
     status = forms.ChoiceField(label=_("Status"), choices=PlanStatus.choices)
 
 
@@ -84,7 +85,7 @@ class PlanCopyForm(forms.Form):
         self.helper = _helper(Row(Column("year", css_class="col-md-4")))
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = Objective
         fields = ["title", "metric", "unit", "baseline", "target", "actual", "due_on"]
@@ -111,11 +112,22 @@ class ObjectiveForm(forms.ModelForm):
         )
 
 
-class ActualForm(forms.Form):
+class ActualForm(VersionedForm):
+    """The objective's actual alone: on its own page, and inline under the objective on the plan
+    page (which posts the objective's version too)."""
+
     actual = forms.DecimalField(label=_("Actual"), max_digits=16, decimal_places=2)
 
+    def __init__(self, *args, objective: Objective, **kwargs):
+        kwargs.setdefault("initial", {"actual": objective.actual})
+        super().__init__(*args, row_version=objective.row_version, **kwargs)
+        self.helper = _helper()
 
-class ActionForm(forms.ModelForm):
+    def stored_initial(self, current) -> dict:
+        return {"actual": current.actual}
+
+
+class ActionForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["description", "owner", "due_on", "status"]

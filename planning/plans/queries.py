@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts import versions
 from accounts.models import Account
 from planning.models.plans import AccountPlan, Action, Objective, PlanStatus
 from planning.plans.progress import ObjectiveStatus, is_action_overdue, objective_status
@@ -123,3 +125,14 @@ def plan_page(plan: AccountPlan, today=None) -> PlanPage:
         ]
         rows.append(ObjectiveRow(objective, status, actions))
     return PlanPage(plan, rows)
+
+
+def plan_versions(plan: AccountPlan) -> list:
+    """Every version of the plan, newest first, each with what it changed."""
+    return versions.versions(
+        AccountPlan.history.filter(id=plan.pk),
+        versions.tracked_fields(AccountPlan),
+        compare_url=lambda history_id: reverse(
+            "planning:plan_version", args=[plan.account_id, plan.pk, history_id]
+        ),
+    )

@@ -1,8 +1,10 @@
 """Write side of account plans. Every change goes through here, in a transaction, with the acting
 user recorded in the history; the rules (one active plan per account and year, due dates inside
 the plan's year, action owners from the account team) hold whatever form or script sent the
-data."""
+data. A change of a stored plan, objective or action names the version its form was loaded at
+(`expected_version`) and is refused with EditConflict if someone saved the record since."""
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access
+from accounts import access, versions
+from accounts.conflicts import claim
 from accounts.models import Account
 from planning.models.plans import AccountPlan, Action, ActionStatus, Objective, PlanStatus
 from planning.plans.progress import shift_years
@@ -94,15 +97,23 @@ def _check_objective_due(plan: AccountPlan, due_on: date | None) -> None:
 
 @transaction.atomic
 def plan_save(
-    *, actor, account: Account, plan: AccountPlan | None = None, fields: dict
+    *,
+    actor,
+    account: Account,
+    plan: AccountPlan | None = None,
+    expected_version: int | None = None,
+    fields: dict,
 ) -> AccountPlan:
-    """Create a plan for the account (plan=None) or change one."""
+    """Create a plan for the account (plan=None) or change one from a form loaded at
+    `expected_version`."""
     access.require_edit(actor, account)
     _unknown(fields, PLAN_FIELDS)
     if plan is None:
         plan = AccountPlan(account=account, owner_id=account.owner_id or actor.pk)
     elif plan.account_id != account.pk:
         raise PermissionDenied
+    else:
+        claim(plan, expected_version=expected_version)
     for name, value in fields.items():
         setattr(plan, name, value)
     _check_year(plan.year)
@@ -123,10 +134,44 @@ def plan_save(
     return _save_plan(actor, plan)
 
 
+def restorable_plan_fields(actor, account: Account) -> set[str]:
+    """The fields of an earlier version of a plan that `actor` may put back: what the plan's
+    form edits."""
+    return set(PLAN_FIELDS) if access.can_edit_account(actor, account) else set()
+
+
 @transaction.atomic
-def plan_set_status(*, actor, plan: AccountPlan, status: str) -> AccountPlan:
-    """Activate, close or put a plan back to draft."""
+def plan_restore(
+    *,
+    actor,
+    account: Account,
+    plan: AccountPlan,
+    expected_version: int,
+    version,
+    fields: Iterable[str],
+) -> AccountPlan:
+    """Put the chosen fields of an earlier version of the plan back, through plan_save (so the
+    year and one-active-plan rules hold), as a change whose history names that version."""
+    chosen = set(fields)
+    if version.id != plan.pk or plan.account_id != account.pk:
+        raise PermissionDenied
+    versions.check_chosen(chosen, restorable_plan_fields(actor, account))
+    plan._change_reason = versions.restore_reason(version)
+    return plan_save(
+        actor=actor,
+        account=account,
+        plan=plan,
+        expected_version=expected_version,
+        fields=versions.values_of(version, versions.tracked_fields(AccountPlan), chosen),
+    )
+
+
+@transaction.atomic
+def plan_set_status(*, actor, plan: AccountPlan, expected_version: int, status: str) -> AccountPlan:
+    """Activate, close or put a plan back to draft, from a page that showed it at
+    `expected_version`."""
     access.require_edit(actor, plan.account)
+    claim(plan, expected_version=expected_version)
     if status not in PlanStatus.values:
         raise ValidationError({"status": _("Choose draft, active or closed.")})
     plan.status = status
@@ -185,8 +230,15 @@ def plan_copy(*, actor, plan: AccountPlan, year: int | None = None) -> AccountPl
 
 @transaction.atomic
 def objective_save(
-    *, actor, plan: AccountPlan, objective: Objective | None = None, fields: dict
+    *,
+    actor,
+    plan: AccountPlan,
+    objective: Objective | None = None,
+    expected_version: int | None = None,
+    fields: dict,
 ) -> Objective:
+    """Add an objective to the plan (objective=None) or change one from a form loaded at
+    `expected_version`."""
     access.require_edit(actor, plan.account)
     _unknown(fields, OBJECTIVE_FIELDS)
     if objective is None:
@@ -194,6 +246,8 @@ def objective_save(
         objective = Objective(plan=plan, position=(last or 0) + 1)
     elif objective.plan_id != plan.pk:
         raise PermissionDenied
+    else:
+        claim(objective, expected_version=expected_version)
     for name, value in fields.items():
         setattr(objective, name, value)
     if objective.target is None:
@@ -205,8 +259,11 @@ def objective_save(
 
 
 @transaction.atomic
-def objective_update_actual(*, actor, objective: Objective, actual: Decimal) -> Objective:
+def objective_update_actual(
+    *, actor, objective: Objective, expected_version: int, actual: Decimal
+) -> Objective:
     access.require_edit(actor, objective.plan.account)
+    claim(objective, expected_version=expected_version)
     if actual is None:
         raise ValidationError({"actual": _("Give the actual figure.")})
     objective.actual = actual
@@ -225,8 +282,15 @@ def _apply_action_status(action: Action, status: str, done_on: date | None = Non
 
 @transaction.atomic
 def action_save(
-    *, actor, objective: Objective, action: Action | None = None, fields: dict
+    *,
+    actor,
+    objective: Objective,
+    action: Action | None = None,
+    expected_version: int | None = None,
+    fields: dict,
 ) -> Action:
+    """Add an action to the objective (action=None) or change one from a form loaded at
+    `expected_version`."""
     account = objective.plan.account
     access.require_edit(actor, account)
     _unknown(fields, ACTION_FIELDS)
@@ -234,6 +298,8 @@ def action_save(
         action = Action(objective=objective)
     elif action.objective_id != objective.pk:
         raise PermissionDenied
+    else:
+        claim(action, expected_version=expected_version)
     previous_owner_id = action.owner_id
     for name, value in fields.items():
         if name != "status":
@@ -255,8 +321,11 @@ def action_save(
 
 
 @transaction.atomic
-def action_mark_done(*, actor, action: Action, done_on: date | None = None) -> Action:
+def action_mark_done(
+    *, actor, action: Action, expected_version: int, done_on: date | None = None
+) -> Action:
     access.require_edit(actor, action.objective.plan.account)
+    claim(action, expected_version=expected_version)
     _apply_action_status(action, ActionStatus.DONE, done_on)
     _as(action, actor).save()
     return action

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:plan_pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:plan_pk>/status/", views.plan_status, name="plan_status"),
     path("<int:plan_pk>/copy/", views.plan_copy, name="plan_copy"),
+    path("<int:plan_pk>/history/", views.plan_history, name="plan_history"),
+    path("<int:plan_pk>/history/<int:history_id>/", views.plan_version, name="plan_version"),
     path(
         "<int:plan_pk>/objectives/new/",
         views.plan_objective_create,

@@ -1,11 +1,16 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import ButtonForm, EditConflict
 from accounts.forms import add_service_errors
+from accounts.restore import version_page
 from accounts.tabs import render_account_tab
 from planning.plans import queries, services
 from planning.plans.forms import (
@@ -67,7 +72,11 @@ def _plan_form(request, account, plan):
         fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
         try:
             saved = services.plan_save(
-                actor=request.user, account=account, plan=plan, fields=fields
+                actor=request.user,
+                account=account,
+                plan=plan,
+                expected_version=form.expected_version if plan else None,
+                fields=fields,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -98,8 +107,14 @@ def plan_status(request, pk, plan_pk):
     if form.is_valid():
         try:
             services.plan_set_status(
-                actor=request.user, plan=plan, status=form.cleaned_data["status"]
+                actor=request.user,
+                plan=plan,
+                expected_version=form.expected_version,
+                status=form.cleaned_data["status"],
             )
+        except EditConflict as error:
+            messages.error(request, error.messages[0])
+            return _to_plan(account, plan)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -140,7 +155,11 @@ def _objective_form(request, account, plan, objective):
         fields = {name: form.cleaned_data[name] for name in services.OBJECTIVE_FIELDS}
         try:
             saved = services.objective_save(
-                actor=request.user, plan=plan, objective=objective, fields=fields
+                actor=request.user,
+                plan=plan,
+                objective=objective,
+                expected_version=form.expected_version if objective else None,
+                fields=fields,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -173,11 +192,14 @@ def plan_objective_actual(request, pk, plan_pk, objective_pk):
     plan = queries.get_plan_or_404(account, plan_pk)
     objective = queries.get_objective_or_404(plan, objective_pk)
     access.require_edit(request.user, account)
-    form = ActualForm(request.POST or None, initial={"actual": objective.actual})
+    form = ActualForm(request.POST or None, objective=objective)
     if request.method == "POST" and form.is_valid():
         try:
             services.objective_update_actual(
-                actor=request.user, objective=objective, actual=form.cleaned_data["actual"]
+                actor=request.user,
+                objective=objective,
+                expected_version=form.expected_version,
+                actual=form.cleaned_data["actual"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -201,7 +223,11 @@ def _action_form(request, account, plan, objective, action):
         fields = {name: form.cleaned_data[name] for name in services.ACTION_FIELDS}
         try:
             saved = services.action_save(
-                actor=request.user, objective=objective, action=action, fields=fields
+                actor=request.user,
+                objective=objective,
+                action=action,
+                expected_version=form.expected_version if action else None,
+                fields=fields,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -239,6 +265,41 @@ def plan_action_done(request, pk, plan_pk, action_pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     access.require_edit(request.user, account)
-    services.action_mark_done(actor=request.user, action=action)
-    messages.success(request, _("Action “%(action)s” done.") % {"action": action.description})
+    form = ButtonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.refusal())
+    else:
+        try:
+            services.action_mark_done(
+                actor=request.user, action=action, expected_version=form.expected_version
+            )
+        except EditConflict as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request, _("Action “%(action)s” done.") % {"action": action.description}
+            )
     return _to_plan(account, plan, f"objective-{action.objective_id}")
+
+
+def plan_history(request, pk, plan_pk):
+    account = access.get_visible_account_or_404(request.user, pk)
+    plan = queries.get_plan_or_404(account, plan_pk)
+    return _render(
+        request, account, "history.html", {"plan": plan, "versions": queries.plan_versions(plan)}
+    )
+
+
+def plan_version(request, pk, plan_pk, history_id):
+    """An earlier version of the plan beside the plan now; the team puts fields back."""
+    account = access.get_visible_account_or_404(request.user, pk)
+    plan = queries.get_plan_or_404(account, plan_pk)
+    return version_page(
+        request,
+        record=plan,
+        history_id=history_id,
+        restorable=services.restorable_plan_fields(request.user, account),
+        restore=partial(services.plan_restore, actor=request.user, account=account, plan=plan),
+        done_url=reverse("planning:plan_history", args=[account.pk, plan.pk]),
+        render=lambda context: _render(request, account, "version.html", {"plan": plan, **context}),
+    )

@@ -18,6 +18,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -260,6 +261,8 @@ def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
             totals["users"] += 1
             try:
                 digest = deliver_digest(user=user, today=today)
+            except SoftTimeLimitExceeded:
+                raise  # the run's time is up: stop here (a rerun sends nothing twice)
             except Exception:
                 logger.exception("The daily digest failed for user %s", user.pk)
                 totals["failed"] += 1

@@ -1,3 +1,5 @@
+import dataclasses
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
@@ -5,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import EditOrCreateForm, VersionedForm
 from accounts.forms import DateInput
 from accounts.models import Account
-from planning.models import Commitment, Visit
+from planning.models import Commitment, Visit, VisitStatus
 from planning.visits import queries
 
 
@@ -50,7 +53,7 @@ class TeamChoiceField(forms.ModelMultipleChoiceField):
         return str(user)
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(EditOrCreateForm, forms.ModelForm):
     attendees = StakeholderChoiceField(
         label=_("Their people"),
         queryset=None,
@@ -145,6 +148,20 @@ class VisitForm(forms.ModelForm):
             ),
         )
 
+    def show_conflict(self, error, extra_rows=()):
+        super().show_conflict(error, extra_rows)
+        # "Use stored" puts one value back into one field; the attendees are lists of checkboxes,
+        # merged by ticking (accounts.conflicts offers the button for any single-valued field and
+        # takes a ModelMultipleChoiceField for one).
+        lists = {self[name].html_name for name in ("attendees", "our_attendees")}
+        self.conflict = dataclasses.replace(
+            self.conflict,
+            rows=[
+                dataclasses.replace(row, can_copy=False) if row.name in lists else row
+                for row in self.conflict.rows
+            ],
+        )
+
     def clean_objective(self):
         value = (self.cleaned_data.get("objective") or "").strip()
         if not value:
@@ -153,19 +170,25 @@ class VisitForm(forms.ModelForm):
 
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+THREE_QUESTIONS = ("helped_them", "helped_us", "helped_relationship")
 
 
 def _yes_no(label):
-    return forms.TypedChoiceField(
+    # Kept as the words on the buttons (report() gives True/False), so a conflict lists them as
+    # the person read them.
+    return forms.ChoiceField(
         label=label,
         choices=YES_NO,
-        coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         error_messages={"required": _("Answer yes or no.")},
     )
 
 
-class VisitReportForm(forms.Form):
+class VisitReportForm(VersionedForm):
+    """The report of a planned visit, which changes the same row as its preparation: it carries
+    the visit's version (`row_version=visit.row_version`), so a report refuses to go over a
+    preparation changed, or a report saved, since the page was opened."""
+
     outcome = forms.CharField(
         label=_("Outcome"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -214,6 +237,23 @@ class VisitReportForm(forms.Form):
                 ),
             ),
         )
+
+    def stored_initial(self, current) -> dict:
+        # A planned visit has no report stored, as the page shows a blank form: nothing of the
+        # form differs, the change was to the preparation. Someone else's report is listed.
+        if current.status != VisitStatus.REPORTED:
+            return {}
+        stored = {name: getattr(current, name) for name in self.fields if name != "row_version"}
+        for name in THREE_QUESTIONS:
+            stored[name] = {True: "yes", False: "no"}.get(stored[name], "")
+        return stored
+
+    def report(self) -> dict:
+        """The report's fields as services.visit_report takes them."""
+        fields = {name: self.cleaned_data[name] for name in self.fields if name != "row_version"}
+        for name in THREE_QUESTIONS:
+            fields[name] = fields[name] == "yes"
+        return fields
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,11 @@
 """Write side of visits: prepare, report, cancel, tick off the next step. Every rule (attendees
 from this account and its team, the next step with a future date, report only once) is checked
 here whatever form or script sent the data. Reporting also brings the coverage's last contact
-forward for every pair of our attendees by their attendees, in the same transaction."""
+forward for every pair of our attendees by their attendees, in the same transaction.
+
+The preparation, the report and the buttons all change the one visit row: each names the version
+of the visit its page showed (`expected_version`), and is refused with EditConflict if anyone
+saved the visit since (which also stops two reports of the same visit from both going through)."""
 
 from collections.abc import Iterable
 from datetime import date
@@ -13,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts import access
+from accounts.conflicts import claim
 from accounts.coverage.queries import team_seats
 from accounts.models import Account, Coverage, CoverageStrength, StakeholderStatus
 from planning.models import Visit, VisitStatus
@@ -45,6 +50,14 @@ def _as(instance, actor):
     return instance
 
 
+def _claim(visit: Visit, account: Account, expected_version: int) -> None:
+    """Take the visit for this transaction if it is still at the version its page showed (its
+    row stays locked until the transaction ends)."""
+    if visit.account_id != account.pk:
+        raise ValidationError(_("This visit belongs to another account."))
+    claim(visit, expected_version=expected_version)
+
+
 def _check_people(account: Account, visit: Visit | None, attendees, our_attendees) -> dict:
     errors = {}
     already = set(visit.attendees.values_list("pk", flat=True)) if visit and visit.pk else set()
@@ -67,11 +80,13 @@ def visit_save(
     actor,
     account: Account,
     visit: Visit | None = None,
+    expected_version: int | None = None,
     fields: dict,
     attendees: Iterable,
     our_attendees: Iterable,
 ) -> Visit:
-    """Prepare a new visit (visit=None) or change the preparation of a planned one."""
+    """Prepare a new visit (visit=None) or change the preparation of a planned one, from a form
+    loaded at `expected_version`."""
     access.require_edit(actor, account)
     unknown = set(fields) - set(PREPARE_FIELDS)
     if unknown:
@@ -79,10 +94,10 @@ def visit_save(
     attendees, our_attendees = list(attendees), list(our_attendees)
     if visit is None:
         visit = Visit(account=account, created_by=actor)
-    elif visit.account_id != account.pk:
-        raise ValidationError(_("This visit belongs to another account."))
-    elif visit.status != VisitStatus.PLANNED:
-        raise ValidationError(_("Only a planned visit can be changed."))
+    else:
+        _claim(visit, account, expected_version)
+        if visit.status != VisitStatus.PLANNED:
+            raise ValidationError(_("Only a planned visit can be changed."))
     for name, value in fields.items():
         setattr(visit, name, value.strip() if isinstance(value, str) else value)
     errors = _check_people(account, visit, attendees, our_attendees)
@@ -165,14 +180,16 @@ def update_coverage(*, actor, visit: Visit) -> int:
 
 
 @transaction.atomic
-def visit_report(*, actor, account: Account, visit: Visit, fields: dict) -> Visit:
-    """Report a planned visit that has taken place, and update the coverage from it."""
+def visit_report(
+    *, actor, account: Account, visit: Visit, expected_version: int, fields: dict
+) -> Visit:
+    """Report a planned visit that has taken place, from a form loaded at `expected_version`,
+    and update the coverage from it."""
     access.require_edit(actor, account)
     unknown = set(fields) - set(REPORT_FIELDS)
     if unknown:
         raise TypeError(f"unknown report fields: {sorted(unknown)}")
-    # Lock the row: two reports sent at once must not both go through.
-    visit = Visit.objects.select_for_update().get(pk=visit.pk, account_id=account.pk)
+    _claim(visit, account, expected_version)
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError(
             _("This visit is already %(status)s: it cannot be reported.")
@@ -196,9 +213,9 @@ def visit_report(*, actor, account: Account, visit: Visit, fields: dict) -> Visi
 
 
 @transaction.atomic
-def visit_cancel(*, actor, account: Account, visit: Visit) -> Visit:
+def visit_cancel(*, actor, account: Account, visit: Visit, expected_version: int) -> Visit:
     access.require_edit(actor, account)
-    visit = Visit.objects.select_for_update().get(pk=visit.pk, account_id=account.pk)
+    _claim(visit, account, expected_version)
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError(_("Only a planned visit can be cancelled."))
     visit.status = VisitStatus.CANCELLED
@@ -207,9 +224,9 @@ def visit_cancel(*, actor, account: Account, visit: Visit) -> Visit:
 
 
 @transaction.atomic
-def visit_next_step_done(*, actor, account: Account, visit: Visit) -> Visit:
+def visit_next_step_done(*, actor, account: Account, visit: Visit, expected_version: int) -> Visit:
     access.require_edit(actor, account)
-    visit = Visit.objects.select_for_update().get(pk=visit.pk, account_id=account.pk)
+    _claim(visit, account, expected_version)
     if visit.status != VisitStatus.REPORTED or not visit.next_step:
         raise ValidationError(_("This visit has no next step to mark as done."))
     if not visit.next_step_done:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import ButtonForm, EditConflict
 from accounts.forms import add_service_errors
 from accounts.tabs import render_account_tab
 from planning.models import VisitStatus
@@ -63,6 +64,7 @@ def _prepare(request, account, visit):
                 actor=request.user,
                 account=account,
                 visit=visit,
+                expected_version=form.expected_version if visit else None,
                 fields={name: data[name] for name in services.PREPARE_FIELDS},
                 attendees=data["attendees"],
                 our_attendees=data["our_attendees"],
@@ -83,7 +85,9 @@ def visit_create(request, pk):
 def visit_edit(request, pk, visit_pk):
     account = access.get_visible_account_or_404(request.user, pk)
     visit = queries.get_visit_or_404(account, visit_pk)
-    if visit.status != VisitStatus.PLANNED:
+    # A form sent after the visit was reported or cancelled is the service's to refuse, with the
+    # typed input kept.
+    if request.method != "POST" and visit.status != VisitStatus.PLANNED:
         access.require_edit(request.user, account)
         messages.warning(request, _("Only a planned visit can be changed."))
         return _to_visit(account, visit)
@@ -94,18 +98,24 @@ def visit_report(request, pk, visit_pk):
     account = access.get_visible_account_or_404(request.user, pk)
     visit = queries.get_visit_or_404(account, visit_pk)
     access.require_edit(request.user, account)
-    if visit.status != VisitStatus.PLANNED:
+    # A report sent after someone else reported or cancelled the visit is the service's to refuse,
+    # with the typed report kept beside theirs.
+    if request.method != "POST" and visit.status != VisitStatus.PLANNED:
         messages.warning(
             request,
             _("This visit is already %(status)s: it cannot be reported again.")
             % {"status": visit.get_status_display().lower()},
         )
         return _to_visit(account, visit)
-    form = VisitReportForm(request.POST or None)
+    form = VisitReportForm(request.POST or None, row_version=visit.row_version)
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_report(
-                actor=request.user, account=account, visit=visit, fields=form.cleaned_data
+                actor=request.user,
+                account=account,
+                visit=visit,
+                expected_version=form.expected_version,
+                fields=form.report(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -129,8 +139,19 @@ def _post_action(request, pk, visit_pk, action, done_message):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     access.require_edit(request.user, account)
+    form = ButtonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.refusal())
+        return _to_visit(account, visit)
     try:
-        action(actor=request.user, account=account, visit=visit)
+        action(
+            actor=request.user,
+            account=account,
+            visit=visit,
+            expected_version=form.expected_version,
+        )
+    except EditConflict as error:
+        messages.error(request, error.messages[0])
     except ValidationError as error:
         messages.warning(request, _error_text(error))
     else:

@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import VersionedForm
 from scoring import engine
+from scoring.assessments.queries import assessment_values
 from scoring.assessments.services import validate_values
 from scoring.models import CriteriaSet, Dimension
 
@@ -28,9 +30,12 @@ def _label(criterion) -> str:
     return criterion.label
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(VersionedForm, forms.Form):
     """One whole-number field per criterion of the set (empty = don't know), and a note. The
-    field of a criterion is named by its code, so the service's errors land next to it."""
+    field of a criterion is named by its code, so the service's errors land next to it.
+
+    Its row_version is the id of the current assessment it was prefilled from (0: none), so
+    scores someone saved meanwhile are shown beside these rather than silently replaced."""
 
     # The set the form was drawn from: if an admin publishes another one meanwhile, the scores
     # are checked again by the person rather than silently saved under criteria they never saw.
@@ -89,6 +94,9 @@ class ScoreForm(forms.Form):
             ),
             "note",
         )
+
+    def stored_initial(self, current) -> dict:
+        return assessment_values(current.pk)
 
     def values(self) -> dict[str, int | None]:
         return {c.code: self.cleaned_data.get(c.code) for c in self.criteria}

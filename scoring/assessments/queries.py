@@ -207,6 +207,30 @@ def current_assessment(account, scores_history: History) -> Assessment | None:
     return _assessments(account).filter(is_current=True).first()
 
 
+def assessment_values(assessment_id: int) -> dict[str, int | None]:
+    """One assessment's values by criterion code."""
+    return dict(
+        CriterionScore.objects.filter(assessment_id=assessment_id).values_list(
+            "criterion__code", "value"
+        )
+    )
+
+
+def scoring_base(account) -> tuple[int, dict[str, int | None]]:
+    """What a new scoring of the account starts from: the id of its current assessment (0 if it
+    was never scored), which is the version the scoring form carries, and that assessment's
+    values by criterion code. The values are read by that id, so they are never newer than the
+    version (an assessment never changes once saved)."""
+    current = (
+        Assessment.objects.filter(account=account, is_current=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if current is None:
+        return 0, {}
+    return current, assessment_values(current)
+
+
 def get_assessment_or_404(account, assessment_pk) -> Assessment:
     try:
         return _assessments(account).get(pk=assessment_pk)

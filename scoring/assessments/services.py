@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.conflicts import EditConflict
+from accounts.models import Account
 from scoring import engine
 from scoring.models import Assessment, AssessmentSource, CriteriaSet, CriterionScore
 
@@ -102,16 +104,44 @@ def assess_account(
     criteria_set: CriteriaSet,
     values_by_code: Mapping[str, int | None],
     actor,
+    expected_version: int,
     note: str = "",
 ) -> Assessment:
-    """One account scored by its team: a new current assessment (the old one becomes history)."""
-    bulk_assess(
-        criteria_set=criteria_set,
-        values_by_account={account.pk: dict(values_by_code)},
-        actor=actor,
-        note=note,
+    """One account scored by its team: a new current assessment (the old one becomes history).
+
+    `expected_version` is the id of the current assessment the form was prefilled from (0: the
+    account had none). Assessments are append-only, so there is no row to claim with
+    accounts.conflicts.claim(); instead the account's row is locked (two scorings of one account
+    take turns) and the current assessment compared with the form's: if someone saved scores
+    since, EditConflict, the same refusal as every edit form, and nothing is written."""
+    with transaction.atomic():
+        Account.objects.select_for_update(no_key=True).filter(pk=account.pk).values_list("pk").get()
+        current = (
+            Assessment.objects.select_related("scored_by")
+            .filter(account=account, is_current=True)
+            .first()
+        )
+        if (current.pk if current else 0) != expected_version:
+            raise scores_conflict(current)
+        bulk_assess(
+            criteria_set=criteria_set,
+            values_by_account={account.pk: dict(values_by_code)},
+            actor=actor,
+            note=note,
+        )
+        return Assessment.objects.get(account=account, is_current=True)
+
+
+def scores_conflict(current: Assessment | None) -> EditConflict:
+    """Someone scored the account after the form was loaded: who, when and what is current."""
+    return EditConflict(
+        model=Assessment,
+        pk=current.pk if current else None,
+        current=current,
+        changed_by=current.scored_by if current else None,
+        changed_at=current.scored_at if current else None,
+        what=_("account's scores"),
     )
-    return Assessment.objects.get(account=account, is_current=True)
 
 
 def current_values_by_account(account_ids: Iterable[int] | None = None) -> dict[int, dict]:

@@ -49,8 +49,13 @@ def score_create(request, pk):
     criteria_set = published_set()
     form = None
     if criteria_set is not None:
-        current = services.current_values_by_account([account.pk]).get(account.pk, {})
-        form = ScoreForm(request.POST or None, criteria_set=criteria_set, current_values=current)
+        version, current = queries.scoring_base(account)
+        form = ScoreForm(
+            request.POST or None,
+            criteria_set=criteria_set,
+            current_values=current,
+            row_version=version,
+        )
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             assessment = services.assess_account(
@@ -58,6 +63,7 @@ def score_create(request, pk):
                 criteria_set=criteria_set,
                 values_by_code=form.values(),
                 actor=request.user,
+                expected_version=form.expected_version,
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:

@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import EditOrCreateForm, VersionedForm
 from scoring import engine
 from scoring.criteria.services import CRITERION_FIELDS
 from scoring.models import CriteriaSet, Criterion, SetKind
@@ -16,7 +17,7 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
-class CriteriaSetForm(forms.ModelForm):
+class CriteriaSetForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = CriteriaSet
         fields = [
@@ -50,7 +51,7 @@ class CriteriaSetForm(forms.ModelForm):
         """One draft per kind is the service's business; the thresholds have field validators."""
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = Criterion
         fields = list(CRITERION_FIELDS)

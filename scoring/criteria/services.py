@@ -1,18 +1,25 @@
 """Write side of the criteria editor: a draft started from the published set, edited, published
 (the old set archived) and every account's scores carried over to the new version by criterion
 code. Only drafts change; published and archived sets are the record of how accounts were
-chosen."""
+chosen.
+
+Two admins may work on the same draft: every change names the version its page was loaded at
+(`expected_version`, the `row_version` column, not the set's published `version` v1, v2…) and is
+refused with EditConflict if someone saved since (accounts.conflicts). A draft is one document:
+a change to any of its criteria moves the set's row_version on too, so Publish, which carries the
+set's row_version, publishes exactly the draft that was on the page."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import F, Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from accounts.conflicts import claim
 from scoring import engine
 from scoring.assessments.services import bulk_assess, current_values_by_account
 from scoring.models import (
@@ -21,6 +28,7 @@ from scoring.models import (
     CriteriaSet,
     Criterion,
     Dimension,
+    Segment,
     SegmentScore,
     SetKind,
     SetStatus,
@@ -83,6 +91,14 @@ def _locked(criteria_set: CriteriaSet) -> CriteriaSet:
     return CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
 
 
+def _criteria_changed(locked: CriteriaSet, actor) -> None:
+    """Move the (locked) set's row_version on after one of its criteria changed, with a history
+    row by `actor`: a page loaded before (Publish, the set's form) is now stale, and its conflict
+    message names who changed the draft."""
+    locked._change_reason = "criteria changed"
+    _as(locked, actor).save(update_fields=["row_version"])
+
+
 # --- Drafts ---------------------------------------------------------------------------------
 
 
@@ -131,26 +147,31 @@ def _copy_published(kind: str, actor) -> CriteriaSet:
     return draft
 
 
-def update_set(*, criteria_set: CriteriaSet, actor, fields: dict) -> CriteriaSet:
+def update_set(
+    *, criteria_set: CriteriaSet, actor, expected_version: int, fields: dict
+) -> CriteriaSet:
+    """Change the draft's name, note and thresholds from a form loaded at `expected_version`."""
     _unknown(fields, SET_FIELDS)
     with transaction.atomic():
-        locked = _locked(criteria_set)
-        _require_draft(locked)
+        # Claimed (and locked) unchanged since the form: this copy, read after it, is current.
+        claim(criteria_set, expected_version=expected_version)
+        _require_draft(criteria_set)
         for name, value in fields.items():
-            setattr(locked, name, value)
-        locked.full_clean(exclude=["created_by", "published_by", "based_on"])
-        _as(locked, actor).save()
-    return locked
+            setattr(criteria_set, name, value)
+        criteria_set.full_clean(exclude=["created_by", "published_by", "based_on"])
+        _as(criteria_set, actor).save()
+    return criteria_set
 
 
-def discard_draft(*, criteria_set: CriteriaSet, actor) -> None:
+def discard_draft(*, criteria_set: CriteriaSet, actor, expected_version: int) -> None:
+    """Delete the draft as it was when the page was loaded: not one someone changed since."""
     with transaction.atomic():
-        locked = _locked(criteria_set)
-        _require_draft(locked)
+        claim(criteria_set, expected_version=expected_version)
+        _require_draft(criteria_set)
         try:
-            for criterion in locked.criteria.all():
+            for criterion in criteria_set.criteria.all():
                 _as(criterion, actor).delete()
-            _as(locked, actor).delete()
+            _as(criteria_set, actor).delete()
         except ProtectedError:
             # Something was scored under the draft (a script, not the product): keep it.
             raise ValidationError(
@@ -166,17 +187,27 @@ def _duplicate_code_error() -> ValidationError:
 
 
 def save_criterion(
-    *, criteria_set: CriteriaSet, criterion: Criterion | None, actor, fields: dict
+    *,
+    criteria_set: CriteriaSet,
+    criterion: Criterion | None,
+    actor,
+    fields: dict,
+    expected_version: int | None = None,
 ) -> Criterion:
-    """Add a criterion to a draft (criterion=None) or change one of its criteria."""
+    """Add a criterion to a draft (criterion=None) or change one of its criteria from a form
+    loaded at `expected_version` (the criterion's; required for a change)."""
     _unknown(fields, CRITERION_FIELDS)
     with transaction.atomic():
+        # The set first, then the criterion: every writer of a draft locks in this order, so two
+        # of them never wait for each other. Nothing is written before the claim.
         locked = _locked(criteria_set)
-        _require_draft(locked)
         if criterion is None:
             criterion = Criterion(criteria_set=locked)
-        elif criterion.criteria_set_id != locked.pk:
-            raise ValueError("criterion of another set")
+        else:
+            claim(criterion, expected_version=expected_version)
+            if criterion.criteria_set_id != locked.pk:
+                raise ValueError("criterion of another set")
+        _require_draft(locked)
         for name, value in fields.items():
             setattr(criterion, name, value)
         others = Criterion.objects.filter(criteria_set=locked, code=criterion.code)
@@ -192,13 +223,18 @@ def save_criterion(
                 _as(criterion, actor).save()
         except IntegrityError:
             raise _duplicate_code_error() from None
+        _criteria_changed(locked, actor)
     return criterion
 
 
-def delete_criterion(*, criterion: Criterion, actor) -> None:
+def delete_criterion(*, criterion: Criterion, actor, expected_version: int) -> None:
+    """Remove a criterion of a draft, as it was when the page was loaded."""
     with transaction.atomic():
-        _require_draft(_locked(criterion.criteria_set))
+        locked = _locked(criterion.criteria_set)  # the set first, as in save_criterion
+        claim(criterion, expected_version=expected_version)
+        _require_draft(locked)
         _as(criterion, actor).delete()
+        _criteria_changed(locked, actor)
 
 
 # --- Publishing -----------------------------------------------------------------------------
@@ -233,37 +269,41 @@ def _check_publishable(criteria_set: CriteriaSet, criteria: list[Criterion]) -> 
             )
 
 
-def publish(*, criteria_set: CriteriaSet, actor) -> Published:
+def publish(*, criteria_set: CriteriaSet, actor, expected_version: int) -> Published:
     """The draft becomes the published set and the one before it is archived, in one
     transaction; after the commit every scored account is re-scored under the new version
-    (carry_over_scores), so each account's scores name the version they were computed under."""
+    (carry_over_scores), so each account's scores name the version they were computed under.
+
+    `expected_version` is the draft's row_version on the page the admin published from: a draft
+    changed since (its name, note, thresholds or any criterion) is refused, not published
+    unseen."""
     with transaction.atomic():
-        locked = _locked(criteria_set)
-        _require_draft(locked)
-        _check_publishable(locked, list(locked.criteria.all()))
+        claim(criteria_set, expected_version=expected_version)
+        _require_draft(criteria_set)
+        _check_publishable(criteria_set, list(criteria_set.criteria.all()))
         previous = (
             CriteriaSet.objects.select_for_update()
-            .filter(kind=locked.kind, status=SetStatus.PUBLISHED)
+            .filter(kind=criteria_set.kind, status=SetStatus.PUBLISHED)
             .first()
         )
         if previous is not None:
             previous.status = SetStatus.ARCHIVED
             _as(previous, actor).save(update_fields=["status"])
-        locked.status = SetStatus.PUBLISHED
-        locked.published_by = actor
-        locked.published_at = timezone.now()
-        _as(locked, actor).save(update_fields=["status", "published_by", "published_at"])
-        if locked.kind == SetKind.ACCOUNT:
+        criteria_set.status = SetStatus.PUBLISHED
+        criteria_set.published_by = actor
+        criteria_set.published_at = timezone.now()
+        _as(criteria_set, actor).save(update_fields=["status", "published_by", "published_at"])
+        if criteria_set.kind == SetKind.ACCOUNT:
             to_rescore = Assessment.objects.filter(is_current=True).count()
         else:
             to_rescore = 0
-        set_id, actor_id = locked.pk, getattr(actor, "pk", None)
+        set_id, actor_id = criteria_set.pk, getattr(actor, "pk", None)
         # Imported here: the task module wraps this one. A worker carries the scores over after
         # the commit (in tests and `make run` Celery runs eagerly, so it is done on return).
         from scoring.tasks import carry_over_scores as carry_over_task
 
         transaction.on_commit(lambda: carry_over_task.delay(set_id, actor_id))
-    return Published(locked, previous, to_rescore)
+    return Published(criteria_set, previous, to_rescore)
 
 
 def carry_over_scores(*, criteria_set_id: int, actor_id: int | None = None, batch_size=1000) -> int:
@@ -334,6 +374,9 @@ def _carry_over_segment_scores(criteria_set: CriteriaSet, actor) -> int:
                 scored_at=score.scored_at,
             )
         )
+    segment_ids = {copy.segment_id for copy in copies}
     with transaction.atomic():
         bulk_create_with_history(copies, SegmentScore, default_user=actor)
-    return len({copy.segment_id for copy in copies})
+        # A segment's row_version covers its scores: a scoring form opened before is now stale.
+        Segment.objects.filter(pk__in=segment_ids).update(row_version=F("row_version") + 1)
+    return len(segment_ids)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import access
+from accounts.conflicts import ButtonForm, EditConflict
 from accounts.forms import add_service_errors
 from scoring.criteria import queries, services
 from scoring.criteria.forms import CriteriaSetForm, CriterionForm
-from scoring.models import SetKind
+from scoring.models import CriteriaSet, SetKind
 
 ADMINS_ONLY = gettext_lazy("Only KAM admins change the selection criteria.")
 
@@ -97,7 +98,12 @@ def criteria_edit(request, set_pk):
             name: form.cleaned_data[name] for name in services.SET_FIELDS if name in form.fields
         }
         try:
-            services.update_set(criteria_set=criteria_set, actor=request.user, fields=fields)
+            services.update_set(
+                criteria_set=criteria_set,
+                actor=request.user,
+                expected_version=form.expected_version,
+                fields=fields,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -116,14 +122,30 @@ def criteria_draft_delete(request, set_pk):
     if refused:
         return refused
     if request.method == "POST":
+        button = ButtonForm(request.POST)
+        if not button.is_valid():
+            messages.error(request, button.refusal())
+            return _to_set(criteria_set)
         try:
-            services.discard_draft(criteria_set=criteria_set, actor=request.user)
+            services.discard_draft(
+                criteria_set=criteria_set,
+                actor=request.user,
+                expected_version=button.expected_version,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return _to_set(criteria_set)
+            return _back_to_set(criteria_set, error)
         messages.success(request, _("Draft discarded."))
         return redirect("scoring:criteria_list")
     return render(request, "scoring/criteria/discard.html", {"criteria_set": criteria_set})
+
+
+def _back_to_set(criteria_set, error):
+    """After a refused button: the set's page, to see what changed (the list, if it is gone)."""
+    gone = isinstance(error, EditConflict) and error.current is None
+    if gone and error.model is CriteriaSet:
+        return redirect("scoring:criteria_list")
+    return _to_set(criteria_set)
 
 
 def _criterion_form(request, criteria_set, criterion):
@@ -142,7 +164,11 @@ def _criterion_form(request, criteria_set, criterion):
         fields = {name: form.cleaned_data[name] for name in services.CRITERION_FIELDS}
         try:
             saved = services.save_criterion(
-                criteria_set=criteria_set, criterion=criterion, actor=request.user, fields=fields
+                criteria_set=criteria_set,
+                criterion=criterion,
+                actor=request.user,
+                fields=fields,
+                expected_version=form.expected_version if criterion is not None else None,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -174,7 +200,17 @@ def criteria_criterion_delete(request, set_pk, criterion_pk):
         return refused
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services.delete_criterion(criterion=criterion, actor=request.user)
+    button = ButtonForm(request.POST)
+    if not button.is_valid():
+        messages.error(request, button.refusal())
+        return _to_set(criteria_set)
+    try:
+        services.delete_criterion(
+            criterion=criterion, actor=request.user, expected_version=button.expected_version
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back_to_set(criteria_set, error)
     messages.success(request, _("Criterion “%(name)s” removed.") % {"name": criterion.label})
     return _to_set(criteria_set)
 
@@ -204,11 +240,17 @@ def criteria_publish(request, set_pk):
         return refused
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    button = ButtonForm(request.POST)
+    if not button.is_valid():
+        messages.error(request, button.refusal())
+        return _to_set(criteria_set)
     try:
-        result = services.publish(criteria_set=criteria_set, actor=request.user)
+        result = services.publish(
+            criteria_set=criteria_set, actor=request.user, expected_version=button.expected_version
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _to_set(criteria_set)
+        return _back_to_set(criteria_set, error)
     messages.success(request, _published_message(result))
     return _to_set(criteria_set)
 

@@ -3,6 +3,7 @@ and five more industries, under the published segment criteria set."""
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.demo.context import DemoContext
@@ -58,4 +59,8 @@ def create_segments(context: DemoContext, criteria_set: CriteriaSet) -> dict[str
         if code in by_code
     ]
     SegmentScore.objects.bulk_create(scores)
+    # A segment's row_version covers its scores: an open scoring form of a rescored one is stale.
+    Segment.objects.filter(pk__in=[s.pk for s in existing.values()]).update(
+        row_version=F("row_version") + 1
+    )
     return {"segments": len(segments), "segment scores": len(scores)}

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts import queries as account_queries
+from accounts.conflicts import VersionedForm
 from scoring.health import explain, queries
 from scoring.health.services import (
     FactorValues,
@@ -92,11 +93,16 @@ def _number_input(step="any") -> forms.NumberInput:
     )
 
 
-class RiskModelForm(forms.Form):
+def _factor_label(factor_name, part) -> str:
+    return _("%(factor)s: %(part)s") % {"factor": factor_name, "part": part}
+
+
+class RiskModelForm(VersionedForm, forms.Form):
     """The policy's three numbers, then weight, "counts from", "full weight at" and days for each
     factor. Field types and ranges are checked here; the rules between fields (start ≠ full,
     days only where a factor uses them, medium below high) by services.validate_risk_model, so
-    no other caller can save a model the engine cannot run."""
+    no other caller can save a model the engine cannot run. Loaded at the policy's row_version,
+    which covers the factors too."""
 
     medium_from = forms.IntegerField(label=_("Medium risk from"), min_value=1, max_value=100)
     high_from = forms.IntegerField(
@@ -120,22 +126,37 @@ class RiskModelForm(forms.Form):
         self.factors = list(factors)
         for factor in self.factors:
             code = factor.code
+            # The factor's name in each label: the table shows it once per row, but a label is
+            # also read alone (by a screen reader, in an edit conflict's list of fields).
+            name = explain.FACTOR_NAMES.get(code, code)
             self.fields[weight_field(code)] = forms.IntegerField(
-                label=_("Weight"), min_value=0, max_value=100, widget=_number_input(1)
+                label=_factor_label(name, _("Weight")),
+                min_value=0,
+                max_value=100,
+                widget=_number_input(1),
             )
             self.fields[start_field(code)] = forms.DecimalField(
-                label=_("Counts from"), max_digits=8, decimal_places=2, widget=_number_input()
+                label=_factor_label(name, _("Counts from")),
+                max_digits=8,
+                decimal_places=2,
+                widget=_number_input(),
             )
             self.fields[full_field(code)] = forms.DecimalField(
-                label=_("Full weight at"), max_digits=8, decimal_places=2, widget=_number_input()
+                label=_factor_label(name, _("Full weight at")),
+                max_digits=8,
+                decimal_places=2,
+                widget=_number_input(),
             )
             self.fields[days_field(code)] = forms.IntegerField(
-                label=_("Days"),
+                label=_factor_label(name, _("Days")),
                 required=False,
                 min_value=1,
                 max_value=1095,
                 widget=_number_input(1),
             )
+
+    def stored_initial(self, current) -> dict:
+        return self.initial_for(current, queries.risk_factors())
 
     @classmethod
     def initial_for(cls, policy, factors) -> dict:
@@ -155,7 +176,7 @@ class RiskModelForm(forms.Form):
         """One row per factor for the template: its words and its bound fields (marked invalid
         where they have errors, with the error tied to the input for screen readers)."""
         for name, field in self.fields.items():
-            if name in self.errors:
+            if name in self.errors and not field.widget.is_hidden:
                 field.widget.attrs["class"] += " is-invalid"
                 field.widget.attrs["aria-describedby"] = f"id_{name}_error"
         return [

@@ -219,9 +219,39 @@ def overview_summary(accounts: QuerySet, *, today: datetime.date | None = None) 
 # --- Runs ------------------------------------------------------------------------------------
 
 
-def recent_runs(limit: int = RUNS_SHOWN) -> list[HealthRun]:
-    return list(
-        HealthRun.objects.select_related("requested_by", "account").order_by("-started_at", "-pk")[
-            :limit
-        ]
+def recent_runs(
+    limit: int = RUNS_SHOWN, *, now: datetime.datetime | None = None
+) -> list[HealthRun]:
+    """The latest runs, newest first, each told what an admin may do about it:
+
+    - `covered_by`: a later run that recalculated what it did, or more (its retry, or a later
+      run over every account), so retrying it could only bring older figures back;
+    - `retry_waiting_now`: a retry was asked for and no worker has started it yet;
+    - `needs_decision`: interrupted (its worker died, whether or not the reaper has marked it
+      yet), not dismissed, not covered, no retry waiting: Retry and Dismiss are offered."""
+    runs = list(
+        HealthRun.objects.select_related(
+            "requested_by", "account", "retried_by", "dismissed_by", "retry_of"
+        ).order_by("-started_at", "-pk")[:limit]
+    )
+    now = now or timezone.now()
+    for index, run in enumerate(runs):
+        # Newest first: every run that could cover this one is listed before it, the closest
+        # (its retry, usually) last.
+        run.covered_by = next((n for n in reversed(runs[:index]) if n.covers(run)), None)
+        run.retry_waiting_now = run.covered_by is None and run.retry_waiting(now)
+        run.needs_decision = (
+            run.shown_status == RunStatus.INTERRUPTED
+            and run.dismissed_at is None
+            and run.covered_by is None
+            and not run.retry_waiting_now
+        )
+    return runs
+
+
+def runs_in_progress(runs: list[HealthRun]) -> bool:
+    """Whether the runs page should keep following: a run is alive, or a retry waits to start."""
+    return any(
+        (run.status == RunStatus.RUNNING and not run.is_dead()) or run.retry_waiting_now
+        for run in runs
     )

@@ -14,4 +14,6 @@ urlpatterns = [
     path("model/edit/", views.risk_model_edit, name="health_model_edit"),
     path("runs/", views.runs, name="health_runs"),
     path("runs/start/", views.recalculate_now, name="health_recalculate"),
+    path("runs/<int:pk>/retry/", views.run_retry, name="health_run_retry"),
+    path("runs/<int:pk>/dismiss/", views.run_dismiss, name="health_run_dismiss"),
 ]

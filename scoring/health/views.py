@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -12,7 +12,7 @@ from accounts.forms import add_service_errors
 from accounts.tabs import render_account_tab
 from scoring.health import charts, explain, queries, services
 from scoring.health.forms import HealthFilter, RiskModelForm
-from scoring.models.health import RunStatus
+from scoring.models.health import HealthRun
 from scoring.surveys.queries import survey_summary
 
 TAB = "health"
@@ -100,6 +100,7 @@ def risk_model_edit(request):
         request.POST or None,
         factors=factors,
         initial=RiskModelForm.initial_for(policy, factors),
+        row_version=policy.row_version,  # read before the factors: never newer than they are
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,6 +108,7 @@ def risk_model_edit(request):
                 policy_data=form.policy_data(),
                 factor_rows=form.factor_values(),
                 actor=request.user,
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -132,7 +134,7 @@ def runs(request):
     template = "scoring/health/runs.html"
     if request.GET.get("partial") == "runs":
         template += "#runs"
-    context = {"runs": recent, "running": any(run.status == RunStatus.RUNNING for run in recent)}
+    context = {"runs": recent, "running": queries.runs_in_progress(recent)}
     return TemplateResponse(request, template, context)
 
 
@@ -148,4 +150,44 @@ def recalculate_now(request):
             "until it finishes."
         ),
     )
+    return redirect("scoring:health_runs")
+
+
+def run_retry(request, pk):
+    access.require_admin(request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    run = get_object_or_404(HealthRun, pk=pk)
+    try:
+        services.retry_run(run=run, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _(
+                "Retry asked for: a new run carries on where this one stopped. This page follows "
+                "it until it finishes."
+            ),
+        )
+    return redirect("scoring:health_runs")
+
+
+def run_dismiss(request, pk):
+    access.require_admin(request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    run = get_object_or_404(HealthRun, pk=pk)
+    try:
+        services.dismiss_run(run=run, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _(
+                "Dismissed: the run stays in the list as interrupted. The next nightly run "
+                "recalculates every account."
+            ),
+        )
     return redirect("scoring:health_runs")

@@ -15,6 +15,7 @@ from scoring.models.health import (
     RiskPolicy,
     RunStatus,
     RunTrigger,
+    StopReason,
 )
 from scoring.models.scorecards import PotentialClass, ValueScorecard
 from scoring.models.segments import Segment, SegmentScore
@@ -51,6 +52,7 @@ __all__ = [
     "SegmentScore",
     "SetKind",
     "SetStatus",
+    "StopReason",
     "Survey",
     "SurveyAnswer",
     "SurveyChannel",

@@ -112,6 +112,13 @@ class Assessment(models.Model):
         return f"{self.account} · {self.scored_at:%Y-%m-%d}"
 
     @property
+    def row_version(self) -> int:
+        """An assessment never changes: a new scoring is a new assessment. So the id of an
+        account's current assessment is the version of its scores, which the scoring form
+        carries like any edit form (scoring.assessments.services.assess_account)."""
+        return self.pk or 0
+
+    @property
     def strategy(self):
         return QUADRANT_STRATEGIES.get(self.quadrant, "")
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.jobs import Leased, expired_before
 from accounts.models.versioned import Versioned
 from scoring import engine
 
@@ -232,8 +233,26 @@ class RunStatus(models.TextChoices):
     SKIPPED = "skipped", _("Skipped: another run was in progress")
 
 
-class HealthRun(models.Model):
-    """One recalculation: when, why, what it covered, how many accounts changed, what failed."""
+# A run in one of these went (or is going) through every account it set out to.
+COVERING_STATUSES = (RunStatus.RUNNING, RunStatus.FINISHED, RunStatus.FAILED)
+
+
+class StopReason(models.TextChoices):
+    """Why an interrupted run stopped, as far as anyone could tell."""
+
+    WORKER_LOST = "worker_lost", _("Its worker stopped answering")
+    TIME_LIMIT = "time_limit", _("It reached its time limit")
+    STOPPED = "stopped", _("Its process was stopped")
+
+
+class HealthRun(Leased):
+    """One recalculation: when, why, what it covered, how many accounts changed, what failed.
+
+    A running run holds a lease (accounts.jobs): it beats while its batches go on, and one whose
+    beats stopped for a whole lease is dead and shown interrupted. Batches go in account-id order
+    and each is saved whole or not at all, so `done_through` (the last id of the last batch
+    saved) says exactly which accounts have their new health; a retry is a new run that carries
+    on after it (`retry_of`, `resumed_after`, with the counts so far)."""
 
     trigger = models.CharField(_("trigger"), max_length=10, choices=RunTrigger.choices)
     requested_by = models.ForeignKey(
@@ -259,11 +278,53 @@ class HealthRun(models.Model):
     as_of = models.DateField(_("as of"))
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    planned = models.PositiveIntegerField(_("accounts to recalculate"), default=0)
     accounts = models.PositiveIntegerField(_("accounts"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)
     alerts = models.PositiveIntegerField(_("alerts"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
     error_text = models.TextField(_("errors"), blank=True)
+    done_through = models.PositiveBigIntegerField(
+        _("saved up to account"),
+        null=True,
+        blank=True,
+        help_text=_("The highest account id of the last batch saved."),
+    )
+    stopped_because = models.CharField(
+        _("stopped because"), max_length=12, choices=StopReason.choices, blank=True
+    )
+    # The Celery message that started the run: the same message delivered again (after its
+    # worker died) finds its run and does nothing, so a job that kills its worker cannot loop.
+    task_id = models.CharField(_("task"), max_length=255, blank=True, editable=False)
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retries",
+        verbose_name=_("retry of"),
+    )
+    resumed_after = models.PositiveBigIntegerField(
+        _("carried on after account"), null=True, blank=True
+    )
+    retried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retry asked for by"),
+    )
+    retried_at = models.DateTimeField(_("retry asked for"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -272,6 +333,11 @@ class HealthRun(models.Model):
         indexes = [
             models.Index(
                 fields=["status"], condition=Q(status="running"), name="health_run_running_idx"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_id"], condition=~Q(task_id=""), name="health_run_one_per_task"
             )
         ]
 
@@ -283,3 +349,48 @@ class HealthRun(models.Model):
         if self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+    def lease_started_at(self):
+        return self.started_at
+
+    def is_dead(self, now=None) -> bool:
+        """Marked running, but silent for a whole lease: its worker died (the reaper will mark
+        it interrupted within a minute; pages show it so at once)."""
+        return self.status == RunStatus.RUNNING and self.lease_expired(now)
+
+    @property
+    def shown_status(self) -> str:
+        return RunStatus.INTERRUPTED if self.is_dead() else self.status
+
+    def get_shown_status_display(self) -> str:
+        return RunStatus(self.shown_status).label
+
+    @property
+    def stopped_at(self):
+        """When an interrupted run stopped: its last sign of life."""
+        return self.finished_at or self.heartbeat_at or self.started_at
+
+    def retry_waiting(self, now=None) -> bool:
+        """A retry was asked for less than a lease ago and has not started yet (no worker free
+        so far): asking again would only queue it twice. Later it may be asked for again."""
+        return self.retried_at is not None and self.retried_at > expired_before(now)
+
+    @property
+    def remaining(self) -> int:
+        """Accounts the run meant to recalculate and did not save."""
+        return max(self.planned - self.accounts, 0)
+
+    def covers(self, other: "HealthRun") -> bool:
+        """This run recalculates what `other` did, or more, from later records: it started
+        after it, went over every account or over other's one, and went through (or is going
+        through) them — or, interrupted, saved some, which a retry of `other` would put back to
+        older figures (retry this one instead). services.covering_runs asks the database the
+        same."""
+        return (
+            (self.started_at, self.pk) > (other.started_at, other.pk)
+            and (self.account_id is None or self.account_id == other.account_id)
+            and (
+                self.status in COVERING_STATUSES
+                or (self.status == RunStatus.INTERRUPTED and self.done_through is not None)
+            )
+        )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import VersionedForm
 from scoring.models import ValueScorecard
 from scoring.scorecard.queries import LEVEL_FIELD_NAMES, LEVEL_WORDS
 from scoring.scorecard.services import SCORECARD_FIELDS
@@ -21,7 +22,7 @@ def _level_choices():
     ]
 
 
-class ScorecardForm(forms.ModelForm):
+class ScorecardForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ValueScorecard
         fields = list(SCORECARD_FIELDS)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import EditConflict, claim
 from accounts.models import Account
 from scoring import engine
 from scoring.models import ValueScorecard
@@ -34,17 +35,27 @@ SCORECARD_FIELDS = (
 
 
 @transaction.atomic
-def scorecard_save(*, account: Account, actor, fields: dict) -> ValueScorecard:
-    """Create or change the account's scorecard. Raises ValidationError naming the field."""
+def scorecard_save(
+    *, account: Account, actor, expected_version: int, fields: dict
+) -> ValueScorecard:
+    """Create or change the account's scorecard from a form loaded at `expected_version` (0:
+    the account had no scorecard then). Raises ValidationError naming the field, EditConflict if
+    someone saved the scorecard since (or created it, for a form that saw none)."""
     access.require_edit(actor, account)
     unknown = set(fields) - set(SCORECARD_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    # Lock the account row: two people saving the first scorecard at once must not both insert.
+    # Lock the account row: two people saving the first scorecard at once must not both insert
+    # (the second then finds the first's and is refused by the claim below).
     Account.objects.select_for_update().filter(pk=account.pk).values_list("pk").get()
-    scorecard = ValueScorecard.objects.filter(account=account).first() or ValueScorecard(
-        account=account
-    )
+    scorecard = ValueScorecard.objects.filter(account=account).first()
+    if scorecard is not None:
+        claim(scorecard, expected_version=expected_version)
+    elif expected_version:
+        # The form showed a scorecard that is gone: nothing to merge with.
+        raise EditConflict(model=ValueScorecard, pk=None, current=None)
+    else:
+        scorecard = ValueScorecard(account=account)
     for name, value in fields.items():
         setattr(scorecard, name, value)
     scorecard.vip_reason = (scorecard.vip_reason or "").strip()

@@ -35,7 +35,12 @@ def scorecard_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.SCORECARD_FIELDS}
         try:
-            services.scorecard_save(account=account, actor=request.user, fields=fields)
+            services.scorecard_save(
+                account=account,
+                actor=request.user,
+                expected_version=form.expected_version,
+                fields=fields,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -3,7 +3,9 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import EditOrCreateForm, VersionedForm
 from scoring.models import Segment
+from scoring.segments.queries import segment_values
 
 
 def _helper(*layout) -> FormHelper:
@@ -15,7 +17,7 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
-class SegmentForm(forms.ModelForm):
+class SegmentForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = Segment
         fields = ["name", "name_zh_hans", "industry", "description"]
@@ -37,12 +39,14 @@ class SegmentForm(forms.ModelForm):
         """The service checks the name (case-insensitive) and names the field."""
 
 
-class SegmentScoreForm(forms.Form):
-    """One whole-number field per criterion of the set, within its scale; empty = not scored."""
+class SegmentScoreForm(VersionedForm, forms.Form):
+    """One whole-number field per criterion of the set, within its scale; empty = not scored.
+    Loaded at the segment's row_version, which moves on whenever its scores change."""
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, criteria_set, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
+        self.criteria_set = criteria_set
         for criterion in self.criteria:
             hint = _("%(low)s–%(high)s. Leave empty if not known.") % {
                 "low": criterion.scale_min,
@@ -74,6 +78,9 @@ class SegmentScoreForm(forms.Form):
 
     def _pairs(self):
         return [self.criteria[i : i + 2] for i in range(0, len(self.criteria), 2)]
+
+    def stored_initial(self, current) -> dict:
+        return segment_values(current, self.criteria_set)
 
     def values_by_code(self) -> dict[str, int | None]:
         return {c.code: self.cleaned_data.get(c.code) for c in self.criteria}

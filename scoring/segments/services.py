@@ -1,5 +1,8 @@
 """Write side of segment scoring: segments and their scores against the published segment
-criteria set. Only admins reach these (the views check); the rules hold whatever calls them."""
+criteria set. Only admins reach these (the views check); the rules hold whatever calls them.
+
+A segment's row_version covers its scores too: each change names the version its form was loaded
+at and is refused with EditConflict if someone changed the segment or its scores since."""
 
 from collections.abc import Mapping
 
@@ -8,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.conflicts import claim
 from scoring.assessments.services import validate_values
 from scoring.models import CriteriaSet, Segment, SegmentScore
 from scoring.segments.queries import segment_values
@@ -20,10 +24,17 @@ def _as(instance, actor):
     return instance
 
 
-def segment_save(*, actor, segment: Segment | None, fields: Mapping) -> Segment:
+@transaction.atomic
+def segment_save(
+    *, actor, segment: Segment | None, fields: Mapping, expected_version: int | None = None
+) -> Segment:
+    """Add a segment (segment=None) or change one from a form loaded at `expected_version`
+    (required for a change)."""
     unknown = set(fields) - set(SEGMENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if segment is not None:
+        claim(segment, expected_version=expected_version)
     segment = segment or Segment()
     for name, value in fields.items():
         setattr(segment, name, value)
@@ -39,8 +50,10 @@ def segment_save(*, actor, segment: Segment | None, fields: Mapping) -> Segment:
 
 
 @transaction.atomic
-def segment_delete(*, actor, segment: Segment) -> None:
-    """The segment and its scores go; their history rows stay."""
+def segment_delete(*, actor, segment: Segment, expected_version: int) -> None:
+    """The segment and its scores go, as they were when the page was loaded; their history rows
+    stay."""
+    claim(segment, expected_version=expected_version)
     _as(segment, actor).delete()
 
 
@@ -51,11 +64,13 @@ def segment_score(
     segment: Segment,
     criteria_set: CriteriaSet,
     values_by_code: Mapping[str, int | None],
+    expected_version: int,
 ) -> int:
-    """Store the segment's scores for the set's criteria (None = not scored). Only the scores
-    that changed are written, so "scored by" names whoever last changed each one. Raises a
-    ValidationError keyed by criterion code for a value outside its scale. Returns how many
-    scores changed."""
+    """Store the segment's scores for the set's criteria (None = not scored), from a form loaded
+    at the segment's `expected_version`. Only the scores that changed are written, so "scored
+    by" names whoever last changed each one. Raises a ValidationError keyed by criterion code for
+    a value outside its scale. Returns how many scores changed."""
+    claim(segment, expected_version=expected_version)
     criteria = list(criteria_set.criteria.all())
     validate_values(criteria, values_by_code)
     existing = {
@@ -80,4 +95,8 @@ def segment_score(
         score.value, score.scored_by, score.scored_at = value, actor, now
         _as(score, actor).save()
         changed += 1
+    # The claim moved the segment's version on; its history row says who, so that the next
+    # stale form's conflict names them.
+    segment._change_reason = "scores saved"
+    _as(segment, actor).save(update_fields=["row_version"])
     return changed

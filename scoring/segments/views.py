@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import ButtonForm
 from accounts.forms import add_service_errors
 from scoring.criteria.queries import published_set
 from scoring.models import SetKind
@@ -26,7 +27,12 @@ def _segment_form(request, segment):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.SEGMENT_FIELDS}
         try:
-            saved = services.segment_save(actor=request.user, segment=segment, fields=fields)
+            saved = services.segment_save(
+                actor=request.user,
+                segment=segment,
+                fields=fields,
+                expected_version=form.expected_version if segment is not None else None,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -55,8 +61,15 @@ def segment_score(request, pk):
         messages.error(request, _("No segment criteria are published yet."))
         return redirect("scoring:segment_list")
     criteria = list(criteria_set.criteria.all())
+    # The segment (read first) carries the version of its scores: never newer than the values.
     initial = queries.segment_values(segment, criteria_set)
-    form = SegmentScoreForm(request.POST or None, criteria=criteria, initial=initial)
+    form = SegmentScoreForm(
+        request.POST or None,
+        criteria=criteria,
+        criteria_set=criteria_set,
+        initial=initial,
+        row_version=segment.row_version,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.segment_score(
@@ -64,6 +77,7 @@ def segment_score(request, pk):
                 segment=segment,
                 criteria_set=criteria_set,
                 values_by_code=form.values_by_code(),
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -78,7 +92,17 @@ def segment_delete(request, pk):
     access.require_admin(request.user)
     segment = queries.get_segment_or_404(pk)
     if request.method == "POST":
-        services.segment_delete(actor=request.user, segment=segment)
+        button = ButtonForm(request.POST)
+        if not button.is_valid():
+            messages.error(request, button.refusal())
+            return redirect("scoring:segment_list")
+        try:
+            services.segment_delete(
+                actor=request.user, segment=segment, expected_version=button.expected_version
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("scoring:segment_list")
         messages.success(request, _("Segment “%(name)s” deleted.") % {"name": segment.label})
         return redirect("scoring:segment_list")
     return render(request, "scoring/segments/delete.html", {"segment": segment})

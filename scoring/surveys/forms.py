@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from accounts.conflicts import EditOrCreateForm
 from scoring import engine
 from scoring.models import SurveyIndicator
 from scoring.models.surveys import IndicatorGroup
@@ -192,7 +193,7 @@ class SendSurveyForm(forms.Form):
         self.fields["expires_in"].choices = link_day_choices()
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = SurveyIndicator
         fields = [

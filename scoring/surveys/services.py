@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.conflicts import claim
 from accounts.models import StakeholderStatus
 from scoring import engine
 from scoring.health.services import request_account_recalculation
@@ -170,8 +171,9 @@ def email_link(survey, url) -> bool:
 
 
 @transaction.atomic
-def withdraw_survey(*, survey, actor) -> Survey:
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+def withdraw_survey(*, survey, actor, expected_version: int) -> Survey:
+    """Withdraw the link of a survey as the page showed it (not one answered or changed since)."""
+    claim(survey, expected_version=expected_version)
     if survey.status != SurveyStatus.SENT:
         raise ValidationError(_("Only a survey waiting for its answer can be withdrawn."))
     survey.status = SurveyStatus.WITHDRAWN
@@ -182,7 +184,9 @@ def withdraw_survey(*, survey, actor) -> Survey:
 
 
 @transaction.atomic
-def delete_survey(*, survey, actor) -> None:
+def delete_survey(*, survey, actor, expected_version: int) -> None:
+    """Delete a survey as the page showed it: one answered or changed since is refused."""
+    claim(survey, expected_version=expected_version)
     account_id = survey.account_id
     survey._history_user = actor
     survey.delete()
@@ -226,10 +230,14 @@ def answer_survey(*, pk: int, nonce: str, answers, comments="") -> Survey:
 
 
 @transaction.atomic
-def save_indicator(*, indicator: SurveyIndicator, actor) -> SurveyIndicator:
-    """Create or update an indicator (validated by the form). Its code is frozen once answered."""
+def save_indicator(
+    *, indicator: SurveyIndicator, actor, expected_version: int | None = None
+) -> SurveyIndicator:
+    """Create or update an indicator (validated by the form), an update from a form loaded at
+    `expected_version` (required then). Its code is frozen once answered."""
     if indicator.pk:
-        stored = SurveyIndicator.objects.select_for_update().get(pk=indicator.pk)
+        claim(indicator, expected_version=expected_version)
+        stored = SurveyIndicator.objects.get(pk=indicator.pk)
         if stored.code != indicator.code and stored.answers.exists():
             raise ValidationError(
                 {"code": _("This indicator has answers, so its code cannot change.")}
@@ -240,10 +248,11 @@ def save_indicator(*, indicator: SurveyIndicator, actor) -> SurveyIndicator:
 
 
 @transaction.atomic
-def delete_indicator(*, indicator: SurveyIndicator, actor) -> None:
+def delete_indicator(*, indicator: SurveyIndicator, actor, expected_version: int) -> None:
     """Only an indicator nobody has answered: answered ones are retired, so old surveys keep
-    their answers (the foreign key protects them too)."""
-    indicator = SurveyIndicator.objects.select_for_update().get(pk=indicator.pk)
+    their answers (the foreign key protects them too). Deleted as the page showed it: one
+    changed since is refused."""
+    claim(indicator, expected_version=expected_version)
     if indicator.answers.exists():
         raise ValidationError(
             _("This indicator has answers, so it cannot be deleted. Retire it instead.")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts import access
+from accounts.conflicts import ButtonForm, EditConflict
 from accounts.forms import add_service_errors
 from accounts.tabs import render_account_tab
 from scoring.models import SurveyIndicator
@@ -108,10 +109,18 @@ def survey_withdraw(request, pk, survey_pk):
     survey = queries.get_survey_or_404(account, survey_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    button = ButtonForm(request.POST)
+    if not button.is_valid():
+        messages.error(request, button.refusal())
+        return redirect(survey)
     try:
-        services.withdraw_survey(survey=survey, actor=request.user)
+        services.withdraw_survey(
+            survey=survey, actor=request.user, expected_version=button.expected_version
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        if isinstance(error, EditConflict) and error.current is None:
+            return redirect("scoring:health", pk=account.pk)
     else:
         messages.success(request, _("Link withdrawn: it no longer opens the survey."))
     return redirect(survey)
@@ -121,7 +130,20 @@ def survey_delete(request, pk, survey_pk):
     account = _account_for_edit(request, pk)
     survey = queries.get_survey_or_404(account, survey_pk)
     if request.method == "POST":
-        services.delete_survey(survey=survey, actor=request.user)
+        button = ButtonForm(request.POST)
+        if not button.is_valid():
+            messages.error(request, button.refusal())
+            return redirect(survey)
+        try:
+            services.delete_survey(
+                survey=survey, actor=request.user, expected_version=button.expected_version
+            )
+        except ValidationError as error:
+            # Back to the survey, to see what changed (the Health tab, if it is gone).
+            messages.error(request, " ".join(error.messages))
+            if isinstance(error, EditConflict) and error.current is None:
+                return redirect("scoring:health", pk=account.pk)
+            return redirect(survey)
         messages.success(request, _("Survey deleted."))
         return redirect("scoring:health", pk=account.pk)
     return render_account_tab(
@@ -145,7 +167,11 @@ def _indicator_form_page(request, indicator):
     form = IndicatorForm(request.POST or None, instance=indicator, answered=answered)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_indicator(indicator=form.instance, actor=request.user)
+            services.save_indicator(
+                indicator=form.instance,
+                actor=request.user,
+                expected_version=form.expected_version if indicator.pk else None,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -173,10 +199,18 @@ def indicator_delete(request, indicator_pk):
     indicator = get_object_or_404(SurveyIndicator, pk=indicator_pk)
     answered = indicator.answers.exists()
     if request.method == "POST":
+        button = ButtonForm(request.POST)
+        if not button.is_valid():
+            messages.error(request, button.refusal())
+            return redirect("scoring:survey_indicators")
         try:
-            services.delete_indicator(indicator=indicator, actor=request.user)
+            services.delete_indicator(
+                indicator=indicator, actor=request.user, expected_version=button.expected_version
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            if isinstance(error, EditConflict):  # back to the list, to see what changed
+                return redirect("scoring:survey_indicators")
             return redirect("scoring:survey_indicator_edit", indicator_pk=indicator.pk)
         messages.success(request, _("Indicator “%(name)s” deleted.") % {"name": indicator.label})
         return redirect("scoring:survey_indicators")

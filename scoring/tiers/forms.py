@@ -4,7 +4,9 @@ from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from accounts.conflicts import VersionedForm
 from scoring.models import TierBasis, TierMethod
+from scoring.tiers import queries
 from scoring.tiers.services import (
     RuleValues,
     min_value_field,
@@ -13,9 +15,10 @@ from scoring.tiers.services import (
 )
 
 
-class TierRulesForm(forms.Form):
+class TierRulesForm(VersionedForm, forms.Form):
     """The policy and, per tier, its threshold and its top percentage. Both are kept whatever the
-    method, so an admin can switch methods without retyping; the method says which one counts."""
+    method, so an admin can switch methods without retyping; the method says which one counts.
+    Loaded at the policy's row_version, which covers the rules too."""
 
     basis = forms.ChoiceField(label=_("Measured on"), choices=TierBasis.choices)
     method = forms.ChoiceField(
@@ -77,6 +80,9 @@ class TierRulesForm(forms.Form):
             initial[min_value_field(tier)] = plain_number(rule.min_value) if rule else None
             initial[top_percent_field(tier)] = plain_number(rule.top_percent) if rule else None
         return initial
+
+    def stored_initial(self, current) -> dict:
+        return self.initial_for(current, queries.tiers_with_rules())
 
     def rules(self) -> dict[int, RuleValues]:
         return {

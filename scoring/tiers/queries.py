@@ -24,6 +24,11 @@ def tier_policy() -> TierPolicy:
     return TierPolicy.objects.select_related("updated_by").filter(pk=1).first() or TierPolicy(pk=1)
 
 
+def policy_version(policy: TierPolicy) -> int:
+    """The version a page showing the policy and its rules is loaded at (0: none is stored)."""
+    return 0 if policy._state.adding else policy.row_version
+
+
 def tiers_with_rules() -> list[Tier]:
     """Every tier, most valuable first, with its rule (None when it has none yet)."""
     tiers = list(Tier.objects.order_by("rank"))

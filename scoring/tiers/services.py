@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.conflicts import EditConflict, check_unchanged, claim
 from accounts.models import Account, Tier
 from scoring.models import TierMethod, TierPolicy, TierRule
 from scoring.tiers import queries
@@ -102,15 +103,28 @@ def _check_order(upper: list[Tier], rules: Mapping[int, RuleValues], errors: dic
             higher_percent = (tier, values.top_percent)
 
 
+def _claimed_policy(expected_version: int) -> TierPolicy:
+    """The policy row, claimed at the version the page was loaded at (0: the page saw none, and
+    it is created now). The policy's row_version covers the rules too: every rule is written by
+    save_tier_rules, which moves it on."""
+    policy, created = TierPolicy.objects.get_or_create(pk=1)
+    if not created:
+        claim(policy, expected_version=expected_version)
+    elif expected_version:
+        raise EditConflict(model=TierPolicy, pk=1, current=None)  # the page saw one: now gone
+    return policy
+
+
 @transaction.atomic
 def save_tier_rules(
-    *, actor, basis: str, method: str, rules: Mapping[int, RuleValues]
+    *, actor, basis: str, method: str, rules: Mapping[int, RuleValues], expected_version: int
 ) -> TierPolicy:
-    """Save the policy and one rule per tier. Nothing is applied to accounts here: the admin
-    previews first, then applies (or the nightly run does)."""
+    """Save the policy and one rule per tier, from a form loaded at the policy's
+    `expected_version`. Nothing is applied to accounts here: the admin previews first, then
+    applies (or the nightly run does)."""
+    policy = _claimed_policy(expected_version)
     tiers = list(Tier.objects.order_by("rank"))
     validate_rules(tiers, method, rules)
-    policy = TierPolicy.objects.select_for_update().filter(pk=1).first() or TierPolicy(pk=1)
     policy.basis, policy.method = basis, method
     policy.updated_by, policy.updated_at = actor, timezone.now()
     policy._history_user = actor
@@ -154,26 +168,34 @@ def _write_tiers(new_tier: Mapping[int, int | None], actor) -> None:
         )
 
 
-def apply_tier_rules(*, actor=None, today=None) -> dict:
+def apply_tier_rules(*, actor=None, today=None, expected_version: int | None = None) -> dict:
     """Give every account the tier the rules assign. Returns the counts: accounts, changed, up,
     down, placed (had no tier), and accounts per tier code afterwards.
 
     Only the accounts whose tier changes are written, with a history row each (shown on the
     account's History tab as "Tier: Gold → Platinum"). The policy row is locked for the run, so
-    the nightly task and an admin pressing Apply do not interleave."""
+    the nightly task and an admin pressing Apply do not interleave.
+
+    `expected_version`: the policy's row_version on the preview the admin applies from, so that
+    rules changed since are refused with EditConflict rather than applied unseen. None for the
+    nightly run, which applies the rules as they are stored."""
     with transaction.atomic():
-        policy = TierPolicy.objects.select_for_update().filter(pk=1).first()
-        if policy is None:
-            policy = TierPolicy.objects.create(pk=1)
+        policy, created = TierPolicy.objects.get_or_create(pk=1)
+        if expected_version is not None and not (created and expected_version == 0):
+            # Apply the rules the admin previewed; applying is not an edit of them, so an admin
+            # editing the rules meanwhile is not told they changed.
+            check_unchanged(policy, expected_version=expected_version)
+        elif not created:
+            policy = TierPolicy.objects.select_for_update().get(pk=1)
         tiers = queries.tiers_with_rules()
         if not tiers:
             return {"accounts": 0, "changed": 0, "up": 0, "down": 0, "placed": 0, "per_tier": {}}
         assignment = queries.assign(policy, tiers, today=today)
         new_tier = dict(assignment.changes)
         _write_tiers(new_tier, actor)
-        policy.last_applied_at = timezone.now()
-        policy._history_user = actor
-        policy.save(update_fields=["last_applied_at"])
+        # When they were last applied is a note on the rules, not a change of them: written
+        # without moving the version (or a history row of its own).
+        TierPolicy.objects.filter(pk=policy.pk).update(last_applied_at=timezone.now())
     codes = {tier.pk: tier.code for tier in tiers}
     return {
         "accounts": assignment.accounts,

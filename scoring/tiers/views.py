@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.conflicts import ButtonForm
 from accounts.forms import add_service_errors
 from scoring.tiers import queries, services
 from scoring.tiers.forms import TierRulesForm
@@ -29,13 +30,20 @@ def tier_rules_edit(request):
     policy = queries.tier_policy()
     tiers = queries.tiers_with_rules()
     form = TierRulesForm(
-        request.POST or None, tiers=tiers, initial=TierRulesForm.initial_for(policy, tiers)
+        request.POST or None,
+        tiers=tiers,
+        initial=TierRulesForm.initial_for(policy, tiers),
+        row_version=queries.policy_version(policy),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.save_tier_rules(
-                actor=request.user, basis=data["basis"], method=data["method"], rules=form.rules()
+                actor=request.user,
+                basis=data["basis"],
+                method=data["method"],
+                rules=form.rules(),
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -49,16 +57,31 @@ def tier_preview(request):
     access.require_admin(request.user)
     policy = queries.tier_policy()
     assignment = queries.assign(policy, queries.tiers_with_rules())
-    return render(
-        request, "scoring/tiers/preview.html", {"policy": policy, "assignment": assignment}
-    )
+    context = {
+        "policy": policy,
+        "assignment": assignment,
+        # Read with the policy, before the rules: Apply applies these rules or none.
+        "row_version": queries.policy_version(policy),
+    }
+    return render(request, "scoring/tiers/preview.html", context)
 
 
 def tier_apply(request):
     access.require_admin(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    result = services.apply_tier_rules(actor=request.user)
+    button = ButtonForm(request.POST)
+    if not button.is_valid():
+        messages.error(request, button.refusal())
+        return redirect("scoring:tier_preview")
+    try:
+        result = services.apply_tier_rules(
+            actor=request.user, expected_version=button.expected_version
+        )
+    except ValidationError as error:
+        # The rules changed since the preview: show the preview of the rules as they are now.
+        messages.error(request, " ".join(error.messages))
+        return redirect("scoring:tier_preview")
     messages.success(
         request,
         _("Tier rules applied: %(changed)s of %(accounts)s accounts changed tier.")

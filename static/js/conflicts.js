@@ -25,6 +25,7 @@ document.querySelectorAll("[data-kam-use-stored]").forEach(function (button) {
     });
     button.closest("tr").classList.add("kam-conflict-taken");
     button.textContent = button.dataset.kamTaken || button.textContent;
+    button.setAttribute("aria-label", button.textContent);
     fields[0].focus();
   });
 });

@@ -17,6 +17,9 @@ def object_urls(account, complaint, member):
         "accounts:detail": reverse("accounts:detail", args=[pk]),
         "accounts:edit": reverse("accounts:edit", args=[pk]),
         "accounts:history": reverse("accounts:history", args=[pk]),
+        "accounts:history_version": reverse(
+            "accounts:history_version", args=[pk, account.history.earliest().history_id]
+        ),
         "accounts:team": reverse("accounts:team", args=[pk]),
         "accounts:team_member_remove": reverse("accounts:team_member_remove", args=[pk, member.pk]),
         "accounts:transactions": reverse("accounts:transactions", args=[pk]),
@@ -151,7 +154,8 @@ def test_a_director_may_reassign_the_owner_and_change_the_team(
 ):
     client = client_for(director)
     response = client.post(
-        reverse("accounts:team", args=[account.pk]), {"action": "owner", "owner": outsider.pk}
+        reverse("accounts:team", args=[account.pk]),
+        {"action": "owner", "owner": outsider.pk, "row_version": account.row_version},
     )
     assert response.status_code == 302
     account.refresh_from_db()
@@ -181,7 +185,10 @@ def test_the_owner_manages_the_team(client_for, owner, outsider, account, member
     )
     assert response.status_code == 302
     assert account.team_members.filter(user=outsider, role="sponsor").exists()
-    client.post(reverse("accounts:team_member_remove", args=[account.pk, member.pk]))
+    client.post(
+        reverse("accounts:team_member_remove", args=[account.pk, member.pk]),
+        {"row_version": member.row_version},
+    )
     assert not account.team_members.filter(pk=member.pk).exists()
 
 

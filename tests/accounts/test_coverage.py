@@ -109,7 +109,8 @@ def test_the_board_fragment_is_served_to_htmx(client_for, account, owner, boss):
 def test_an_owner_sets_a_teammates_strength(client_for, account, owner, teammate, boss):
     day = today() - timedelta(days=3)
     response = client_for(owner).post(
-        edit_url(account, boss, teammate), {"strength": "2", "last_contact": day.isoformat()}
+        edit_url(account, boss, teammate),
+        {"strength": "2", "last_contact": day.isoformat(), "row_version": "0"},
     )
     assert response.status_code == 302
     coverage = Coverage.objects.get(stakeholder=boss, user=teammate)
@@ -129,7 +130,7 @@ def test_an_htmx_save_redraws_the_board(client_for, account, owner, teammate, bo
     CoverageFactory(stakeholder=boss, user=owner)
     response = client_for(owner).post(
         edit_url(account, boss, teammate),
-        {"strength": "1", "last_contact": ""},
+        {"strength": "1", "last_contact": "", "row_version": "0"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -140,14 +141,18 @@ def test_an_htmx_save_redraws_the_board(client_for, account, owner, teammate, bo
 
 
 def test_strength_zero_without_a_date_removes_the_row(client_for, account, owner, boss):
-    CoverageFactory(stakeholder=boss, user=owner, strength=2)
-    client_for(owner).post(edit_url(account, boss, owner), {"strength": "0", "last_contact": ""})
+    coverage = CoverageFactory(stakeholder=boss, user=owner, strength=2)
+    client_for(owner).post(
+        edit_url(account, boss, owner),
+        {"strength": "0", "last_contact": "", "row_version": coverage.row_version},
+    )
     assert not Coverage.objects.filter(stakeholder=boss).exists()
 
 
 def test_strength_zero_with_a_date_keeps_the_row(client_for, account, owner, boss):
     client_for(owner).post(
-        edit_url(account, boss, owner), {"strength": "0", "last_contact": today().isoformat()}
+        edit_url(account, boss, owner),
+        {"strength": "0", "last_contact": today().isoformat(), "row_version": "0"},
     )
     assert Coverage.objects.get(stakeholder=boss).strength == 0
 
@@ -166,7 +171,7 @@ def test_strength_zero_with_a_date_keeps_the_row(client_for, account, owner, bos
 def test_bad_input_shows_a_field_error_and_saves_nothing(
     client_for, account, owner, boss, data, field
 ):
-    response = client_for(owner).post(edit_url(account, boss, owner), data)
+    response = client_for(owner).post(edit_url(account, boss, owner), data | {"row_version": "0"})
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert 'class="invalid-feedback' in response.content.decode()
@@ -176,7 +181,8 @@ def test_bad_input_shows_a_field_error_and_saves_nothing(
 def test_a_future_last_contact_is_refused(client_for, account, owner, boss):
     future = today() + timedelta(days=1)
     response = client_for(owner).post(
-        edit_url(account, boss, owner), {"strength": "2", "last_contact": future.isoformat()}
+        edit_url(account, boss, owner),
+        {"strength": "2", "last_contact": future.isoformat(), "row_version": "0"},
     )
     assert "last_contact" in response.context["form"].errors
     assert not Coverage.objects.exists()
@@ -184,7 +190,9 @@ def test_a_future_last_contact_is_refused(client_for, account, owner, boss):
 
 def test_htmx_bad_input_redraws_the_cell_form_with_the_error(client_for, account, owner, boss):
     response = client_for(owner).post(
-        edit_url(account, boss, owner), {"strength": "9"}, headers={"HX-Request": "true"}
+        edit_url(account, boss, owner),
+        {"strength": "9", "row_version": "0"},
+        headers={"HX-Request": "true"},
     )
     html = response.content.decode()
     assert html.strip().startswith("<td")
@@ -194,7 +202,7 @@ def test_htmx_bad_input_redraws_the_cell_form_with_the_error(client_for, account
 
 def test_a_user_not_on_the_team_is_a_404(client_for, account, owner, boss, outsider):
     response = client_for(owner).post(
-        edit_url(account, boss, outsider), {"strength": "2", "last_contact": ""}
+        edit_url(account, boss, outsider), {"strength": "2", "last_contact": "", "row_version": "0"}
     )
     assert response.status_code == 404
     assert not Coverage.objects.exists()
@@ -209,6 +217,7 @@ def test_the_service_refuses_a_user_not_on_the_team(account, owner, boss, outsid
             account=account,
             stakeholder=boss,
             user=outsider,
+            expected_version=0,
             strength=2,
             last_contact=None,
         )
@@ -225,6 +234,7 @@ def test_the_service_refuses_strength_out_of_range(account, owner, boss):
             account=account,
             stakeholder=boss,
             user=owner,
+            expected_version=0,
             strength=4,
             last_contact=None,
         )

@@ -56,6 +56,7 @@ def test_a_director_sees_the_matrix_but_every_post_is_refused(
         reverse("accounts:coverage_edit", args=[account.pk, stakeholder.pk, user.pk]): {
             "strength": "3",
             "last_contact": "",
+            "row_version": "0",
         }
         for user in (owner, teammate)
     }
@@ -68,7 +69,10 @@ def test_the_team_and_admins_may_edit(client_for, request, persona, account, sta
     client = client_for(request.getfixturevalue(persona))
     url = reverse("accounts:coverage_edit", args=[account.pk, stakeholder.pk, owner.pk])
     assert client.get(url).status_code == 200
-    assert client.post(url, {"strength": "2", "last_contact": ""}).status_code == 302
+    assert (
+        client.post(url, {"strength": "2", "last_contact": "", "row_version": "0"}).status_code
+        == 302
+    )
     assert Coverage.objects.get().strength == 2
 
 
@@ -77,7 +81,10 @@ def test_a_stakeholder_of_another_account_is_a_404(client_for, owner, account):
     url = reverse("accounts:coverage_edit", args=[account.pk, elsewhere.pk, owner.pk])
     client = client_for(owner)
     assert client.get(url).status_code == 404
-    assert client.post(url, {"strength": "2", "last_contact": ""}).status_code == 404
+    assert (
+        client.post(url, {"strength": "2", "last_contact": "", "row_version": "0"}).status_code
+        == 404
+    )
     assert not Coverage.objects.exists()
 
 
@@ -88,7 +95,10 @@ def test_a_user_not_on_the_team_in_the_url_is_a_404(
     for user in (outsider, director):
         url = reverse("accounts:coverage_edit", args=[account.pk, stakeholder.pk, user.pk])
         assert client.get(url).status_code == 404
-        assert client.post(url, {"strength": "2", "last_contact": ""}).status_code == 404
+        assert (
+            client.post(url, {"strength": "2", "last_contact": "", "row_version": "0"}).status_code
+            == 404
+        )
     assert not Coverage.objects.exists()
 
 

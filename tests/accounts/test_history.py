@@ -38,8 +38,15 @@ def test_team_and_complaint_changes_appear_on_the_history_tab(
     complaint = services.complaint_open(
         actor=owner, account=account, title="Wrong invoice", category="billing"
     )
-    services.complaint_resolve(actor=owner, complaint=complaint, resolution="Credit note issued")
-    services.account_set_owner(actor=director, account=account, owner=outsider)
+    services.complaint_resolve(
+        actor=owner,
+        complaint=complaint,
+        expected_version=complaint.row_version,
+        resolution="Credit note issued",
+    )
+    services.account_set_owner(
+        actor=director, account=account, owner=outsider, expected_version=account.row_version
+    )
 
     body = client_for(owner).get(reverse("accounts:history", args=[account.pk])).content.decode()
     assert "Wrong invoice" in body
@@ -52,7 +59,9 @@ def test_team_and_complaint_changes_appear_on_the_history_tab(
 
 
 def test_reassigning_keeps_the_previous_owner_on_the_team(director, owner, outsider, account):
-    services.account_set_owner(actor=director, account=account, owner=outsider)
+    services.account_set_owner(
+        actor=director, account=account, owner=outsider, expected_version=account.row_version
+    )
     account.refresh_from_db()
     assert account.owner == outsider
     assert account.team_members.filter(user=owner).exists()
@@ -65,9 +74,16 @@ def test_a_complaint_follows_its_declared_lifecycle(owner, account):
     complaint = services.complaint_open(
         actor=owner, account=account, title="Noise", category="product"
     )
-    services.complaint_resolve(actor=owner, complaint=complaint, resolution="Fixed")
+    services.complaint_resolve(
+        actor=owner, complaint=complaint, expected_version=complaint.row_version, resolution="Fixed"
+    )
+    resolved = complaint.row_version
     with pytest.raises(ValidationError):
-        services.complaint_update(actor=owner, complaint=complaint, status="in_progress")
-    services.complaint_reopen(actor=owner, complaint=complaint)
+        services.complaint_update(
+            actor=owner, complaint=complaint, expected_version=resolved, status="in_progress"
+        )
+    complaint.refresh_from_db()
+    assert complaint.row_version == resolved, "a refused change moves no version"
+    services.complaint_reopen(actor=owner, complaint=complaint, expected_version=resolved)
     complaint.refresh_from_db()
     assert complaint.status == "open" and complaint.resolution == ""

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.imports import services
 from accounts.models import Account, ImportJob, ImportStatus, Stakeholder, Transaction
 from tests.access_checks import assert_hidden_from, assert_refused, url_names
+from tests.accounts.import_jobs import left_by_a_dead_worker
 from tests.factories import AccountFactory, StakeholderFactory, TransactionFactory
 from tests.spreadsheets import csv_bytes, xlsx_bytes
 
@@ -30,6 +31,8 @@ JOB_URL_NAMES = (
     "accounts:import_mapping",
     "accounts:import_progress",
     "accounts:import_confirm",
+    "accounts:import_retry",
+    "accounts:import_cancel",
     "accounts:import_report",
 )
 
@@ -235,6 +238,34 @@ def test_an_admin_cannot_map_or_confirm_another_users_job(client_for, admin_user
         unchanged=lambda: (job_state(owners_job), database_state()),
     )
     assert not Account.objects.filter(name="Owner New Co").exists()
+
+
+def test_an_admin_sees_another_users_interrupted_job_but_cannot_retry_or_cancel_it(
+    client_for, admin_user, owners_job
+):
+    job = left_by_a_dead_worker(owners_job, ImportStatus.IMPORTING)
+    client = client_for(admin_user)
+    page = client.get(reverse("accounts:import_detail", args=[job.pk])).content.decode()
+    assert "The import was interrupted" in page
+    assert "retry-import" not in page and "cancel-import" not in page
+    assert_refused(
+        client,
+        {
+            reverse(f"accounts:{name}", args=[job.pk]): {"attempt": job.attempt}
+            for name in ("import_retry", "import_cancel")
+        },
+        unchanged=lambda: (job_state(job), database_state(), job.attempt),
+    )
+    stored = ImportJob.objects.get(pk=job.pk)
+    assert (stored.status, stored.attempt) == (ImportStatus.IMPORTING, job.attempt)
+
+
+def test_retry_and_cancel_answer_only_posts(client_for, owner, owners_job):
+    job = left_by_a_dead_worker(owners_job, ImportStatus.IMPORTING)
+    client = client_for(owner)
+    for name in ("import_retry", "import_cancel"):
+        assert client.get(reverse(f"accounts:{name}", args=[job.pk])).status_code == 405
+    assert ImportJob.objects.get(pk=job.pk).attempt == job.attempt
 
 
 def test_the_upload_page_lists_only_the_managers_own_imports(client_for, owner, outsider):

@@ -22,8 +22,23 @@ def tab_url(account):
     return reverse("accounts:relationship", args=[account.pk])
 
 
+def loaded_now(account) -> dict:
+    """What a form loaded now carries: the account's version."""
+    return {"row_version": Account.objects.get(pk=account.pk).row_version}
+
+
+def checklist_loaded_now(account) -> dict:
+    """What the checklist loaded now carries: the latest assessment's id (0 for none)."""
+    latest = StageAssessment.objects.filter(account=account).order_by("-assessed_at", "-pk")
+    return {"row_version": latest.values_list("pk", flat=True).first() or 0}
+
+
 def change_stage(client, account, follow=False, **data):
-    return client.post(reverse("accounts:stage_change", args=[account.pk]), data, follow=follow)
+    return client.post(
+        reverse("accounts:stage_change", args=[account.pk]),
+        loaded_now(account) | data,
+        follow=follow,
+    )
 
 
 def test_changing_the_stage_keeps_who_when_and_why(client_for, owner, account):
@@ -69,7 +84,7 @@ def test_moving_down_the_ladder_is_flagged_as_a_regression(client_for, owner, ac
     change_stage(client, account, to_stage="mid", rationale="Several contacts.")
     response = client.post(
         reverse("accounts:stage_change", args=[account.pk]),
-        {"to_stage": "early", "rationale": "Our sponsor left."},
+        {"to_stage": "early", "rationale": "Our sponsor left.", **loaded_now(account)},
         follow=True,
     )
     latest = StageChange.objects.filter(account=account).first()
@@ -113,7 +128,13 @@ def test_bad_stage_input_is_a_field_error_and_saves_nothing(
 
 def test_the_service_validates_on_its_own(owner, account):
     with pytest.raises(ValidationError) as caught:
-        services.stage_change(actor=owner, account=account, to_stage="x", rationale="")
+        services.stage_change(
+            actor=owner,
+            account=account,
+            expected_version=account.row_version,
+            to_stage="x",
+            rationale="",
+        )
     assert set(caught.value.message_dict) == {"to_stage", "rationale"}
     assert not StageChange.objects.exists()
 
@@ -131,7 +152,10 @@ def test_the_checklist_stores_the_suggestion_and_the_pages_show_a_mismatch(
     change_stage(client, account, to_stage="partnership", rationale="Long-term contract.")
     response = client.post(
         reverse("accounts:stage_assessment", args=[account.pk]),
-        {"signs": ["first_orders", "multilevel_contacts", "preferred_supplier"]},
+        {
+            "signs": ["first_orders", "multilevel_contacts", "preferred_supplier"],
+            **checklist_loaded_now(account),
+        },
     )
     assert response.status_code == 302
     assessment = StageAssessment.objects.get(account=account)
@@ -150,7 +174,8 @@ def test_the_checklist_stores_the_suggestion_and_the_pages_show_a_mismatch(
 def test_no_mismatch_notice_when_the_suggestion_agrees(client_for, owner, account):
     client = client_for(owner)
     client.post(
-        reverse("accounts:stage_assessment", args=[account.pk]), {"signs": ["single_contact"]}
+        reverse("accounts:stage_assessment", args=[account.pk]),
+        {"signs": ["single_contact"], **checklist_loaded_now(account)},
     )
     assert StageAssessment.objects.get().suggested_stage == "pre_kam"
     assert 'data-testid="stage-mismatch"' not in client.get(tab_url(account)).content.decode()
@@ -159,7 +184,7 @@ def test_no_mismatch_notice_when_the_suggestion_agrees(client_for, owner, accoun
 def test_an_unknown_sign_is_a_field_error_and_saves_nothing(client_for, owner, account):
     response = client_for(owner).post(
         reverse("accounts:stage_assessment", args=[account.pk]),
-        {"signs": ["first_orders", "made_up_sign"]},
+        {"signs": ["first_orders", "made_up_sign"], **checklist_loaded_now(account)},
     )
     assert response.status_code == 200
     assert "signs" in response.context["form"].errors
@@ -177,6 +202,7 @@ def test_the_profile_places_the_account_on_both_2x2s(client_for, owner, account)
             "offering_importance": "high",
             "relative_spend": "high",
             "decision_style": "advisory",
+            **loaded_now(account),
         },
     )
     assert response.status_code == 302
@@ -206,7 +232,7 @@ def test_unassessed_charts_say_so_with_a_link_to_the_form(client_for, owner, acc
 )
 def test_bad_profile_input_is_a_field_error_and_saves_nothing(client_for, owner, account, data):
     response = client_for(owner).post(
-        reverse("accounts:relationship_profile", args=[account.pk]), data
+        reverse("accounts:relationship_profile", args=[account.pk]), data | loaded_now(account)
     )
     assert response.status_code == 200
     assert set(data) <= set(response.context["form"].errors)

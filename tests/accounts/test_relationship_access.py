@@ -23,14 +23,23 @@ def urls(account):
 
 def posts(account):
     u = urls(account)
+    version = {"row_version": account.row_version}
     return {
         u["accounts:stage_change"]: {
             "to_stage": "mid",
             "target_stage": "partnership",
             "rationale": "Met their CFO.",
+            **version,
         },
-        u["accounts:stage_assessment"]: {"signs": ["first_orders", "single_contact"]},
-        u["accounts:relationship_profile"]: {"seller_intent": "high", "buyer_intent": "high"},
+        u["accounts:stage_assessment"]: {
+            "signs": ["first_orders", "single_contact"],
+            "row_version": 0,
+        },
+        u["accounts:relationship_profile"]: {
+            "seller_intent": "high",
+            "buyer_intent": "high",
+            **version,
+        },
     }
 
 
@@ -83,8 +92,10 @@ def test_a_director_cannot_post_and_nothing_changes(client_for, director, accoun
 
 def test_the_team_and_admins_may_post(client_for, owner, teammate, admin_user, account):
     for user in (owner, teammate, admin_user):
+        latest = StageAssessment.objects.filter(account=account).order_by("-pk").first()
         response = client_for(user).post(
-            reverse("accounts:stage_assessment", args=[account.pk]), {"signs": ["first_orders"]}
+            reverse("accounts:stage_assessment", args=[account.pk]),
+            {"signs": ["first_orders"], "row_version": latest.pk if latest else 0},
         )
         assert response.status_code == 302
     assert StageAssessment.objects.filter(account=account).count() == 3

@@ -188,7 +188,7 @@ def test_editing_updates_adds_and_removes_needs(client_for, owner, account):
     keep = StakeholderNeedFactory(stakeholder=person, description="Keep me")
     drop = StakeholderNeedFactory(stakeholder=person, description="Drop me")
     data = with_needs(
-        form_data(name="Ma Rui"),
+        form_data(name="Ma Rui", row_version=person.row_version),
         [
             {"id": keep.pk, "description": "Keep me, reworded", "scope": "company",
              "openness": "open", "expression": "explicit"},
@@ -237,7 +237,12 @@ def test_someone_whose_manager_left_can_still_be_edited(client_for, owner, accou
     person = StakeholderFactory(account=account, name="Report", reports_to=boss)
     response = client_for(owner).post(
         reverse("accounts:stakeholder_edit", args=[account.pk, person.pk]),
-        form_data(name="Report", reports_to=str(boss.pk), title="New title"),
+        form_data(
+            name="Report",
+            reports_to=str(boss.pk),
+            title="New title",
+            row_version=person.row_version,
+        ),
     )
     assert response.status_code == 302
     person.refresh_from_db()
@@ -254,7 +259,9 @@ def test_an_admin_off_the_team_edits_a_person_but_cannot_touch_private_notes(
     assert page.context["note_form"] is None and b"Suzhou" not in page.content
     response = client.post(
         reverse("accounts:stakeholder_edit", args=[account.pk, person.pk]),
-        form_data(name="Ma Rui", hometown="Beijing", notes="Overwritten"),
+        form_data(
+            name="Ma Rui", hometown="Beijing", notes="Overwritten", row_version=person.row_version
+        ),
     )
     assert response.status_code == 302
     note = StakeholderPrivateNote.objects.get(stakeholder=person)
@@ -268,6 +275,7 @@ def test_the_service_refuses_private_notes_from_someone_off_the_team(admin_user,
             actor=admin_user,
             account=account,
             stakeholder=person,
+            expected_version=person.row_version,
             fields={},
             private_note={"hometown": "Beijing"},
         )
@@ -282,6 +290,7 @@ def test_the_service_refuses_a_need_of_another_person(owner, account):
             actor=owner,
             account=account,
             stakeholder=person,
+            expected_version=person.row_version,
             fields={},
             needs=[{"id": foreign.pk, "description": "Hijacked"}],
         )
@@ -295,7 +304,11 @@ def test_the_service_names_the_people_in_a_three_long_loop(owner, account):
     c = StakeholderFactory(account=account, name="Chen", reports_to=b)
     with pytest.raises(ValidationError) as caught:
         services.stakeholder_save(
-            actor=owner, account=account, stakeholder=a, fields={"reports_to": c}
+            actor=owner,
+            account=account,
+            stakeholder=a,
+            expected_version=a.row_version,
+            fields={"reports_to": c},
         )
     message = caught.value.message_dict["reports_to"][0]
     assert "Anna → Chen → Bo → Anna" in message
@@ -358,7 +371,7 @@ def test_marking_someone_as_left_keeps_their_reports_line_and_says_so(client_for
     client = client_for(owner)
     response = client.post(
         reverse("accounts:stakeholder_mark_left", args=[account.pk, boss.pk]),
-        {"left_on": "2026-02-01"},
+        {"left_on": "2026-02-01", "row_version": boss.row_version},
         follow=True,
     )
     boss.refresh_from_db()
@@ -367,7 +380,10 @@ def test_marking_someone_as_left_keeps_their_reports_line_and_says_so(client_for
     assert report.reports_to == boss
     assert "1 direct report keeps the line to them" in response.content.decode()
 
-    client.post(reverse("accounts:stakeholder_reinstate", args=[account.pk, boss.pk]))
+    client.post(
+        reverse("accounts:stakeholder_reinstate", args=[account.pk, boss.pk]),
+        {"row_version": boss.row_version},
+    )
     boss.refresh_from_db()
     assert boss.status == StakeholderStatus.ACTIVE and boss.left_on is None
 
@@ -377,7 +393,7 @@ def test_a_leaving_date_in_the_future_is_a_field_error(client_for, owner, accoun
     future = (timezone.localdate() + timezone.timedelta(days=3)).isoformat()
     response = client_for(owner).post(
         reverse("accounts:stakeholder_mark_left", args=[account.pk, person.pk]),
-        {"left_on": future},
+        {"left_on": future, "row_version": person.row_version},
     )
     assert response.status_code == 200
     assert "left_on" in response.context["mark_left_form"].errors
@@ -397,7 +413,11 @@ def test_deleting_a_person_is_not_offered_and_needs_survive_edits(owner, account
     person = StakeholderFactory(account=account)
     StakeholderNeedFactory(stakeholder=person)
     services.stakeholder_save(
-        actor=owner, account=account, stakeholder=person, fields={"title": "X"}
+        actor=owner,
+        account=account,
+        stakeholder=person,
+        expected_version=person.row_version,
+        fields={"title": "X"},
     )
     assert StakeholderNeed.objects.filter(stakeholder=person).count() == 1
 

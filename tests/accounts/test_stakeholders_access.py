@@ -19,6 +19,8 @@ ROUTES = {
     "accounts:stakeholder_edit",
     "accounts:stakeholder_mark_left",
     "accounts:stakeholder_reinstate",
+    "accounts:stakeholder_history",
+    "accounts:stakeholder_version",
 }
 SECRET = "Secret-hobby-orchids"
 
@@ -49,9 +51,16 @@ def urls_for(account, person) -> dict[str, str]:
             "accounts:stakeholder_edit",
             "accounts:stakeholder_mark_left",
             "accounts:stakeholder_reinstate",
+            "accounts:stakeholder_history",
         )
     }
-    return on_account | on_person
+    version = person.history.earliest().history_id
+    on_version = {
+        "accounts:stakeholder_version": reverse(
+            "accounts:stakeholder_version", args=[account.pk, person.pk, version]
+        )
+    }
+    return on_account | on_person | on_version
 
 
 def snapshot():
@@ -82,6 +91,7 @@ def test_another_accounts_person_under_my_account_is_a_404(client_for, owner, ac
         "accounts:stakeholder_edit",
         "accounts:stakeholder_mark_left",
         "accounts:stakeholder_reinstate",
+        "accounts:stakeholder_history",
     ):
         url = reverse(name, args=[mine.pk, person.pk])
         assert client.get(url).status_code == 404
@@ -100,13 +110,15 @@ def test_a_director_cannot_change_anything(client_for, director, account, person
         "interests": "Overwritten",
     }
     urls = urls_for(account, person)
+    version = {"row_version": person.row_version}
     assert_refused(
         client_for(director),
         {
             urls["accounts:stakeholder_create"]: valid,
-            urls["accounts:stakeholder_edit"]: valid,
-            urls["accounts:stakeholder_mark_left"]: {"left_on": "2026-01-01"},
-            urls["accounts:stakeholder_reinstate"]: {},
+            urls["accounts:stakeholder_edit"]: valid | version,
+            urls["accounts:stakeholder_mark_left"]: {"left_on": "2026-01-01"} | version,
+            urls["accounts:stakeholder_reinstate"]: version,
+            urls["accounts:stakeholder_version"]: {"fields_to_restore": ["name"]} | version,
         },
         unchanged=snapshot,
     )
@@ -123,6 +135,8 @@ def test_a_director_sees_the_map_but_never_the_private_notes(client_for, directo
         "accounts:stakeholder_org_chart",
         "accounts:stakeholder_power_grid",
         "accounts:stakeholder_detail",
+        "accounts:stakeholder_history",
+        "accounts:stakeholder_version",
     ):
         response = client.get(urls[name])
         assert response.status_code == 200, name

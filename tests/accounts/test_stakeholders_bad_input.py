@@ -101,7 +101,13 @@ def test_a_direct_reporting_loop_is_refused_naming_the_people(client_for, owner,
     response = post_and_expect_field_error(
         client_for(owner),
         edit_url(account, anna),
-        VALID | {"name": "Anna", "reports_to": str(bo.pk), "needs-TOTAL_FORMS": "0"},
+        VALID
+        | {
+            "name": "Anna",
+            "reports_to": str(bo.pk),
+            "needs-TOTAL_FORMS": "0",
+            "row_version": anna.row_version,
+        },
         "reports_to",
         "Anna → Bo → Anna",
     )
@@ -113,7 +119,13 @@ def test_a_longer_reporting_loop_is_refused(client_for, owner, account, people):
     post_and_expect_field_error(
         client_for(owner),
         edit_url(account, anna),
-        VALID | {"name": "Anna", "reports_to": str(chen.pk), "needs-TOTAL_FORMS": "0"},
+        VALID
+        | {
+            "name": "Anna",
+            "reports_to": str(chen.pk),
+            "needs-TOTAL_FORMS": "0",
+            "row_version": anna.row_version,
+        },
         "reports_to",
         "Anna → Chen → Bo → Anna",
     )
@@ -124,7 +136,13 @@ def test_reporting_to_oneself_is_refused(client_for, owner, account, people):
     post_and_expect_field_error(
         client_for(owner),
         edit_url(account, anna),
-        VALID | {"name": "Anna", "reports_to": str(anna.pk), "needs-TOTAL_FORMS": "0"},
+        VALID
+        | {
+            "name": "Anna",
+            "reports_to": str(anna.pk),
+            "needs-TOTAL_FORMS": "0",
+            "row_version": anna.row_version,
+        },
         "reports_to",
     )
 
@@ -158,7 +176,7 @@ def test_a_garbage_leaving_date_is_a_field_error(client_for, owner, account, peo
     anna, _bo, _chen = people
     response = client_for(owner).post(
         reverse("accounts:stakeholder_mark_left", args=[account.pk, anna.pk]),
-        {"left_on": "yesterday-ish"},
+        {"left_on": "yesterday-ish", "row_version": anna.row_version},
     )
     assert response.status_code == 200
     assert "left_on" in response.context["mark_left_form"].errors

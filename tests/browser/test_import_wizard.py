@@ -1,7 +1,8 @@
 """The import wizard in a real browser (issue 8): upload a spreadsheet from the account list, map a
 column KAM did not recognise, read the dry run's report, confirm, and find the accounts in the
 list; a file with a bad row needs the "only the valid rows" box ticked; the pages in Chinese; and
-the progress bar that turns into the report by itself when the check finishes.
+the progress bar that turns into the report by itself when the check finishes; and an import whose
+worker died, retried from its page with the keyboard.
 
 Tasks run in process in these tests, so the check is done by the time the mapping form redirects.
 """
@@ -237,3 +238,41 @@ def test_the_progress_bar_turns_into_the_report_when_the_check_finishes(page: Pa
         "data-action", "create"
     )
     expect(page.get_by_test_id("confirm-import")).to_be_visible()
+
+
+def test_an_interrupted_import_is_retried_with_the_keyboard(page: Page, owner, tmp_path):
+    """A worker died while writing: the page says nothing was written, and the owner reaches
+    Retry with Tab and presses Enter; the import runs again and is written."""
+    path = xlsx_file(tmp_path, [["Haier Smart Home", "Manufacturing", "East China", 98000]])
+    log_in(page, owner)
+    upload(page, path)
+    map_name_and_check(page)
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.INTERRUPTED,
+        interrupted_in=ImportStatus.IMPORTING,
+        attempt=job.attempt + 1,
+        heartbeat_at=job.checked_at,
+    )
+
+    page.goto(f"/accounts/import/{job.pk}/")
+    interrupted = page.get_by_test_id("import-interrupted")
+    expect(interrupted).to_contain_text("The import was interrupted")
+    expect(interrupted).to_contain_text("Nothing was written")
+    expect(page.get_by_test_id("import-status")).to_have_text("Interrupted")
+    retry = page.get_by_test_id("retry-import")
+    expect(retry).to_have_text(re.compile("Retry the import"))
+
+    for _ in range(80):  # from the top of the page, as a keyboard user gets there
+        page.keyboard.press("Tab")
+        if retry.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the Retry button")
+    expect(retry).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_test_id("import-done")).to_contain_text("1 created")
+    expect(page.get_by_test_id("import-interrupted")).to_have_count(0)
+    assert Account.objects.filter(name="Haier Smart Home", owner=owner).exists()
+    assert ImportJob.objects.get().status == ImportStatus.DONE

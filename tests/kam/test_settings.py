@@ -216,7 +216,7 @@ def test_the_login_page_has_no_inline_style_and_only_nonced_scripts(client, sett
 
 
 def environment_variables_read_by_settings() -> set[str]:
-    pattern = r'(?:env(?:bool|int|list)|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]*)"'
+    pattern = r'(?:env(?:bool|int|list|addresses)|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]*)"'
     return set(re.findall(pattern, SETTINGS_SOURCE))
 
 

@@ -37,6 +37,11 @@ def create_url(account):
     return reverse("planning:loss_record_create", args=[account.pk])
 
 
+def version_of(account):
+    """The account's version as a freshly opened loss form carries it."""
+    return Account.objects.get(pk=account.pk).row_version
+
+
 def nothing_saved(account):
     def snapshot():
         account.refresh_from_db()
@@ -81,6 +86,7 @@ def test_marking_lost_stores_the_record_and_sets_the_category_in_the_history(own
     record = services.account_mark_lost(
         actor=owner,
         account=mapped,
+        expected_version=mapped.row_version,
         reason="competitor",
         notes=" Went with a rival. ",
         win_back_plan="Stay close to Li Na.",
@@ -99,7 +105,9 @@ def test_marking_lost_stores_the_record_and_sets_the_category_in_the_history(own
 def test_a_key_account_can_be_lost(owner, account):
     Account.objects.filter(pk=account.pk).update(category=Category.KEY)
     account.refresh_from_db()
-    services.account_mark_lost(actor=owner, account=account, reason="price")
+    services.account_mark_lost(
+        actor=owner, account=account, expected_version=account.row_version, reason="price"
+    )
     account.refresh_from_db()
     assert account.category == Category.LOST
 
@@ -121,14 +129,18 @@ def test_the_snapshot_holds_the_account_as_it_was(owner, mapped):
 
 
 def test_the_snapshot_never_contains_private_notes(owner, mapped):
-    record = services.account_mark_lost(actor=owner, account=mapped, reason="price")
+    record = services.account_mark_lost(
+        actor=owner, account=mapped, expected_version=mapped.row_version, reason="price"
+    )
     text = json.dumps(LossRecord.objects.get(pk=record.pk).snapshot)
     assert "Secret" not in text
     assert "hometown" not in text
 
 
 def test_the_snapshot_stays_unchanged_after_the_map_is_edited(client_for, owner, mapped):
-    record = services.account_mark_lost(actor=owner, account=mapped, reason="price")
+    record = services.account_mark_lost(
+        actor=owner, account=mapped, expected_version=mapped.row_version, reason="price"
+    )
     before = LossRecord.objects.get(pk=record.pk).snapshot
     mapped.stakeholders.filter(name="Li Na").update(attitude="opponent", title="Director")
     mapped.stakeholders.filter(name="Wang Wei").delete()
@@ -147,7 +159,13 @@ def test_the_form_records_the_loss_and_shows_the_frozen_snapshot(client_for, own
     assert client.get(create_url(mapped)).status_code == 200
     response = client.post(
         create_url(mapped),
-        {"reason": "price", "notes": "Cheaper offer", "win_back_plan": "Wait", "review_on": ""},
+        {
+            "reason": "price",
+            "notes": "Cheaper offer",
+            "win_back_plan": "Wait",
+            "review_on": "",
+            "row_version": version_of(mapped),
+        },
         follow=True,
     )
     record = LossRecord.objects.get()
@@ -171,7 +189,11 @@ def test_the_form_records_the_loss_and_shows_the_frozen_snapshot(client_for, own
 )
 def test_bad_loss_input_is_a_field_error_and_saves_nothing(client_for, owner, account, data, field):
     assert_field_error(
-        client_for(owner), create_url(account), data, field, unchanged=nothing_saved(account)
+        client_for(owner),
+        create_url(account),
+        {**data, "row_version": version_of(account)},
+        field,
+        unchanged=nothing_saved(account),
     )
 
 
@@ -180,7 +202,11 @@ def test_the_service_validates_on_its_own(owner, account):
 
     with pytest.raises(ValidationError) as error:
         services.account_mark_lost(
-            actor=owner, account=account, reason="nope", review_on=TODAY - timedelta(days=3)
+            actor=owner,
+            account=account,
+            expected_version=account.row_version,
+            reason="nope",
+            review_on=TODAY - timedelta(days=3),
         )
     assert set(error.value.error_dict) == {"reason", "review_on"}
     assert nothing_saved(account)() == (Category.NORMAL, 0)
@@ -201,7 +227,9 @@ def test_setting_lost_in_the_edit_form_asks_for_the_record(client_for, owner, ac
 
 
 def test_editing_an_account_that_is_already_lost_saves_normally(client_for, owner, account):
-    services.account_mark_lost(actor=owner, account=account, reason="price")
+    services.account_mark_lost(
+        actor=owner, account=account, expected_version=account.row_version, reason="price"
+    )
     account.refresh_from_db()
     response = client_for(owner).post(
         reverse("accounts:edit", args=[account.pk]), edit_data(account, name="Still lost")
@@ -216,7 +244,12 @@ def test_moving_to_uncoupling_suggests_a_loss_record(client_for, owner, account)
     client = client_for(owner)
     response = client.post(
         reverse("accounts:stage_change", args=[account.pk]),
-        {"to_stage": "uncoupling", "target_stage": "", "rationale": "They stopped ordering."},
+        {
+            "to_stage": "uncoupling",
+            "target_stage": "",
+            "rationale": "They stopped ordering.",
+            "row_version": version_of(account),
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == create_url(account)
@@ -225,7 +258,12 @@ def test_moving_to_uncoupling_suggests_a_loss_record(client_for, owner, account)
     assert account.category == Category.NORMAL  # only suggested: skippable
     response = client.post(
         reverse("accounts:stage_change", args=[account.pk]),
-        {"to_stage": "early", "target_stage": "", "rationale": "Back."},
+        {
+            "to_stage": "early",
+            "target_stage": "",
+            "rationale": "Back.",
+            "row_version": version_of(account),
+        },
     )
     assert response["Location"] == reverse("accounts:relationship", args=[account.pk])
 
@@ -247,9 +285,13 @@ def test_the_overview_of_a_lost_account_links_to_the_loss_records(client_for, ow
 
 
 def test_the_records_page_lists_newest_first_and_links_the_latest(client_for, owner, account):
-    old = services.account_mark_lost(actor=owner, account=account, reason="price")
+    old = services.account_mark_lost(
+        actor=owner, account=account, expected_version=account.row_version, reason="price"
+    )
     LossRecord.objects.filter(pk=old.pk).update(recorded_at=timezone.now() - timedelta(days=40))
-    new = services.account_mark_lost(actor=owner, account=account, reason="competitor")
+    new = services.account_mark_lost(
+        actor=owner, account=account, expected_version=account.row_version, reason="competitor"
+    )
     response = client_for(owner).get(reverse("planning:loss_records", args=[account.pk]))
     assert [r.pk for r in response.context["records"]] == [new.pk, old.pk]
     html = response.content.decode()

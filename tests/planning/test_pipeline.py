@@ -40,6 +40,11 @@ def snapshot():
     )
 
 
+def snapshot_version(opportunity):
+    """The version a page opened now would carry."""
+    return Opportunity.objects.get(pk=opportunity.pk).row_version
+
+
 def form_data(**overrides):
     data = {
         "name": "Lubricants 2027",
@@ -70,7 +75,8 @@ def test_a_manager_creates_an_opportunity_at_the_first_stage(client_for, owner, 
 def test_a_manager_edits_an_opportunity(client_for, owner, account):
     opportunity = OpportunityFactory(account=account)
     response = client_for(owner).post(
-        url("opportunity_edit", opportunity), form_data(name="Bigger deal", probability="55")
+        url("opportunity_edit", opportunity),
+        form_data(name="Bigger deal", probability="55", row_version=opportunity.row_version),
     )
     assert response.status_code == 302
     opportunity.refresh_from_db()
@@ -89,7 +95,7 @@ def test_it_refuses_bad_figures_and_saves_nothing(client_for, owner, account, fi
     assert_field_error(
         client,
         url("opportunity_edit", opportunity),
-        form_data(**{field: value}),
+        form_data(**{field: value}, row_version=opportunity.row_version),
         field,
         unchanged=snapshot,
     )
@@ -115,7 +121,8 @@ def test_the_service_refuses_a_probability_of_150(owner, account):
 def test_ticking_criteria_saves_them_for_the_current_stage(client_for, owner, account):
     opportunity = OpportunityFactory(account=account)
     response = client_for(owner).post(
-        url("opportunity_criteria", opportunity), {"criteria": ["budget_holder_known"]}
+        url("opportunity_criteria", opportunity),
+        {"criteria": ["budget_holder_known"], "row_version": opportunity.row_version},
     )
     assert response.status_code == 302
     opportunity.refresh_from_db()
@@ -127,7 +134,7 @@ def test_it_refuses_criteria_of_another_stage(client_for, owner, account):
     assert_field_error(
         client_for(owner),
         url("opportunity_criteria", opportunity),
-        {"criteria": ["terms_agreed"]},
+        {"criteria": ["terms_agreed"], "row_version": opportunity.row_version},
         "criteria",
         unchanged=snapshot,
     )
@@ -136,10 +143,14 @@ def test_it_refuses_criteria_of_another_stage(client_for, owner, account):
 def test_a_closed_opportunity_has_no_criteria_to_tick(client_for, owner, account):
     opportunity = OpportunityFactory(account=account, stage=Stage.WON)
     with pytest.raises(ValidationError):
-        services.opportunity_criteria_update(actor=owner, opportunity=opportunity, criteria=[])
+        services.opportunity_criteria_update(
+            actor=owner, opportunity=opportunity, expected_version=1, criteria=[]
+        )
     before = snapshot()
     response = client_for(owner).post(
-        url("opportunity_criteria", opportunity), {"criteria": ["terms_agreed"]}, follow=True
+        url("opportunity_criteria", opportunity),
+        {"criteria": ["terms_agreed"], "row_version": snapshot_version(opportunity)},
+        follow=True,
     )
     assert response.status_code == 200
     assert b"A closed opportunity has no exit criteria." in response.content
@@ -154,7 +165,8 @@ def test_moving_on_with_every_criterion_ticked_needs_no_reason(client_for, owner
         account=account, criteria_met=["need_confirmed", "budget_holder_known"]
     )
     response = client_for(owner).post(
-        url("opportunity_move", opportunity), {"to_stage": "information"}
+        url("opportunity_move", opportunity),
+        {"to_stage": "information", "row_version": opportunity.row_version},
     )
     assert response.status_code == 302
     opportunity.refresh_from_db()
@@ -176,7 +188,7 @@ def test_moving_on_with_an_unticked_criterion_and_no_reason_changes_nothing(
     response = assert_field_error(
         client_for(owner),
         url("opportunity_move", opportunity),
-        {"to_stage": "information", "reason": " "},
+        {"to_stage": "information", "reason": " ", "row_version": opportunity.row_version},
         "reason",
         unchanged=snapshot,
         snippet="not ticked",
@@ -191,7 +203,11 @@ def test_moving_on_with_an_unticked_criterion_and_a_reason_records_what_was_skip
     client = client_for(owner)
     client.post(
         url("opportunity_move", opportunity),
-        {"to_stage": "information", "reason": "Budget is the CEO's, we know him."},
+        {
+            "to_stage": "information",
+            "reason": "Budget is the CEO's, we know him.",
+            "row_version": opportunity.row_version,
+        },
     )
     opportunity.refresh_from_db()
     assert opportunity.stage == Stage.INFORMATION
@@ -208,7 +224,8 @@ def test_the_board_button_moves_and_returns_to_the_board(client_for, owner, acco
         account=account, criteria_met=["need_confirmed", "budget_holder_known"]
     )
     response = client_for(owner).post(
-        url("opportunity_move", opportunity), {"to_stage": "information", "return_to": "board"}
+        url("opportunity_move", opportunity),
+        {"to_stage": "information", "return_to": "board", "row_version": opportunity.row_version},
     )
     assert response["Location"] == reverse("planning:pipeline", args=[account.pk])
 
@@ -219,7 +236,10 @@ def test_winning_closes_it_at_100_percent(client_for, owner, account):
         stage=Stage.CLOSING,
         criteria_met=["executive_contact", "site_audit_passed", "terms_agreed"],
     )
-    client_for(owner).post(url("opportunity_move", opportunity), {"to_stage": "won"})
+    client_for(owner).post(
+        url("opportunity_move", opportunity),
+        {"to_stage": "won", "row_version": opportunity.row_version},
+    )
     opportunity.refresh_from_db()
     assert opportunity.stage == Stage.WON
     assert opportunity.probability == 100
@@ -232,11 +252,14 @@ def test_losing_needs_a_reason_and_closes_it_at_0_percent(client_for, owner, acc
     assert_field_error(
         client,
         url("opportunity_lost", opportunity),
-        {"lost_reason": "  "},
+        {"lost_reason": "  ", "row_version": opportunity.row_version},
         "lost_reason",
         unchanged=snapshot,
     )
-    client.post(url("opportunity_lost", opportunity), {"lost_reason": "Competitor undercut us."})
+    client.post(
+        url("opportunity_lost", opportunity),
+        {"lost_reason": "Competitor undercut us.", "row_version": opportunity.row_version},
+    )
     opportunity.refresh_from_db()
     assert opportunity.stage == Stage.LOST
     assert opportunity.probability == 0
@@ -250,7 +273,7 @@ def test_the_move_form_cannot_mark_it_lost(client_for, owner, account):
     assert_field_error(
         client_for(owner),
         url("opportunity_move", opportunity),
-        {"to_stage": "lost", "reason": "because"},
+        {"to_stage": "lost", "reason": "because", "row_version": opportunity.row_version},
         "to_stage",
         unchanged=snapshot,
     )
@@ -265,18 +288,21 @@ def test_reopening_needs_a_reason_and_clears_the_close(client_for, owner, accoun
     assert_field_error(
         client,
         url("opportunity_move", opportunity),
-        {"to_stage": "value"},
+        {"to_stage": "value", "row_version": opportunity.row_version},
         "reason",
         unchanged=snapshot,
     )
     assert_field_error(
         client,
         url("opportunity_move", opportunity),
-        {"to_stage": "won", "reason": "They signed"},
+        {"to_stage": "won", "reason": "They signed", "row_version": opportunity.row_version},
         "to_stage",
         unchanged=snapshot,
     )
-    client.post(url("opportunity_move", opportunity), {"to_stage": "value", "reason": "New buyer"})
+    client.post(
+        url("opportunity_move", opportunity),
+        {"to_stage": "value", "reason": "New buyer", "row_version": opportunity.row_version},
+    )
     opportunity.refresh_from_db()
     assert (opportunity.stage, opportunity.closed_on, opportunity.lost_reason) == (
         Stage.VALUE,
@@ -287,7 +313,12 @@ def test_reopening_needs_a_reason_and_clears_the_close(client_for, owner, accoun
 
 def test_moving_back_needs_no_reason(owner, account):
     opportunity = OpportunityFactory(account=account, stage=Stage.VALUE, criteria_met=[])
-    change = services.opportunity_move(actor=owner, opportunity=opportunity, to_stage="target")
+    change = services.opportunity_move(
+        actor=owner,
+        opportunity=opportunity,
+        expected_version=opportunity.row_version,
+        to_stage="target",
+    )
     assert change.criteria_skipped == []
     opportunity.refresh_from_db()
     assert opportunity.stage == Stage.TARGET

@@ -91,10 +91,13 @@ def test_the_team_and_admins_may_post(
 ):
     u = urls(account, opportunity)
     for user in (owner, teammate, admin_user):
+        opportunity.refresh_from_db()
         response = client_for(user).post(
-            u["planning:opportunity_criteria"], {"criteria": ["need_confirmed"]}
+            u["planning:opportunity_criteria"],
+            {"criteria": ["need_confirmed"], "row_version": opportunity.row_version},
         )
         assert response.status_code == 302
+        assert "changed this" not in str(list(response.wsgi_request._messages))
 
 
 def test_unknown_account_ids_answer_404(client_for, owner, opportunity):

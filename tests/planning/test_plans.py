@@ -104,7 +104,9 @@ def test_it_refuses_a_second_active_plan_for_the_same_year_with_a_field_error(
     # The "Activate" button on a draft of the same year says so too and changes nothing.
     draft = PlanFactory(account=account, year=THIS_YEAR, status=PlanStatus.DRAFT)
     before = plans_snapshot()
-    response = client.post(plan_url("plan_status", draft), {"status": "active"})
+    response = client.post(
+        plan_url("plan_status", draft), {"status": "active", "row_version": draft.row_version}
+    )
     assert response.status_code == 200
     assert b'data-testid="status-error"' in response.content
     assert b"already has an active plan" in response.content
@@ -115,17 +117,25 @@ def test_the_service_turns_the_database_constraint_into_a_field_error(owner, acc
     PlanFactory(account=account, year=THIS_YEAR, status=PlanStatus.ACTIVE)
     draft = PlanFactory(account=account, year=THIS_YEAR, status=PlanStatus.DRAFT)
     with pytest.raises(services.ValidationError) as error:
-        services.plan_set_status(actor=owner, plan=draft, status=PlanStatus.ACTIVE)
+        services.plan_set_status(
+            actor=owner, plan=draft, expected_version=draft.row_version, status=PlanStatus.ACTIVE
+        )
     assert "status" in error.value.error_dict
 
 
 def test_activating_and_closing_a_plan(client_for, owner, account):
     plan = PlanFactory(account=account, year=THIS_YEAR, status=PlanStatus.DRAFT)
     client = client_for(owner)
-    assert client.post(plan_url("plan_status", plan), {"status": "active"}).status_code == 302
+
+    def press(status):
+        return client.post(
+            plan_url("plan_status", plan), {"status": status, "row_version": plan.row_version}
+        )
+
+    assert press("active").status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
-    client.post(plan_url("plan_status", plan), {"status": "closed"})
+    press("closed")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.CLOSED
     assert client.get(plan_url("plan_status", plan)).status_code == 405
@@ -221,10 +231,17 @@ def test_updating_an_objectives_actual(client_for, owner, account):
     objective = ObjectiveFactory(plan=PlanFactory(account=account))
     url = plan_url("plan_objective_actual", objective.plan, objective.pk)
     client = client_for(owner)
-    assert client.post(url, {"actual": "640000.50"}).status_code == 302
+    version = objective.row_version
+    assert client.post(url, {"actual": "640000.50", "row_version": version}).status_code == 302
     objective.refresh_from_db()
     assert objective.actual == Decimal("640000.50")
-    assert_field_error(client, url, {"actual": "abc"}, "actual", unchanged=plans_snapshot)
+    assert_field_error(
+        client,
+        url,
+        {"actual": "abc", "row_version": objective.row_version},
+        "actual",
+        unchanged=plans_snapshot,
+    )
 
 
 def test_an_action_owner_must_be_on_the_account_team(
@@ -254,7 +271,7 @@ def test_marking_an_action_done_sets_the_date_and_reopening_clears_it(client_for
     action = ActionFactory(objective=ObjectiveFactory(plan=PlanFactory(account=account)))
     plan = action.objective.plan
     client = client_for(owner)
-    client.post(plan_url("plan_action_done", plan, action.pk))
+    client.post(plan_url("plan_action_done", plan, action.pk), {"row_version": action.row_version})
     action.refresh_from_db()
     assert (action.status, action.done_on) == (ActionStatus.DONE, timezone.localdate())
     client.post(
@@ -264,6 +281,7 @@ def test_marking_an_action_done_sets_the_date_and_reopening_clears_it(client_for
             "owner": owner.pk,
             "due_on": action.due_on.isoformat(),
             "status": "in_progress",
+            "row_version": action.row_version,
         },
     )
     action.refresh_from_db()
@@ -362,11 +380,12 @@ def test_editing_a_plan_keeps_its_objectives_inside_its_year(client_for, owner, 
     ObjectiveFactory(plan=plan, due_on=date(THIS_YEAR, 6, 30))
     url = plan_url("plan_edit", plan)
     client = client_for(owner)
+    data = {**PLAN_DATA, "row_version": plan.row_version}
     assert_field_error(
-        client, url, {**PLAN_DATA, "year": THIS_YEAR + 1}, "year", unchanged=plans_snapshot
+        client, url, {**data, "year": THIS_YEAR + 1}, "year", unchanged=plans_snapshot
     )
-    assert_field_error(client, url, {**PLAN_DATA, "year": 1999}, "year", unchanged=plans_snapshot)
-    response = client.post(url, {**PLAN_DATA, "summary": "Sharper summary"})
+    assert_field_error(client, url, {**data, "year": 1999}, "year", unchanged=plans_snapshot)
+    response = client.post(url, {**data, "summary": "Sharper summary"})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.summary == "Sharper summary"

@@ -26,6 +26,8 @@ NAMES = {
     "planning:plan_action_create",
     "planning:plan_action_edit",
     "planning:plan_action_done",
+    "planning:plan_history",
+    "planning:plan_version",
 }
 
 
@@ -52,6 +54,10 @@ def urls(action):
         "planning:plan_action_create": reverse("planning:plan_action_create", args=[a, p, o]),
         "planning:plan_action_edit": reverse("planning:plan_action_edit", args=[a, p, action.pk]),
         "planning:plan_action_done": reverse("planning:plan_action_done", args=[a, p, action.pk]),
+        "planning:plan_history": reverse("planning:plan_history", args=[a, p]),
+        "planning:plan_version": reverse(
+            "planning:plan_version", args=[a, p, plan.history.earliest().history_id]
+        ),
     }
 
 
@@ -79,6 +85,7 @@ def posts(action, owner):
         u["planning:plan_action_create"]: action_data,
         u["planning:plan_action_edit"]: action_data,
         u["planning:plan_action_done"]: {},
+        u["planning:plan_version"]: {"fields_to_restore": ["summary"]},
     }
 
 
@@ -101,8 +108,11 @@ def test_it_hides_every_plan_url_from_a_manager_outside_the_team(client_for, out
 
 def test_a_director_reads_the_plan_pages(client_for, director, action):
     client = client_for(director)
-    for name in ("planning:plans", "planning:plan_detail"):
+    for name in ("planning:plans", "planning:plan_detail", "planning:plan_history"):
         assert client.get(urls(action)[name]).status_code == 200
+    compared = client.get(urls(action)["planning:plan_version"])
+    assert compared.status_code == 200
+    assert 'name="fields_to_restore"' not in compared.content.decode()  # nothing to put back
 
 
 def test_a_director_cannot_post_and_nothing_changes(client_for, director, owner, action):

@@ -149,7 +149,8 @@ def test_reporting_sets_status_and_updates_coverage_for_every_pair(
         stakeholder=boss, user=owner, strength=3, last_contact=visit_day - timedelta(days=30)
     )
     response = client_for(owner).post(
-        reverse("planning:visit_report", args=[account.pk, visit.pk]), report_data()
+        reverse("planning:visit_report", args=[account.pk, visit.pk]),
+        report_data(row_version=visit.row_version),
     )
     assert response.status_code == 302
     visit.refresh_from_db()
@@ -170,7 +171,13 @@ def test_reporting_never_moves_a_later_last_contact_backwards(owner, account, pe
     visit = past_visit(account, people, [owner], days_ago=10)
     recent = timezone.localdate() - timedelta(days=1)
     CoverageFactory(stakeholder=boss, user=owner, last_contact=recent)
-    services.visit_report(actor=owner, account=account, visit=visit, fields=report_fields())
+    services.visit_report(
+        actor=owner,
+        account=account,
+        visit=visit,
+        expected_version=visit.row_version,
+        fields=report_fields(),
+    )
     assert Coverage.objects.get(stakeholder=boss, user=owner).last_contact == recent
     assert Coverage.objects.get(stakeholder=analyst, user=owner).last_contact == timezone.localdate(
         visit.starts_at
@@ -191,15 +198,27 @@ def test_coverage_update_is_set_based(owner, account, django_assert_max_num_quer
     assert Coverage.objects.filter(last_contact=timezone.localdate(visit.starts_at)).count() == 50
 
 
-def test_reporting_twice_shows_a_message_and_changes_nothing(client_for, owner, account, people):
+def test_reporting_twice_shows_a_message_and_changes_nothing(
+    client_for, owner, teammate, account, people
+):
     visit = past_visit(account, people, [owner])
     client = client_for(owner)
     url = reverse("planning:visit_report", args=[account.pk, visit.pk])
-    client.post(url, report_data())
+    opened_at = visit.row_version
+    client_for(teammate).post(url, report_data(row_version=opened_at))
     before = Visit.objects.values().get(pk=visit.pk)
     coverage_before = list(Coverage.objects.values_list("pk", "last_contact"))
-    response = client.post(url, report_data(outcome="Changed!"), follow=True)
+    # The second report, from a page opened before the first was saved: both are shown.
+    response = client.post(url, report_data(outcome="Changed!", row_version=opened_at))
+    html = response.content.decode()
+    assert f"{teammate} changed this visit" in html
+    assert "Changed!" in html and "They agreed to a pilot line." in html
+    # Sent again from there, it is refused as a visit already reported, the input still kept.
+    again = response.context["form"].data.copy()
+    response = client.post(url, again)
     assert "already reported" in response.content.decode()
+    assert "Changed!" in response.content.decode()
+    assert client.get(url, follow=True).redirect_chain  # the report page itself sends away
     assert Visit.objects.values().get(pk=visit.pk) == before
     assert list(Coverage.objects.values_list("pk", "last_contact")) == coverage_before
 
@@ -207,14 +226,23 @@ def test_reporting_twice_shows_a_message_and_changes_nothing(client_for, owner, 
 def test_a_visit_that_has_not_happened_cannot_be_reported(owner, account, people):
     visit = VisitFactory(account=account, starts_at=timezone.now() + timedelta(days=2))
     with pytest.raises(Exception, match="not taken place"):
-        services.visit_report(actor=owner, account=account, visit=visit, fields=report_fields())
+        services.visit_report(
+            actor=owner,
+            account=account,
+            visit=visit,
+            expected_version=visit.row_version,
+            fields=report_fields(),
+        )
     visit.refresh_from_db()
     assert visit.status == VisitStatus.PLANNED
 
 
 def test_cancel_a_planned_visit(client_for, owner, account):
     visit = VisitFactory(account=account)
-    response = client_for(owner).post(reverse("planning:visit_cancel", args=[account.pk, visit.pk]))
+    response = client_for(owner).post(
+        reverse("planning:visit_cancel", args=[account.pk, visit.pk]),
+        {"row_version": visit.row_version},
+    )
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.status == VisitStatus.CANCELLED
@@ -229,6 +257,7 @@ def test_mark_the_next_step_done(client_for, owner, account, people):
         actor=owner,
         account=account,
         visit=visit,
+        expected_version=visit.row_version,
         fields=report_fields(
             next_step="Send samples", next_step_on=timezone.localdate() + timedelta(days=3)
         ),
@@ -236,7 +265,7 @@ def test_mark_the_next_step_done(client_for, owner, account, people):
     client = client_for(owner)
     url = reverse("planning:visit_next_step_done", args=[account.pk, visit.pk])
     assert client.get(url).status_code == 405
-    assert client.post(url).status_code == 302
+    assert client.post(url, {"row_version": visit.row_version}).status_code == 302
     visit.refresh_from_db()
     assert visit.next_step_done is True
 
@@ -258,6 +287,7 @@ def test_editing_a_visit_keeps_an_attendee_who_has_since_left(client_for, owner,
             "kind": "call",
             "attendees": [boss.pk, analyst.pk],
             "objective": "New objective",
+            "row_version": visit.row_version,
         },
     )
     assert response.status_code == 302

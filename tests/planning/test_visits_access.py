@@ -82,7 +82,8 @@ def test_the_team_and_admins_may_prepare_and_report(client_for, request, persona
     urls = visit_urls(account, visit)
     for name in ("planning:visit_create", "planning:visit_edit", "planning:visit_report"):
         assert client.get(urls[name]).status_code == 200
-    assert client.post(urls["planning:visit_cancel"]).status_code == 302
+    response = client.post(urls["planning:visit_cancel"], {"row_version": visit.row_version})
+    assert response.status_code == 302
     assert Visit.objects.get().status == "cancelled"
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Category
 from scoring.assessments import charts, queries
+from scoring.assessments.queries import scoring_base
 from scoring.criteria.queries import published_set
 from scoring.models import Assessment, AssessmentSource, CriterionScore, SetStatus
 from tests.access_checks import assert_field_error
@@ -189,8 +190,9 @@ def test_the_form_lists_the_published_criteria_with_scale_help_and_current_value
     assert f'name="version" value="{criteria_set.pk}"' in html
 
 
-def form_data(criteria_set, values, note=""):
-    data = {"version": criteria_set.pk, "note": note}
+def form_data(criteria_set, values, note="", *, account):
+    """The form as a person sends it, loaded now: on top of the account's current scores."""
+    data = {"version": criteria_set.pk, "note": note, "row_version": scoring_base(account)[0]}
     data.update({code: "" if v is None else v for code, v in values.items()})
     return data
 
@@ -201,7 +203,13 @@ def test_saving_scores_adds_to_the_history_and_names_the_quadrant(client_for, ow
     url = reverse("scoring:score_create", args=[account.pk])
 
     response = client.post(
-        url, form_data(criteria_set, uniform_values(criteria_set, 8, 8), "After the plant visit")
+        url,
+        form_data(
+            criteria_set,
+            uniform_values(criteria_set, 8, 8),
+            "After the plant visit",
+            account=account,
+        ),
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("scoring:scores", args=[account.pk])
@@ -216,7 +224,7 @@ def test_saving_scores_adds_to_the_history_and_names_the_quadrant(client_for, ow
 
     values = uniform_values(criteria_set, 3, 8)
     values["quality"] = None  # don't know
-    page = client.post(url, form_data(criteria_set, values), follow=True)
+    page = client.post(url, form_data(criteria_set, values, account=account), follow=True)
     assert "is in the Maintain quadrant" in page.content.decode()
     assert account.assessments.count() == 2
     current = account.assessments.get(is_current=True)
@@ -247,7 +255,7 @@ def test_a_bad_score_is_an_error_next_to_its_criterion_and_nothing_is_saved(
     assert_field_error(
         client_for(owner),
         reverse("scoring:score_create", args=[account.pk]),
-        form_data(criteria_set, values),
+        form_data(criteria_set, values, account=account),
         "market_leadership",
         unchanged=snapshot,
         snippet=snippet,
@@ -258,7 +266,8 @@ def test_an_empty_form_is_refused(client_for, owner, account):
     criteria_set = published_set()
     values = dict.fromkeys((c.code for c in criteria_set.criteria.all()), None)
     response = client_for(owner).post(
-        reverse("scoring:score_create", args=[account.pk]), form_data(criteria_set, values)
+        reverse("scoring:score_create", args=[account.pk]),
+        form_data(criteria_set, values, account=account),
     )
     assert response.status_code == 200
     assert "Score at least one criterion" in response.content.decode()
@@ -269,7 +278,7 @@ def test_scores_posted_against_a_set_no_longer_published_are_checked_again(
     client_for, owner, account
 ):
     criteria_set = published_set()
-    data = form_data(criteria_set, uniform_values(criteria_set, 8, 8))
+    data = form_data(criteria_set, uniform_values(criteria_set, 8, 8), account=account)
     data["version"] = criteria_set.pk + 1000
     response = client_for(owner).post(reverse("scoring:score_create", args=[account.pk]), data)
     assert response.status_code == 200

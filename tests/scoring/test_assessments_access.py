@@ -4,6 +4,7 @@ and admins score."""
 import pytest
 from django.urls import reverse
 
+from scoring.assessments.queries import scoring_base
 from scoring.criteria.queries import published_set
 from scoring.models import Assessment, CriterionScore
 from tests.access_checks import assert_hidden_from, assert_refused, url_names
@@ -28,8 +29,8 @@ def urls(assessment):
     }
 
 
-def score_post(criteria_set):
-    data = {"version": criteria_set.pk, "note": "changed"}
+def score_post(criteria_set, account):
+    data = {"version": criteria_set.pk, "note": "changed", "row_version": scoring_base(account)[0]}
     data.update(uniform_values(criteria_set, 9, 9))
     return data
 
@@ -56,7 +57,7 @@ def test_it_hides_every_score_url_from_a_manager_outside_the_team(client_for, ou
     before = snapshot()
     assert_hidden_from(client_for(outsider), urls(assessment).values())
     response = client_for(outsider).post(
-        urls(assessment)["scoring:score_create"], score_post(published_set())
+        urls(assessment)["scoring:score_create"], score_post(published_set(), assessment.account)
     )
     assert response.status_code == 404
     assert snapshot() == before
@@ -69,7 +70,7 @@ def test_a_director_reads_the_scores_but_cannot_score(client_for, director, asse
     assert client.get(urls(assessment)["scoring:score_create"]).status_code == 403
     assert_refused(
         client,
-        {urls(assessment)["scoring:score_create"]: score_post(published_set())},
+        {urls(assessment)["scoring:score_create"]: score_post(published_set(), assessment.account)},
         unchanged=snapshot,
     )
 
@@ -80,7 +81,9 @@ def test_the_team_and_admins_can_score(client_for, request, persona, assessment)
     client = client_for(user)
     for url in urls(assessment).values():
         assert client.get(url).status_code == 200, url
-    response = client.post(urls(assessment)["scoring:score_create"], score_post(published_set()))
+    response = client.post(
+        urls(assessment)["scoring:score_create"], score_post(published_set(), assessment.account)
+    )
     assert response.status_code == 302
     current = Assessment.objects.get(account=assessment.account, is_current=True)
     assert current.pk != assessment.pk and current.scored_by == user

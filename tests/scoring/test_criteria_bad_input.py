@@ -87,7 +87,8 @@ def test_a_duplicate_code_in_the_same_set_is_refused(admin, draft):
 def test_renaming_a_criterion_to_another_ones_code_is_refused(admin, draft):
     criterion = draft.criteria.get(code="reputation")
     url = reverse("scoring:criteria_criterion_edit", args=[draft.pk, criterion.pk])
-    assert_field_error(admin, url, {**CRITERION, "code": "market_leadership"}, "code", snapshot)
+    data = {**CRITERION, "code": "market_leadership", "row_version": criterion.row_version}
+    assert_field_error(admin, url, data, "code", snapshot)
 
 
 def test_a_code_that_is_not_a_slug_is_refused(admin, draft):
@@ -99,7 +100,8 @@ def test_a_code_that_is_not_a_slug_is_refused(admin, draft):
 @pytest.mark.parametrize("value", ["120", "-1"])
 def test_a_threshold_outside_0_to_100_is_refused(admin, draft, field, value):
     url = reverse("scoring:criteria_edit", args=[draft.pk])
-    assert_field_error(admin, url, {**SET, field: value}, field, snapshot)
+    data = {**SET, field: value, "row_version": draft.row_version}
+    assert_field_error(admin, url, data, field, snapshot)
 
 
 def test_a_valid_criterion_is_added_to_the_draft(admin, draft):
@@ -138,7 +140,11 @@ def test_a_published_or_archived_set_is_never_changed(admin, published, status):
 def test_publishing_an_empty_set_says_why_and_publishes_nothing(admin, draft, published):
     draft.criteria.all().delete()
     before = snapshot()
-    response = admin.post(reverse("scoring:criteria_publish", args=[draft.pk]), follow=True)
+    response = admin.post(
+        reverse("scoring:criteria_publish", args=[draft.pk]),
+        {"row_version": draft.row_version},
+        follow=True,
+    )
     assert response.status_code == 200
     assert "no criteria" in response.content.decode()
     assert snapshot() == before
@@ -148,8 +154,12 @@ def test_publishing_an_empty_set_says_why_and_publishes_nothing(admin, draft, pu
 def test_publishing_without_a_weighted_advantage_criterion_says_why(admin, draft):
     draft.criteria.filter(dimension="advantage").update(weight=0)
     before = snapshot()
-    response = admin.post(reverse("scoring:criteria_publish", args=[draft.pk]), follow=True)
-    assert "Our relative advantage" in response.content.decode()
+    response = admin.post(
+        reverse("scoring:criteria_publish", args=[draft.pk]),
+        {"row_version": draft.row_version},
+        follow=True,
+    )
+    assert "“Our relative advantage” has no criterion" in response.content.decode()
     assert snapshot() == before
 
 
@@ -158,7 +168,8 @@ def test_a_segment_draft_has_no_thresholds_to_edit(admin, admin_user):
     draft = services.start_draft(kind=SetKind.SEGMENT, actor=admin_user)[0]
     url = reverse("scoring:criteria_edit", args=[draft.pk])
     assert "advantage_threshold" not in admin.get(url).content.decode()
-    response = admin.post(url, {"name": "Segments 2027", "change_note": "Policy weighs more."})
+    data = {"name": "Segments 2027", "change_note": "Policy weighs more."}
+    response = admin.post(url, data | {"row_version": draft.row_version})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.name, draft.change_note) == ("Segments 2027", "Policy weighs more.")

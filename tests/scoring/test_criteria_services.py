@@ -78,9 +78,20 @@ def portfolio(published, owner):
 
 
 def set_thresholds(draft, admin_user, attractiveness, advantage):
+    draft = CriteriaSet.objects.get(pk=draft.pk)  # as a form loaded now
     fields = {name: getattr(draft, name) for name in services.SET_FIELDS}
     fields.update(attractiveness_threshold=attractiveness, advantage_threshold=advantage)
-    return services.update_set(criteria_set=draft, actor=admin_user, fields=fields)
+    return services.update_set(
+        criteria_set=draft, actor=admin_user, expected_version=draft.row_version, fields=fields
+    )
+
+
+def publish(draft, admin_user):
+    """Publish the draft from a page loaded now."""
+    draft = CriteriaSet.objects.get(pk=draft.pk)
+    return services.publish(
+        criteria_set=draft, actor=admin_user, expected_version=draft.row_version
+    )
 
 
 def fresh(criteria_set):
@@ -130,12 +141,20 @@ def test_a_published_set_cannot_be_changed_by_the_services(published, admin_user
         set_thresholds(published, admin_user, Decimal(10), Decimal(10))
     with pytest.raises(ValidationError):
         services.save_criterion(
-            criteria_set=published, criterion=criterion, actor=admin_user, fields={"weight": 9}
+            criteria_set=published,
+            criterion=criterion,
+            actor=admin_user,
+            fields={"weight": 9},
+            expected_version=criterion.row_version,
         )
     with pytest.raises(ValidationError):
-        services.delete_criterion(criterion=criterion, actor=admin_user)
+        services.delete_criterion(
+            criterion=criterion, actor=admin_user, expected_version=criterion.row_version
+        )
     with pytest.raises(ValidationError):
-        services.discard_draft(criteria_set=published, actor=admin_user)
+        services.discard_draft(
+            criteria_set=published, actor=admin_user, expected_version=published.row_version
+        )
     published.refresh_from_db()
     assert published.attractiveness_threshold == Decimal(50)
     assert Criterion.objects.get(pk=criterion.pk).weight == criterion.weight
@@ -143,7 +162,7 @@ def test_a_published_set_cannot_be_changed_by_the_services(published, admin_user
 
 def test_discarding_a_draft_deletes_it_and_its_criteria(published, admin_user):
     draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
-    services.discard_draft(criteria_set=draft, actor=admin_user)
+    services.discard_draft(criteria_set=draft, actor=admin_user, expected_version=draft.row_version)
     assert not CriteriaSet.objects.filter(pk=draft.pk).exists()
     assert not Criterion.objects.filter(criteria_set_id=draft.pk).exists()
     assert published.criteria.exists()
@@ -195,7 +214,11 @@ def test_a_score_outside_a_changed_scale_counts_as_unscored_in_the_preview(
     # gives an advantage of 80.
     for criterion in draft.criteria.filter(dimension=Dimension.ADVANTAGE):
         services.save_criterion(
-            criteria_set=draft, criterion=criterion, actor=admin_user, fields={"scale_max": 5}
+            criteria_set=draft,
+            criterion=criterion,
+            actor=admin_user,
+            fields={"scale_max": 5},
+            expected_version=criterion.row_version,
         )
 
     preview = queries.preview_draft(fresh(draft), fresh(published))
@@ -233,7 +256,7 @@ def test_publishing_archives_the_old_set_and_carries_every_score_over(
     old_current = set(Assessment.objects.filter(is_current=True).values_list("pk", flat=True))
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.publish(criteria_set=draft, actor=admin_user)
+        result = publish(draft, admin_user)
 
     published.refresh_from_db()
     draft.refresh_from_db()
@@ -271,7 +294,7 @@ def test_publishing_archives_the_old_set_and_carries_every_score_over(
 
 def test_carrying_over_again_changes_nothing(portfolio, published, admin_user):
     draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
-    services.publish(criteria_set=draft, actor=admin_user)  # callbacks not run: we call it here
+    publish(draft, admin_user)  # callbacks not run: we call it here
     assert services.carry_over_scores(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 5
     assert services.carry_over_scores(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 0
     assert Assessment.objects.filter(criteria_set=draft).count() == 5
@@ -279,7 +302,7 @@ def test_carrying_over_again_changes_nothing(portfolio, published, admin_user):
 
 def test_carrying_over_runs_in_batches(portfolio, published, admin_user):
     draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
-    services.publish(criteria_set=draft, actor=admin_user)
+    publish(draft, admin_user)
     assert services.carry_over_scores(criteria_set_id=draft.pk, batch_size=2) == 5
     assert Assessment.objects.filter(is_current=True, criteria_set=draft).count() == 5
 
@@ -295,7 +318,7 @@ def test_publishing_an_empty_set_is_refused_and_nothing_changes(published, admin
     draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
     draft.criteria.all().delete()
     with pytest.raises(ValidationError, match="no criteria"):
-        services.publish(criteria_set=draft, actor=admin_user)
+        publish(draft, admin_user)
     draft.refresh_from_db()
     published.refresh_from_db()
     assert draft.status == SetStatus.DRAFT and published.status == SetStatus.PUBLISHED
@@ -305,7 +328,7 @@ def test_publishing_needs_a_weighted_criterion_in_each_dimension(published, admi
     draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
     draft.criteria.filter(dimension=Dimension.ADVANTAGE).update(weight=0)
     with pytest.raises(ValidationError, match="Our relative advantage"):
-        services.publish(criteria_set=draft, actor=admin_user)
+        publish(draft, admin_user)
     assert CriteriaSet.objects.get(pk=published.pk).status == SetStatus.PUBLISHED
 
 
@@ -319,11 +342,15 @@ def test_publishing_segment_criteria_carries_the_segment_scores_over(
     draft, _ = services.start_draft(kind=SetKind.SEGMENT, actor=admin_user)
     growth = draft.criteria.get(code="growth")
     services.save_criterion(
-        criteria_set=draft, criterion=growth, actor=admin_user, fields={"scale_max": 5}
+        criteria_set=draft,
+        criterion=growth,
+        actor=admin_user,
+        fields={"scale_max": 5},
+        expected_version=growth.row_version,
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish(criteria_set=draft, actor=admin_user)
+        publish(draft, admin_user)
 
     carried = dict(
         SegmentScore.objects.filter(criterion__criteria_set=draft).values_list(

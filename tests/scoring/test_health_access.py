@@ -21,6 +21,8 @@ NAMES = {
     "scoring:health_recalculate",
 }
 ADMIN_ONLY = ("scoring:health_model_edit", "scoring:health_runs", "scoring:health_recalculate")
+# Retry and dismiss of an interrupted run take the run's id: tests/scoring/test_health_runs.py.
+RUN_ACTIONS = {"scoring:health_run_retry", "scoring:health_run_dismiss"}
 
 
 def urls(account):
@@ -51,7 +53,9 @@ def model_post(**changes):
 
 
 def test_every_health_url_is_covered_by_these_tests():
-    assert {n for n in url_names("scoring") if n.startswith("scoring:health")} == NAMES
+    assert {
+        n for n in url_names("scoring") if n.startswith("scoring:health")
+    } == NAMES | RUN_ACTIONS
 
 
 def test_another_managers_account_health_is_hidden(client_for, outsider, account):

@@ -33,8 +33,8 @@ def test_the_history_tab_lists_what_happened_to_each_survey(client_for, owner, a
     sent, _link = services.send_survey(
         account=account, respondent=respondent, language="zh-hans", days=14, sent_by=owner
     )
-    services.withdraw_survey(survey=sent, actor=owner)
-    services.delete_survey(survey=recorded, actor=owner)
+    services.withdraw_survey(survey=sent, actor=owner, expected_version=sent.row_version)
+    services.delete_survey(survey=recorded, actor=owner, expected_version=recorded.row_version)
 
     entries, response = _entries(client_for(owner), account, "Survey")
 

@@ -22,6 +22,7 @@ EDIT = "scoring:health_model_edit"
 
 def model_post(**changes):
     data = {"medium_from": 25, "high_from": 50, "satisfaction_window_days": 365}
+    data["row_version"] = RiskPolicy.objects.get(pk=1).row_version  # a form loaded now
     for factor in RiskFactor.objects.all():
         data[f"weight_{factor.code}"] = factor.weight
         data[f"start_{factor.code}"] = factor.start
@@ -177,6 +178,11 @@ def test_the_service_refuses_what_the_engine_cannot_run(admin_user):
     factors["complaint_silence"] = services.FactorValues(5, Decimal(1), Decimal(3), None)
     policy = {"medium_from": 25, "high_from": 50, "satisfaction_window_days": 365}
     with pytest.raises(ValidationError) as refused:
-        services.update_risk_model(policy_data=policy, factor_rows=factors, actor=admin_user)
+        services.update_risk_model(
+            policy_data=policy,
+            factor_rows=factors,
+            actor=admin_user,
+            expected_version=RiskPolicy.objects.get(pk=1).row_version,
+        )
     assert set(refused.value.message_dict) == {"full_contact_recency", "days_complaint_silence"}
     assert snapshot() == before

@@ -1,12 +1,15 @@
-"""The health recalculation through a real Redis broker and real Celery workers (issue 6, Bars):
-one run end to end, and one whose worker is killed mid-run (SIGKILL of its whole process group)
-after which the next run completes with the same results as an uninterrupted one.
+"""The health recalculation through a real Redis broker and real Celery workers (issue 6 and 15,
+Bars): one run end to end; one whose worker is killed mid-run (SIGKILL of its whole process group)
+after which the next run completes with the same results as an uninterrupted one; and one killed
+the same way that is shown interrupted within its lease (the page at once, the reaper for good)
+and that an admin's Retry completes with the figures of an uninterrupted run.
 
 The workers come from tests/celery_workers.py (skipped without REDIS_URL, unless CI requires them).
 """
 
 import datetime
 import os
+import re
 import signal
 import time
 from decimal import Decimal
@@ -14,9 +17,11 @@ from decimal import Decimal
 import psycopg
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, Attitude, BuyingRole, Complaint, StageChange, Stakeholder
+from kam.celery import app
 from planning.models import Notification, Visit, VisitStatus
 from scoring.health import services
 from scoring.models import (
@@ -25,9 +30,10 @@ from scoring.models import (
     HealthSnapshot,
     RunStatus,
     RunTrigger,
+    StopReason,
     Survey,
 )
-from scoring.tasks import recalculate_health
+from scoring.tasks import reap_dead_health_runs, recalculate_health
 from tests.factories import (
     AccountFactory,
     ComplaintFactory,
@@ -297,3 +303,133 @@ def test_a_killed_worker_leaves_whole_batches_and_the_next_run_completes_them(ce
     reference, reference_alerts = reference_run()
     assert resumed == reference
     assert resumed_alerts == reference_alerts
+
+
+# A short lease, for this process and the workers: a killed run is dead after 4 s, not 60.
+LEASE = 4
+
+
+def _shown_status(client, run) -> str | None:
+    html = client.get(reverse("scoring:health_runs")).content.decode()
+    found = re.search(rf'data-status="(\w+)" data-run="{run.pk}"', html)
+    return found and found[1]
+
+
+@pytest.fixture
+def queued_here(celery_workers):
+    """Tasks queued the way the site queues them (.delay, as the Retry button does) go to this
+    test's queue, which its workers read."""
+    default = app.conf.task_default_queue
+    app.conf.task_default_queue = celery_workers.queue
+    yield
+    app.conf.task_default_queue = default
+
+
+def test_a_killed_run_is_shown_interrupted_within_its_lease_and_retry_completes_it(
+    celery_workers, queued_here, client_for, admin_user, settings
+):
+    settings.KAM_JOB_LEASE_SECONDS = LEASE
+    lease = {"KAM_JOB_LEASE_SECONDS": str(LEASE)}
+    shipped_risk_model()
+    total, batch = 400, 3
+    ids = _portfolio(total)
+    client = client_for(admin_user)
+
+    process, log = celery_workers(lease)
+    recalculate_health.apply_async(
+        args=[RunTrigger.NIGHTLY, None, batch], queue=celery_workers.queue
+    )
+
+    def midway():
+        run = HealthRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__isnull=False)
+        run = run.first()
+        return run if run and 30 <= run.accounts <= total - 60 else None
+
+    killed_run = _wait_for(midway, process, log, "the run reaching the middle", interval=0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    process.wait(timeout=10)
+
+    # Its last beat is at most a quarter of a lease old: still shown running…
+    assert _shown_status(client, killed_run) == "running"
+    # …and interrupted as soon as the lease has passed, before any reaper ran.
+    _wait_for(
+        lambda: _shown_status(client, killed_run) == "interrupted",
+        None,
+        None,
+        "the runs page showing the run interrupted",
+        timeout=LEASE + 3,
+        interval=0.2,
+    )
+    assert time.monotonic() - killed_at <= LEASE + 3
+    killed_run.refresh_from_db()
+    assert killed_run.status == RunStatus.RUNNING  # nobody wrote it yet: the page saw the lease
+    written = health_values()
+    assert len(written) == killed_run.accounts
+    # Whole batches in id order: every account up to done_through has its health, none after.
+    assert set(written) == {pk for pk in ids if pk <= killed_run.done_through}
+    html = client.get(reverse("scoring:health_runs")).content.decode()
+    assert f"Saved: {killed_run.accounts:,} of {total} accounts" in html
+    assert f"every account up to no. {killed_run.done_through}," in html
+    assert f"Not saved: the other {total - killed_run.accounts:,}" in html
+    assert 'data-testid="run-retry"' in html
+
+    # The reaper, the beat job a new worker runs every minute, marks it for good.
+    process, log = celery_workers(lease)
+    reap_dead_health_runs.apply_async(queue=celery_workers.queue)
+    _wait_for(
+        lambda: HealthRun.objects.filter(pk=killed_run.pk, status=RunStatus.INTERRUPTED).exists(),
+        process,
+        log,
+        "the reaper marking the run interrupted",
+    )
+    killed_run.refresh_from_db()
+    assert killed_run.stopped_because == StopReason.WORKER_LOST
+    assert killed_run.finished_at == killed_run.heartbeat_at
+
+    # The broker hands the killed message out again (its visibility timeout passed): the worker
+    # finds its run and starts nothing.
+    recalculate_health.apply_async(
+        args=[RunTrigger.NIGHTLY, None, batch],
+        task_id=killed_run.task_id,
+        queue=celery_workers.queue,
+    )
+    _wait_for(
+        lambda: f"Task {killed_run.task_id} delivered again" in log.read_text(),
+        process,
+        log,
+        "the worker recognising the message",
+    )
+    assert HealthRun.objects.count() == 1
+
+    # One click on Retry: a new run carries on after what was saved and completes it.
+    response = client.post(reverse("scoring:health_run_retry", args=[killed_run.pk]))
+    assert response.status_code == 302
+    retry = _wait_for(
+        lambda: HealthRun.objects.filter(
+            retry_of=killed_run, status__in=[RunStatus.FINISHED, RunStatus.FAILED]
+        ).first(),
+        process,
+        log,
+        "the retry",
+    )
+    assert retry.status == RunStatus.FINISHED, retry.error_text
+    assert (retry.resumed_after, retry.requested_by, retry.trigger, retry.attempt) == (
+        killed_run.done_through,
+        admin_user,
+        RunTrigger.NIGHTLY,
+        2,
+    )
+    html = client.get(reverse("scoring:health_runs")).content.decode()
+    assert "carried on from here" in html and 'data-testid="run-retry"' not in html
+    resumed, resumed_alerts = health_values(), alert_keys()
+    assert len(resumed) == total
+    counts = (retry.accounts, retry.changed, retry.alerts)
+
+    # The same figures as one uninterrupted run over the same records: the accounts' health,
+    # the alerts, and the run's own counts.
+    reference, reference_alerts = reference_run()
+    uninterrupted = HealthRun.objects.latest("pk")
+    assert resumed == reference
+    assert resumed_alerts == reference_alerts
+    assert counts == (uninterrupted.accounts, uninterrupted.changed, uninterrupted.alerts)

@@ -259,7 +259,7 @@ VALID = {
 
 def test_saving_the_form_stores_the_class_and_records_the_actor(client_for, owner, account):
     client = client_for(owner)
-    response = client.post(edit_url(account), VALID)
+    response = client.post(edit_url(account), {**VALID, "row_version": "0"})  # none before
     assert response.status_code == 302
     card = ValueScorecard.objects.get(account=account)
     assert card.potential_class == "A"
@@ -271,10 +271,17 @@ def test_saving_the_form_stores_the_class_and_records_the_actor(client_for, owne
     assert 'data-testid="scorecard-changes"' in body
 
 
+def save(account, actor, fields):
+    """Save from a form loaded now (version 0 while the account has no scorecard)."""
+    stored = ValueScorecard.objects.filter(account=account).first()
+    version = stored.row_version if stored else 0
+    return scorecard_save(account=account, actor=actor, expected_version=version, fields=fields)
+
+
 def test_the_service_recomputes_the_class_and_keeps_history_for_the_actor(owner, teammate, account):
     fields = {"current_purchases": 1, "purchase_capacity": 4}
-    scorecard_save(account=account, actor=owner, fields=fields)
-    card = scorecard_save(account=account, actor=teammate, fields={"current_purchases": 4})
+    save(account, owner, fields)
+    card = save(account, teammate, {"current_purchases": 4})
     assert card.potential_class == "C"
     history = list(card.history.order_by("history_date", "history_id"))
     assert [h.history_user for h in history] == [owner, teammate]
@@ -282,8 +289,8 @@ def test_the_service_recomputes_the_class_and_keeps_history_for_the_actor(owner,
 
 
 def test_unticking_vip_clears_the_reason(owner, account):
-    scorecard_save(account=account, actor=owner, fields={"is_vip": True, "vip_reason": "Ref"})
-    card = scorecard_save(account=account, actor=owner, fields={"is_vip": False})
+    save(account, owner, {"is_vip": True, "vip_reason": "Ref"})
+    card = save(account, owner, {"is_vip": False})
     assert card.vip_reason == ""
 
 
@@ -306,17 +313,16 @@ def snapshot():
     ],
 )
 def test_bad_input_is_refused_next_to_the_field(client_for, owner, account, changes, field):
-    ScorecardFactory(account=account, current_purchases=2, purchase_capacity=3)
-    assert_field_error(
-        client_for(owner), edit_url(account), {**VALID, **changes}, field, unchanged=snapshot
-    )
+    card = ScorecardFactory(account=account, current_purchases=2, purchase_capacity=3)
+    data = {**VALID, **changes, "row_version": card.row_version}
+    assert_field_error(client_for(owner), edit_url(account), data, field, unchanged=snapshot)
 
 
 def test_the_service_refuses_a_vip_without_a_reason(owner, account):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        scorecard_save(account=account, actor=owner, fields={"is_vip": True})
+        save(account, owner, {"is_vip": True})
     assert "vip_reason" in error.value.error_dict
     assert not ValueScorecard.objects.exists()
 
@@ -325,7 +331,7 @@ def test_the_service_refuses_a_director(director, account):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        scorecard_save(account=account, actor=director, fields={"current_purchases": 1})
+        save(account, director, {"current_purchases": 1})
 
 
 def test_the_window_matches_the_header(client_for, owner, account):

@@ -58,6 +58,7 @@ def test_the_team_and_admins_open_and_save_the_form(client_for, request, persona
     client = client_for(request.getfixturevalue(persona))
     assert client.get(urls(account)["scoring:scorecard"]).status_code == 200
     assert client.get(urls(account)["scoring:scorecard_edit"]).status_code == 200
-    response = client.post(urls(account)["scoring:scorecard_edit"], {"purchase_capacity": "2"})
+    data = {"purchase_capacity": "2", "row_version": "0"}  # the account has no scorecard yet
+    response = client.post(urls(account)["scoring:scorecard_edit"], data)
     assert response.status_code == 302
     assert ValueScorecard.objects.get(account=account).purchase_capacity == 2

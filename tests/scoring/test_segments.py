@@ -15,6 +15,18 @@ from tests.factories import SegmentFactory, shipped_criteria_set
 pytestmark = pytest.mark.django_db
 
 
+def score_segment(segment, criteria_set, values, actor=None):
+    """Score through the service from a form loaded now."""
+    fresh = Segment.objects.get(pk=segment.pk)
+    return services.segment_score(
+        actor=actor,
+        segment=fresh,
+        criteria_set=criteria_set,
+        values_by_code=values,
+        expected_version=fresh.row_version,
+    )
+
+
 def reference_segments(actor=None):
     """The three segments of DESIGN.md §5, scored through the service."""
     criteria_set = shipped_criteria_set(SetKind.SEGMENT)
@@ -22,12 +34,7 @@ def reference_segments(actor=None):
     segments = {}
     for name, name_zh, industry, values in defaults.REFERENCE_SEGMENTS:
         segment = SegmentFactory(name=name, name_zh_hans=name_zh, industry=industry)
-        services.segment_score(
-            actor=actor,
-            segment=segment,
-            criteria_set=criteria_set,
-            values_by_code=dict(zip(codes, values, strict=True)),
-        )
+        score_segment(segment, criteria_set, dict(zip(codes, values, strict=True)), actor)
         segments[name] = segment
     return segments
 
@@ -81,11 +88,8 @@ def test_the_page_in_chinese_names_the_segments_in_chinese(client_for, owner):
 def test_ties_share_a_rank_and_unscored_segments_are_not_ranked():
     criteria_set = shipped_criteria_set(SetKind.SEGMENT)
     for name in ("A", "B", "C"):
-        services.segment_score(
-            actor=None,
-            segment=SegmentFactory(name=name),
-            criteria_set=criteria_set,
-            values_by_code={"market_size": 8 if name != "C" else 2},
+        score_segment(
+            SegmentFactory(name=name), criteria_set, {"market_size": 8 if name != "C" else 2}
         )
     SegmentFactory(name="Not yet")
     table = queries.segment_ranking()
@@ -117,7 +121,7 @@ def test_scores_carry_over_by_code_to_a_new_segment_set():
     government = table.ranked[0].segment
     values = queries.segment_values(government, new)
     values["market_size"] = None
-    services.segment_score(actor=None, segment=government, criteria_set=new, values_by_code=values)
+    score_segment(government, new, values)
     assert queries.segment_values(government, new)["market_size"] is None
 
 
@@ -126,6 +130,7 @@ def test_an_admin_scores_a_segment(client_for, admin_user):
     segment = SegmentFactory(name="Healthcare")
     data = {c.code: "5" for c in criteria_set.criteria.all()}
     data["growth"] = ""  # not known
+    data["row_version"] = segment.row_version
     response = client_for(admin_user).post(
         reverse("scoring:segment_score", args=[segment.pk]), data
     )
@@ -142,6 +147,7 @@ def test_a_bad_score_is_refused_next_to_its_field(client_for, admin_user, bad):
     segment = SegmentFactory(name="Healthcare")
     data = {c.code: "5" for c in criteria_set.criteria.all()}
     data["competition"] = bad
+    data["row_version"] = segment.row_version
     assert_field_error(
         client_for(admin_user),
         reverse("scoring:segment_score", args=[segment.pk]),
@@ -155,9 +161,7 @@ def test_the_service_refuses_a_score_outside_the_scale():
     criteria_set = shipped_criteria_set(SetKind.SEGMENT)
     segment = SegmentFactory(name="Healthcare")
     with pytest.raises(Exception) as error:
-        services.segment_score(
-            actor=None, segment=segment, criteria_set=criteria_set, values_by_code={"growth": 11}
-        )
+        score_segment(segment, criteria_set, {"growth": 11})
     assert "growth" in error.value.message_dict
     assert not SegmentScore.objects.exists()
 
@@ -172,10 +176,14 @@ def test_an_admin_adds_edits_and_deletes_a_segment(client_for, admin_user):
     segment = Segment.objects.get(name="Healthcare")
     assert response["Location"] == reverse("scoring:segment_score", args=[segment.pk])
     assert segment.history.first().history_user == admin_user
-    client.post(reverse("scoring:segment_edit", args=[segment.pk]), {"name": "Health"})
+    data = {"name": "Health", "row_version": segment.row_version}
+    client.post(reverse("scoring:segment_edit", args=[segment.pk]), data)
     segment.refresh_from_db()
     assert segment.name == "Health"
-    client.post(reverse("scoring:segment_delete", args=[segment.pk]))
+    client.post(
+        reverse("scoring:segment_delete", args=[segment.pk]),
+        {"row_version": segment.row_version},
+    )
     assert not Segment.objects.exists()
 
 

@@ -66,9 +66,9 @@ def test_only_admins_change_segments(client_for, request, persona, segment):
         client,
         {
             u["scoring:segment_create"]: {"name": "Health"},
-            u["scoring:segment_edit"]: {"name": "Changed"},
-            u["scoring:segment_score"]: {"market_size": "1"},
-            u["scoring:segment_delete"]: {},
+            u["scoring:segment_edit"]: {"name": "Changed", "row_version": segment.row_version},
+            u["scoring:segment_score"]: {"market_size": "1", "row_version": segment.row_version},
+            u["scoring:segment_delete"]: {"row_version": segment.row_version},
         },
         unchanged=snapshot,
     )

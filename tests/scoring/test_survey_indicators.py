@@ -92,7 +92,13 @@ def test_an_unanswered_code_can_change(client_for, admin_user):
     range_ = SurveyIndicator.objects.get(code="range")
     client_for(admin_user).post(
         reverse("scoring:survey_indicator_edit", args=[range_.pk]),
-        form_data(code="product_range", group="product", name="Range", name_zh_hans="产品范围"),
+        form_data(
+            code="product_range",
+            group="product",
+            name="Range",
+            name_zh_hans="产品范围",
+            row_version=range_.row_version,
+        ),
     )
     range_.refresh_from_db()
     assert range_.code == "product_range"
@@ -106,7 +112,14 @@ def test_an_answered_code_is_frozen(client_for, admin_user):
     page = client.get(url)
     assert page.context["form"].fields["code"].disabled
     response = client.post(
-        url, form_data(code="renamed", group="product", name="Product quality", name_zh_hans="质量")
+        url,
+        form_data(
+            code="renamed",
+            group="product",
+            name="Product quality",
+            name_zh_hans="质量",
+            row_version=quality.row_version,
+        ),
     )
     assert response.status_code == 302
     quality.refresh_from_db()
@@ -123,7 +136,9 @@ def test_the_service_refuses_to_rename_an_answered_code(admin_user):
     quality = SurveyIndicator.objects.get(code="quality")
     quality.code = "renamed"
     with pytest.raises(ValidationError):
-        services.save_indicator(indicator=quality, actor=admin_user)
+        services.save_indicator(
+            indicator=quality, actor=admin_user, expected_version=quality.row_version
+        )
     assert SurveyIndicator.objects.filter(code="quality").exists()
 
 
@@ -137,7 +152,12 @@ def test_an_answered_indicator_is_retired_and_brought_back(client_for, admin_use
     client.post(
         url,
         form_data(
-            code="quality", group="product", name="Quality", name_zh_hans="质量", is_active=None
+            code="quality",
+            group="product",
+            name="Quality",
+            name_zh_hans="质量",
+            is_active=None,
+            row_version=quality.row_version,
         ),
     )
     quality.refresh_from_db()
@@ -149,7 +169,14 @@ def test_an_answered_indicator_is_retired_and_brought_back(client_for, admin_use
     detail = client_for(owner).get(survey.get_absolute_url()).content.decode()
     assert 'data-testid="answer" data-indicator="quality"' in detail and "retired" in detail
     client.post(
-        url, form_data(code="quality", group="product", name="Quality", name_zh_hans="质量")
+        url,
+        form_data(
+            code="quality",
+            group="product",
+            name="Quality",
+            name_zh_hans="质量",
+            row_version=quality.row_version,
+        ),
     )
     quality.refresh_from_db()
     assert quality.is_active
@@ -165,7 +192,7 @@ def test_an_unanswered_indicator_can_be_deleted(client_for, admin_user):
     assert 'data-testid="indicator-delete"' in row[: row.index("</tr>")]
     url = reverse("scoring:survey_indicator_delete", args=[spare.pk])
     assert b'data-testid="indicator-delete-submit"' in client.get(url).content
-    assert client.post(url).status_code == 302
+    assert client.post(url, {"row_version": spare.row_version}).status_code == 302
     assert not SurveyIndicator.objects.filter(code="spare").exists()
 
 
@@ -179,6 +206,6 @@ def test_an_answered_indicator_cannot_be_deleted(client_for, admin_user):
     url = reverse("scoring:survey_indicator_delete", args=[quality.pk])
     page = client.get(url).content.decode()
     assert "cannot be deleted" in page and "indicator-delete-submit" not in page
-    response = client.post(url, follow=True)
+    response = client.post(url, {"row_version": quality.row_version}, follow=True)
     assert "Retire it instead" in response.content.decode()
     assert SurveyIndicator.objects.filter(code="quality").exists()

@@ -263,7 +263,8 @@ def test_an_expired_link_is_not_found(client, sent, indicators):
 def test_a_withdrawn_link_is_not_found(client, sent, owner, client_for, indicators):
     survey, url = sent
     response = client_for(owner).post(
-        reverse("scoring:survey_withdraw", args=[survey.account_id, survey.pk])
+        reverse("scoring:survey_withdraw", args=[survey.account_id, survey.pk]),
+        {"row_version": survey.row_version},
     )
     assert response.status_code == 302
     survey.refresh_from_db()
@@ -279,7 +280,13 @@ def test_withdrawing_a_completed_survey_is_refused(
 ):
     survey, url = sent
     client.post(_path(url), _answers(indicators, GOOD))
-    client_for(owner).post(reverse("scoring:survey_withdraw", args=[account.pk, survey.pk]))
+    survey.refresh_from_db()  # a page loaded after the answer: refused by the rule, not the version
+    response = client_for(owner).post(
+        reverse("scoring:survey_withdraw", args=[account.pk, survey.pk]),
+        {"row_version": survey.row_version},
+        follow=True,
+    )
+    assert "Only a survey waiting for its answer can be withdrawn." in response.content.decode()
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.COMPLETED
 
@@ -302,7 +309,7 @@ def test_deleting_a_survey_asks_first_then_recalculates(
     assert confirm.status_code == 200 and 'data-testid="delete-confirm"' in confirm.content.decode()
     assert Survey.objects.filter(pk=survey.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(delete_url)
+        response = client.post(delete_url, {"row_version": survey.row_version})
     assert response.status_code == 302
     assert response["Location"] == reverse("scoring:health", args=[account.pk])
     assert not Survey.objects.filter(pk=survey.pk).exists()

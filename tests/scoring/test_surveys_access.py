@@ -109,8 +109,8 @@ def test_a_director_reads_but_does_not_write(
         {
             u["create"]: _record_data(respondent),
             u["send"]: {"respondent": respondent.pk, "language": "en", "expires_in": "7"},
-            u["withdraw"]: {},
-            u["delete"]: {},
+            u["withdraw"]: {"row_version": pending.row_version},
+            u["delete"]: {"row_version": done.row_version},
         },
         unchanged=snapshot,
     )
@@ -131,10 +131,10 @@ def test_the_team_and_admins_do_everything(
         ).status_code
         == 302
     )
-    assert client.post(u["withdraw"]).status_code == 302
+    assert client.post(u["withdraw"], {"row_version": pending.row_version}).status_code == 302
     pending.refresh_from_db()
     assert pending.status == SurveyStatus.WITHDRAWN
-    assert client.post(u["delete"]).status_code == 302
+    assert client.post(u["delete"], {"row_version": done.row_version}).status_code == 302
     assert not Survey.objects.filter(pk=done.pk).exists()
 
 
@@ -199,8 +199,9 @@ def test_only_admins_edit_indicators(client_for, request, persona):
                 "name_zh_hans": "X",
                 "position": 1,
             },
-            delete: {},
+            delete: {"row_version": unanswered.row_version},
             edit: {
+                "row_version": quality.row_version,
                 "code": "quality",
                 "group": "product",
                 "name": "Q",

@@ -157,12 +157,18 @@ def test_an_admin_lowers_a_threshold_and_applies(portfolio, client_for, admin_us
     assert response.status_code == 302 and response["Location"] == reverse("scoring:tier_preview")
     assert TierRule.objects.get(tier__code="gold").min_value == Decimal("900000")
     assert TierRule.objects.get(tier__code="gold").history.first().history_user == admin_user
-    client.post(reverse("scoring:tier_apply"))
+    client.post(reverse("scoring:tier_apply"), loaded_at())
     assert tiers_by_name()["Gamma"] == "gold"
+
+
+def loaded_at() -> dict:
+    """The version a rules page loaded now carries (0 while no policy is stored)."""
+    return {"row_version": queries.policy_version(queries.tier_policy())}
 
 
 def rules_form(**changes):
     data = {
+        **loaded_at(),
         "basis": "revenue",
         "method": "threshold",
         "min_value_platinum": "50000000",
@@ -215,7 +221,13 @@ def test_the_service_refuses_a_rule_on_the_last_tier():
     rules[tier("lead").pk] = RuleValues(Decimal(1), None)
     before = rules_snapshot()
     with pytest.raises(Exception) as error:
-        save_tier_rules(actor=None, basis="revenue", method="threshold", rules=rules)
+        save_tier_rules(
+            actor=None,
+            basis="revenue",
+            method="threshold",
+            rules=rules,
+            expected_version=TierPolicy.objects.get(pk=1).row_version,
+        )
     assert "min_value_lead" in error.value.message_dict
     assert rules_snapshot() == before
 
@@ -231,7 +243,7 @@ def test_the_rules_page_flags_rules_not_applied_yet(portfolio, client_for, admin
     client = client_for(admin_user)
     client.post(reverse("scoring:tier_rules_edit"), rules_form(min_value_gold="900000"))
     assert b'data-testid="tier-not-applied"' in client.get(reverse("scoring:tier_rules")).content
-    client.post(reverse("scoring:tier_apply"))
+    client.post(reverse("scoring:tier_apply"), loaded_at())
     assert (
         b'data-testid="tier-not-applied"' not in client.get(reverse("scoring:tier_rules")).content
     )

@@ -55,8 +55,12 @@ def test_only_admins_edit_preview_and_apply(client_for, request, persona, accoun
     assert_refused(
         client,
         {
-            u["scoring:tier_rules_edit"]: {"basis": "margin", "method": "percentile"},
-            u["scoring:tier_apply"]: {},
+            u["scoring:tier_rules_edit"]: {
+                "basis": "margin",
+                "method": "percentile",
+                "row_version": TierPolicy.objects.get(pk=1).row_version,
+            },
+            u["scoring:tier_apply"]: {"row_version": TierPolicy.objects.get(pk=1).row_version},
             u["scoring:tier_preview"]: {},
         },
         unchanged=snapshot,

@@ -1,8 +1,8 @@
 """`manage.py recalculate_health`: the churn-risk and satisfaction recalculation from the command
 line (cron, or an operator after fixing data), the same run the nightly Celery task makes.
 
-Exits with status 1 when the run failed for some batches or was skipped because another run holds
-the lock, so a cron job or a deploy script notices."""
+Exits with status 1 when the run failed for some batches, was interrupted, or was skipped because
+another run holds the lock, so a cron job or a deploy script notices."""
 
 import datetime
 
@@ -74,6 +74,11 @@ class Command(BaseCommand):
             f"changed {run.changed:,}, alerts {run.alerts:,}, errors {run.errors:,}, "
             f"{seconds:.1f} s."
         )
+        if run.status == RunStatus.INTERRUPTED:
+            raise CommandError(
+                f"Run {run.pk} was declared dead while it ran (no sign of life reached the "
+                "database for a whole lease) and stopped; the batches counted above were saved."
+            )
         if run.status == RunStatus.FAILED:
             raise CommandError(
                 f"Run {run.pk} failed for {run.errors} batch(es); the other batches were saved.\n"
