@@ -62,6 +62,8 @@ def version_page(
         {
             "version": version,
             "compared": compared,
+            "differing": [row for row in compared if row.differs],
+            "same": [row for row in compared if not row.differs],
             "form": form,
             "chosen": set(form["fields_to_restore"].value() or ()),
             "unchanged": not any(row.differs for row in compared),
