@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -136,6 +137,13 @@ def claim(record: Model, *, expected_version: int) -> None:
         raise EditConflict.about(record)
     record.row_version = expected_version + 1
     record._version_claimed = True
+
+
+def nothing_changed() -> None:
+    """Call after claim() when the form asked for what is stored already: gives back the version
+    claim() took (the service's transaction is rolled back, and it wrote nothing else), so no
+    other open form is told of a change that did not happen."""
+    transaction.set_rollback(True)
 
 
 def check_unchanged(record: Model, *, expected_version: int) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access, versions
-from accounts.conflicts import EditConflict, claim
+from accounts.conflicts import EditConflict, claim, nothing_changed
 from accounts.models import (
     Account,
     AccountTeamMember,
@@ -41,13 +41,6 @@ ACCOUNT_FIELDS = (
 def _as(instance, actor):
     instance._history_user = actor
     return instance
-
-
-def nothing_changed() -> None:
-    """Call after claim() when the form asked for what is stored already: gives back the version
-    claim() took (the service's transaction is rolled back, and it wrote nothing else), so no
-    other open form is told of a change that did not happen."""
-    transaction.set_rollback(True)
 
 
 def _check_key_account_owner(account: Account) -> None:

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.conflicts import EditConflict, claim
+from accounts.conflicts import EditConflict, claim, nothing_changed
 from accounts.models import Account, Coverage, Stakeholder
-from accounts.services import nothing_changed
 
 
 def _on_team(account: Account, user) -> bool:

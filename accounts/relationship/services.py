@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.conflicts import EditConflict, claim
+from accounts.conflicts import EditConflict, claim, nothing_changed
 from accounts.models import (
     Account,
     DecisionStyle,
@@ -18,7 +18,6 @@ from accounts.models import (
     is_regression,
 )
 from accounts.relationship import ladder, queries
-from accounts.services import nothing_changed
 
 PROFILE_FIELDS = {
     "seller_intent": HighLow.values,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access, versions
-from accounts.conflicts import claim
+from accounts.conflicts import claim, nothing_changed
 from accounts.models import (
     Account,
     Stakeholder,
@@ -19,7 +19,6 @@ from accounts.models import (
     StakeholderPrivateNote,
     StakeholderStatus,
 )
-from accounts.services import nothing_changed
 from accounts.stakeholders.rules import reporting_cycle
 
 STAKEHOLDER_FIELDS = (
