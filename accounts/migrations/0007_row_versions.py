@@ -13,21 +13,21 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='account',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='complaint',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='coverage',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='stakeholder',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
     ]

@@ -13,31 +13,31 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='accountplan',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='action',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='lossrecord',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='objective',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='opportunity',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='visit',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
     ]

@@ -13,41 +13,41 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='criteriaset',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='criterion',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='riskpolicy',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='segment',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='survey',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='surveyindicator',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='tierpolicy',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='valuescorecard',
             name='row_version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
         ),
     ]
