@@ -8,7 +8,7 @@ from babel import Locale
 from babel.numbers import format_compact_currency, parse_pattern
 from django.conf import settings
 
-from kam.templatetags.kam_format import babel_locale
+from accounts.templatetags.kam_format import babel_locale
 
 
 def svg_number(value: float) -> str:

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kam.templatetags.kam_format import money, percent
+from accounts.templatetags.kam_format import money, percent
 from scoring.dashboard import drill, facts
 from scoring.dashboard.charts.formatting import compact_money
 

@@ -1,4 +1,6 @@
-"""Locale-aware money, percentages and small display helpers for templates."""
+"""Locale-aware money, percentages and small display helpers for templates (`{% load kam_format %}`)
+and for the charts and explanations the apps build in Python. In accounts, the bottom layer, so
+every app may use them (DESIGN.md §2: no app imports kam)."""
 
 from decimal import Decimal, InvalidOperation
 
