@@ -269,33 +269,37 @@ class VersionedForm(forms.Form):
         self.add_error(None, error)
 
     def _differences(self, current) -> list[ConflictRow]:
-        stored = self.stored_initial(current)
-        rows = []
-        for name, field in self.fields.items():
-            if name == "row_version" or field.widget.is_hidden or name not in stored:
-                continue
-            bound = self[name]
-            stored_value = stored[name]
-            if callable(stored_value):
-                stored_value = stored_value()
-            if not field.has_changed(stored_value, bound.data):
-                continue
-            cleaned = getattr(self, "cleaned_data", {})
-            yours = cleaned.get(name, bound.data)
-            rows.append(
-                ConflictRow(
-                    name=bound.html_name,
-                    label=str(bound.label or name),
-                    yours=display_value(field, yours),
-                    stored=display_value(field, stored_value),
-                    stored_value=_widget_value(field, stored_value),
-                    # One button fills one value; a list of ticks is merged by hand.
-                    can_copy=not isinstance(
-                        field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
-                    ),
-                )
+        return differences(self, self.stored_initial(current))
+
+
+def differences(form, stored: dict) -> list[ConflictRow]:
+    """The fields of `form` (bound) whose typed value differs from `stored` (the form's initial
+    values for the record as stored now), as rows of the comparison."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "row_version" or field.widget.is_hidden or name not in stored:
+            continue
+        bound = form[name]
+        stored_value = stored[name]
+        if callable(stored_value):
+            stored_value = stored_value()
+        if not field.has_changed(stored_value, bound.data):
+            continue
+        yours = getattr(form, "cleaned_data", {}).get(name, bound.data)
+        rows.append(
+            ConflictRow(
+                name=bound.html_name,
+                label=str(bound.label or name),
+                yours=display_value(field, yours),
+                stored=display_value(field, stored_value),
+                stored_value=_widget_value(field, stored_value),
+                # One button fills one value; a list of ticks is merged by hand.
+                can_copy=not isinstance(
+                    field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
+                ),
             )
-        return rows
+        )
+    return rows
 
 
 class EditOrCreateForm(VersionedForm):

@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.conflicts import ConflictRow, VersionedForm, display_value
+from accounts.conflicts import ConflictRow, VersionedForm, differences
 from accounts.forms import DateInput
 from accounts.models import (
     Account,
@@ -288,25 +288,10 @@ class PrivateNoteForm(forms.ModelForm):
 def private_note_conflict_rows(note_form, stored: StakeholderPrivateNote | None):
     """The private notes as typed beside the notes stored now, one row per field that differs.
     Only for a form the person may see (the account team's)."""
-    stored_values = model_to_dict(stored or StakeholderPrivateNote(), fields=list(note_form.fields))
-    rows = []
-    for name, field in note_form.fields.items():
-        bound = note_form[name]
-        if not field.has_changed(stored_values[name], bound.data):
-            continue
-        yours = getattr(note_form, "cleaned_data", {}).get(name, bound.data)
-        stored_value = field.prepare_value(stored_values[name])
-        rows.append(
-            ConflictRow(
-                name=bound.html_name,
-                label=str(bound.label),
-                yours=display_value(field, yours),
-                stored=display_value(field, stored_values[name]),
-                stored_value=str(field.widget.format_value(stored_value) or ""),
-                can_copy=True,
-            )
-        )
-    return rows
+    return differences(
+        note_form,
+        model_to_dict(stored or StakeholderPrivateNote(), fields=list(note_form.fields)),
+    )
 
 
 class MarkLeftForm(VersionedForm, forms.Form):

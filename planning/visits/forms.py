@@ -1,5 +1,3 @@
-import dataclasses
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
@@ -146,20 +144,6 @@ class VisitForm(EditOrCreateForm, forms.ModelForm):
                     Column("concession_limit", css_class="col-md-6"),
                 ),
             ),
-        )
-
-    def show_conflict(self, error, extra_rows=()):
-        super().show_conflict(error, extra_rows)
-        # "Use stored" puts one value back into one field; the attendees are lists of checkboxes,
-        # merged by ticking (accounts.conflicts offers the button for any single-valued field and
-        # takes a ModelMultipleChoiceField for one).
-        lists = {self[name].html_name for name in ("attendees", "our_attendees")}
-        self.conflict = dataclasses.replace(
-            self.conflict,
-            rows=[
-                dataclasses.replace(row, can_copy=False) if row.name in lists else row
-                for row in self.conflict.rows
-            ],
         )
 
     def clean_objective(self):
