@@ -78,6 +78,26 @@ def envaddresses(name: str) -> list[str]:
     return addresses
 
 
+def envheader(name: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto` → ("HTTP_X_FORWARDED_PROTO", "https"); `X-Forwarded-Ssl: on` names the
+    value too. Unset or empty: None, and Django believes only the server's wsgi.url_scheme."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, _, value = (part.strip() for part in raw.partition(":"))
+    value = value or "https"
+    # A header name as HTTP spells it: gunicorn drops a header with an underscore (X_Forwarded_Proto
+    # would reach Django as X-Forwarded-Proto, so a client could pass it for the proxy's).
+    if not re.fullmatch(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", header) or not re.fullmatch(
+        r"[!-~]+", value
+    ):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r}: expected a header name such as 'X-Forwarded-Proto', optionally "
+            "followed by ': value' (default https)"
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value
+
+
 DEBUG = envbool("DEBUG", False)
 # Demo mode shows the demo logins on the login page; never enable it on a real deployment.
 KAM_DEMO_MODE = envbool("KAM_DEMO_MODE", False)
@@ -257,6 +277,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 # up to 300 MB (tests/perf). 0: never replaced.
 KAM_WORKER_MAX_MEMORY_MB = envint("KAM_WORKER_MAX_MEMORY_MB", 300)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = KAM_WORKER_MAX_MEMORY_MB * 1024 or None  # KiB
+# Pool processes per worker (Celery's default would be one per CPU). Each takes ~80 MB idle and up
+# to KAM_WORKER_MAX_MEMORY_MB more during a large job, and holds its own database pool: 2 bounds a
+# worker at about 800 MB. More throughput: raise it, or run more worker containers.
+CELERY_WORKER_CONCURRENCY = envint("KAM_WORKER_CONCURRENCY", 2)
+if CELERY_WORKER_CONCURRENCY < 1:
+    raise ImproperlyConfigured(
+        f"KAM_WORKER_CONCURRENCY={CELERY_WORKER_CONCURRENCY}: expected at least 1"
+    )
 # Every periodic job is declared here (django-celery-beat does not support Django 6.1 yet).
 # Later features (satisfaction and churn-risk recalculation, reminders) add their entries.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -350,7 +378,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The request header the TLS proxy sets, which Django then trusts to tell HTTPS from HTTP: only
+# where every request comes through a proxy that overwrites it (README, "Running the production
+# stack"). Unset, Django takes the scheme from gunicorn, which believes X-Forwarded-Proto only from
+# FORWARDED_ALLOW_IPS (gunicorn.conf.py).
+SECURE_PROXY_SSL_HEADER = envheader("KAM_PROXY_SSL_HEADER")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -358,6 +390,24 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 # /healthz is probed over plain HTTP by load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Request bodies ---------------------------------------------------------------------------
+# What one request may send (README, "Web server limits"); beyond it Django refuses the request
+# with kam.views.bad_request's page (413) before any view runs. The proxy's client_max_body_size
+# (32 MB) stops anything larger before it reaches gunicorn.
+#
+# Form fields, files excluded: 2.5 MB (Django's default, kept on purpose). A Chinese character
+# takes 9 bytes URL-encoded, so one form may still carry some 280,000 of them, far beyond any note
+# or visit report a person types.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# KAM's widest forms (a visit report with its next steps, an import's column mapping) have tens of
+# fields; a flood of thousands (each one parsed into a dict) is refused.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Only the spreadsheet import takes a file, one (at most 30 MB: accounts/imports/services.py).
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# An uploaded file above this is written to a temporary file as it arrives rather than held in the
+# worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 # --- Language, time, money --------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")

@@ -7,6 +7,8 @@ from kam import views
 
 # The 500 page says whether the error was reported and whether a save may have failed.
 handler500 = "kam.views.server_error"
+# The 400 page; 413 for a request over the body limits (settings, "Request bodies").
+handler400 = "kam.views.bad_request"
 
 admin.site.site_header = _("KAM administration")
 admin.site.site_title = _("KAM administration")

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
 from django.utils import translation
@@ -124,3 +125,16 @@ def server_error(request):
             f"<!doctype html><title>KAM</title><h1>{escape(gettext(SERVER_ERROR_TITLE))}</h1>",
             content_type="text/html; charset=utf-8",
         )
+
+
+# A request over the body limits of settings.py (DATA_UPLOAD_*): refused before any view ran.
+_TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def bad_request(request, exception):
+    """The 400 page (handler400), answered 413 when the request was refused for its size. Like the
+    500 page it renders without the request's context: the request is one Django could not read
+    (an oversized body, a Host it does not serve)."""
+    too_large = isinstance(exception, _TOO_LARGE)
+    body = loader.get_template("400.html").render({"too_large": too_large})
+    return HttpResponse(body, status=413 if too_large else 400)
