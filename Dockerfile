@@ -12,7 +12,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 # --- The application --------------------------------------------------------------------------
 FROM python:3.12-slim AS app
 
-# gunicorn reads its worker count from WEB_CONCURRENCY; override it per deployment.
+# gunicorn.conf.py reads its worker count from WEB_CONCURRENCY; override it per deployment.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -66,4 +66,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; hosts = [h.strip().lstrip('.') for h in os.environ.get('ALLOWED_HOSTS', '').split(',')]; host = next((h for h in hosts if h and h != '*'), 'localhost'); urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4)"]
 
-CMD ["gunicorn", "kam.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--no-control-socket"]
+# Every gunicorn setting (workers, timeouts, request limits, the access log that masks tokens) is
+# in gunicorn.conf.py; GUNICORN_CMD_ARGS overrides one for a deployment (README, "Web server limits").
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "kam.wsgi"]

@@ -60,14 +60,14 @@ limit_request_field_size = 8190
 # uses when KAM_PROXY_SSL_HEADER is unset). Default: a proxy on the same machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# Access log on stdout, errors on stderr, tokens in URLs masked (kam/gunicorn_logging.py). The
+# Access log on stdout, errors on stderr, tokens in URLs masked (kam.log_masking.py). The
 # format is Apache's "combined" plus the time taken and the proxy's X-Forwarded-For.
 accesslog = "-"
 errorlog = "-"
 access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms "%({x-forwarded-for}i)s"'
 )
-logger_class = "kam.gunicorn_logging.MaskingLogger"
+logger_class = "kam.log_masking.MaskingLogger"
 
 # The workers' heartbeat files in memory: a slow disk must not make a busy worker look hung.
 if os.path.isdir("/dev/shm"):

@@ -493,9 +493,13 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        # Survey-link and calendar-feed tokens in a logged path become *** (kam/log_masking.py).
+        "mask_secret_urls": {"()": "kam.log_masking.MaskSecretURLs"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secret_urls"]},
         # Mails ADMINS (nothing when it is empty); with DEBUG on the error page shows it instead.
         "mail_admins": {
             "level": "ERROR",

@@ -2,6 +2,7 @@
 jobs"): a time limit on every task, a visibility timeout beyond the longest of them, dead jobs
 noticed within two minutes, bounded redelivery of a job that kills its worker."""
 
+import ast
 import datetime
 import os
 import subprocess
@@ -37,6 +38,44 @@ def test_every_task_has_a_soft_limit_below_its_hard_limit(kam_tasks):
     for name, task in kam_tasks.items():
         assert task.soft_time_limit and task.time_limit, name
         assert task.soft_time_limit < task.time_limit, name
+
+
+def shared_tasks_in_the_code() -> set[str]:
+    """Every function decorated @shared_task in the apps' tasks.py files, by its Celery name."""
+    names = set()
+    for app_name in ("kam", "accounts", "planning", "scoring"):
+        tree = ast.parse((BASE_DIR / app_name / "tasks.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and any(
+                "shared_task" in ast.unparse(decorator) for decorator in node.decorator_list
+            ):
+                names.add(f"{app_name}.tasks.{node.name}")
+    return names
+
+
+def test_every_task_in_the_code_is_registered_with_its_limits(kam_tasks):
+    # The check above covers what the worker registers; this one, that nothing in a tasks.py
+    # escaped registration (and so the limits the worker applies to registered tasks).
+    in_code = shared_tasks_in_the_code()
+    assert len(in_code) >= 10
+    assert in_code <= set(kam_tasks)
+    for name in in_code:
+        limits = (kam_tasks[name].soft_time_limit, kam_tasks[name].time_limit)
+        assert limits == (
+            settings.CELERY_TASK_SOFT_TIME_LIMIT,
+            settings.CELERY_TASK_TIME_LIMIT,
+        ) or (
+            limits
+            == (
+                settings.CELERY_TASK_ANNOTATIONS[name]["soft_time_limit"],
+                settings.CELERY_TASK_ANNOTATIONS[name]["time_limit"],
+            )
+        ), f"{name}: limits {limits} are neither the default nor its annotation"
+
+
+def test_every_annotation_names_a_real_task(kam_tasks):
+    # A misspelt name in CELERY_TASK_ANNOTATIONS would leave its task on the 5-minute default.
+    assert set(settings.CELERY_TASK_ANNOTATIONS) <= set(kam_tasks)
 
 
 def test_the_jobs_over_every_account_may_run_twenty_times_their_bench_time(kam_tasks):
@@ -81,10 +120,9 @@ def test_a_worker_process_is_replaced_after_a_task_left_it_large():
     assert settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD == 300 * 1024  # KiB
 
 
-def _settings_with(**env) -> subprocess.CompletedProcess:
+def _settings_with(value: str = "CELERY_WORKER_MAX_MEMORY_PER_CHILD", **env):
     script = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.CELERY_WORKER_MAX_MEMORY_PER_CHILD)"
+        f"import django; django.setup(); from django.conf import settings as s; print(s.{value})"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -114,3 +152,44 @@ def test_the_compose_worker_uses_the_pool_that_enforces_the_limits():
     worker = compose.split("\n  worker:\n", 1)[1].split("\n  beat:\n", 1)[0]
     assert '"--pool", "prefork"' in worker
     assert "stop_grace_period:" in worker
+
+
+def test_a_worker_runs_two_processes_unless_told_otherwise():
+    assert settings.CELERY_WORKER_CONCURRENCY == 2
+    assert app.conf.worker_concurrency == 2
+
+
+def test_the_concurrency_follows_the_environment():
+    script = "from kam.celery import app; print(app.conf.worker_concurrency)"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "kam.settings", "KAM_WORKER_CONCURRENCY": "5"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "5"
+
+
+@pytest.mark.parametrize("value", ["0", "many"])
+def test_a_concurrency_below_one_or_not_a_number_stops_the_process(value):
+    result = _settings_with("CELERY_WORKER_CONCURRENCY", KAM_WORKER_CONCURRENCY=value)
+    assert result.returncode != 0
+    assert "KAM_WORKER_CONCURRENCY" in result.stderr.strip().splitlines()[-1]
+
+
+def test_the_compose_worker_gets_its_concurrency_and_memory_limit():
+    compose = (BASE_DIR / "docker-compose.yml").read_text(encoding="utf-8")
+    worker = compose.split("\n  worker:\n", 1)[1].split("\n  beat:\n", 1)[0]
+    assert "KAM_WORKER_CONCURRENCY: ${KAM_WORKER_CONCURRENCY:-2}" in worker
+    assert "KAM_WORKER_MAX_MEMORY_MB: ${KAM_WORKER_MAX_MEMORY_MB:-300}" in worker
+
+
+def test_the_systemd_worker_uses_the_same_pool_and_settings():
+    unit = (BASE_DIR / "deploy" / "systemd" / "kam-worker.service").read_text(encoding="utf-8")
+    assert "--pool prefork" in unit
+    assert "EnvironmentFile=" in unit
+    # Longer than the worker takes to finish what it runs (like compose's stop_grace_period).
+    assert "TimeoutStopSec=120" in unit

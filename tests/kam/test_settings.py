@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -146,6 +147,73 @@ def test_a_malformed_database_url_is_refused():
     assert_refused(load_settings(production_env(DATABASE_URL="nosuchdb://x")), "DATABASE_URL")
 
 
+# --- Behind the TLS proxy -------------------------------------------------------------------
+
+
+def proxy_ssl_header(**overrides: str) -> subprocess.CompletedProcess:
+    env = production_env()
+    env.pop("KAM_PROXY_SSL_HEADER", None)
+    env.update(overrides)
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(repr(s.SECURE_PROXY_SSL_HEADER))"
+    )
+    return run_python(["-c", script], env)
+
+
+def test_without_a_proxy_header_django_believes_only_the_servers_scheme():
+    result = proxy_ssl_header()
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("X-Forwarded-Proto", "('HTTP_X_FORWARDED_PROTO', 'https')"),
+        ("  x-forwarded-proto ", "('HTTP_X_FORWARDED_PROTO', 'https')"),
+        ("X-Forwarded-Proto:", "('HTTP_X_FORWARDED_PROTO', 'https')"),
+        ("X-Forwarded-Ssl: on", "('HTTP_X_FORWARDED_SSL', 'on')"),
+        ("", "None"),
+    ],
+)
+def test_the_proxy_header_follows_the_environment(value, expected):
+    result = proxy_ssl_header(KAM_PROXY_SSL_HEADER=value)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["X_Forwarded_Proto", "X-Forwarded-Proto https", ": https", "X-Proto: a b"]
+)
+def test_a_malformed_proxy_header_is_refused(value):
+    assert_refused(proxy_ssl_header(KAM_PROXY_SSL_HEADER=value), "KAM_PROXY_SSL_HEADER")
+
+
+@pytest.mark.django_db
+def test_with_the_header_set_django_takes_https_from_the_proxy(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+
+    behind_proxy = Client().get(reverse("login"), headers={"x-forwarded-proto": "https"})
+    plain = Client().get(reverse("login"))
+
+    assert behind_proxy.status_code == 200
+    assert plain.status_code == 301 and plain["Location"].startswith("https://")
+
+
+@pytest.mark.django_db
+def test_without_it_a_forged_header_does_not_make_a_request_secure(settings):
+    settings.SECURE_PROXY_SSL_HEADER = None
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = Client().get(reverse("login"), headers={"x-forwarded-proto": "https"})
+
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+
+
 # --- Content-Security-Policy ----------------------------------------------------------------
 
 
@@ -216,7 +284,7 @@ def test_the_login_page_has_no_inline_style_and_only_nonced_scripts(client, sett
 
 
 def environment_variables_read_by_settings() -> set[str]:
-    pattern = r'(?:env(?:bool|int|list|addresses)|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]*)"'
+    pattern = r'(?:env(?:bool|int|list|addresses|header)|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]*)"'
     return set(re.findall(pattern, SETTINGS_SOURCE))
 
 

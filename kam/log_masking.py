@@ -1,13 +1,14 @@
-"""gunicorn's logs without the secrets that some of KAM's URLs carry (gunicorn.conf.py's
-`logger_class`).
+"""Logs without the secrets that some of KAM's URLs carry: gunicorn's access and error logs
+(gunicorn.conf.py's `logger_class`) and the site's own console log (settings.LOGGING).
 
 A stakeholder's survey link `/s/<token>/` and a user's calendar feed `/calendar/<token>.ics` work
 without signing in: whoever holds the URL can answer the survey or read the user's visits. gunicorn
 would write them whole into the access log (the request line, and the Referer of every file a survey
-page loads) and sometimes into its error log. Every line is masked before it is written, whatever
-the access log format: the token becomes `***`, in a path, a full URL or a percent-encoded query
-value (`?next=%2Fs%2F…`). tests/kam/test_gunicorn.py checks the patterns against the URLs that
-Django reverses, so moving one of those routes fails a test rather than leaking it.
+page loads), and Django names the path of a request that failed ("Not Found: /calendar/…"). Every
+line is masked before it is written, whatever the format: the token becomes `***`, in a path, a full
+URL or a percent-encoded query value (`?next=%2Fs%2F…`). tests/kam/test_gunicorn.py checks the
+patterns against the URLs Django reverses, so moving one of those routes fails a test rather than
+leaking it.
 """
 
 import logging
