@@ -2,6 +2,8 @@
 request over a limit gets KAM's own page — 413 for its size, 400 for one Django cannot read — and
 never a 500."""
 
+import re
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -29,6 +31,15 @@ def test_the_limits_are_the_ones_the_readme_explains():
     from accounts.imports.services import MAX_FILE_BYTES
 
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE < MAX_FILE_BYTES < 32 * 1024 * 1024
+
+
+def test_the_documented_proxy_lets_the_largest_import_through():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    from accounts.imports.services import MAX_FILE_BYTES
+
+    [megabytes] = re.findall(r"client_max_body_size (\d+)m;", readme)
+    # The file and the few fields of its form.
+    assert int(megabytes) * 1024 * 1024 >= MAX_FILE_BYTES + 64 * 1024
 
 
 @pytest.mark.django_db
