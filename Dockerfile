@@ -67,5 +67,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; hosts = [h.strip().lstrip('.') for h in os.environ.get('ALLOWED_HOSTS', '').split(',')]; host = next((h for h in hosts if h and h != '*'), 'localhost'); urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4)"]
 
 # Every gunicorn setting (workers, timeouts, request limits, the access log that masks tokens) is
-# in gunicorn.conf.py; GUNICORN_CMD_ARGS overrides one for a deployment (README, "Web server limits").
+# in gunicorn.conf.py; GUNICORN_CMD_ARGS overrides one for a deployment (README.md, "Web server
+# limits").
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "kam.wsgi"]
