@@ -51,9 +51,7 @@ def lift(request):
         return HttpResponseBadRequest()
     username = form.cleaned_data["username"]
     services.lift_user_lockouts(actor=request.user, username=username)
-    messages.success(
-        request, _("Sign-in is open again for %(username)s.") % {"username": username}
-    )
+    messages.success(request, _("Sign-in is open again for %(username)s.") % {"username": username})
     return redirect(f"{reverse('accounts:lockouts')}?{urlencode({'username': username})}")
 
 
@@ -66,7 +64,5 @@ def unblock(request):
         return HttpResponseBadRequest()
     address = form.cleaned_data["ip_address"]
     services.unblock_address(actor=request.user, ip_address=address)
-    messages.success(
-        request, _("Sign-in from %(address)s is open again.") % {"address": address}
-    )
+    messages.success(request, _("Sign-in from %(address)s is open again.") % {"address": address})
     return redirect("accounts:lockouts")

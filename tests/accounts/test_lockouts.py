@@ -37,9 +37,7 @@ def sign_in(username, password, *, through=None, remote=PROXY):
     headers = {"REMOTE_ADDR": remote}
     if through is not None:
         headers["HTTP_X_FORWARDED_FOR"] = through
-    return Client().post(
-        reverse("login"), {"username": username, "password": password}, **headers
-    )
+    return Client().post(reverse("login"), {"username": username, "password": password}, **headers)
 
 
 def signed_in(response) -> bool:

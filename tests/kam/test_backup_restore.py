@@ -33,6 +33,7 @@ OTHER_KEY = "another-secret-key-as-on-a-machine-where-the-old-one-was-lost-987"
 SEED = """
 import json
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from accounts.models import Account, User
@@ -42,7 +43,8 @@ from scoring.models import Survey, SurveyStatus
 from scoring.surveys.tokens import make_token
 
 call_command("migrate", verbosity=0)
-call_command("seed_demo", accounts=4, verbosity=0)
+with override_settings(KAM_DEMO_MODE=True):  # seed_demo runs on a demo site only
+    call_command("seed_demo", accounts=4, verbosity=0)
 survey = Survey.objects.filter(
     status=SurveyStatus.SENT, link_expires_at__gt=timezone.now()
 ).first()
