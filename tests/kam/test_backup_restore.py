@@ -38,7 +38,7 @@ from django.urls import reverse
 from django.utils import timezone
 from accounts.models import Account, User
 from planning.feeds.queries import feed_visits
-from planning.feeds.services import feed_of
+from planning.feeds.services import issue_feed_token
 from scoring.models import Survey, SurveyStatus
 from scoring.surveys.tokens import make_token
 
@@ -49,11 +49,11 @@ survey = Survey.objects.filter(
     status=SurveyStatus.SENT, link_expires_at__gt=timezone.now()
 ).first()
 user = next(u for u in User.objects.order_by("pk") if feed_visits(u).exists())
-feed = feed_of(user=user)
+feed, token = issue_feed_token(user=user)
 print(json.dumps({
     "survey_url": reverse("scoring:survey_answer", args=[make_token(survey)]),
     "respondent": survey.respondent_name,
-    "feed_url": reverse("my:calendar_feed", kwargs={"token": feed.token}),
+    "feed_url": reverse("my:calendar_feed", kwargs={"token": token}),
     "feed_visits": feed_visits(user).count(),
     "accounts": list(Account.objects.values_list("name", flat=True)),
 }))
