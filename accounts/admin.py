@@ -1,3 +1,11 @@
+"""Django's admin for the accounts app. Records with a lifecycle or side effects are read-only
+here: complaints (the open → resolved lifecycle, its dates and resolution), account team members
+(owner and team kept in step, only those who manage the team may change it) and transactions
+(the figures health and tiers are computed from; added through the account's page or the import,
+which check the order number). KAM's own pages change them through the services. Accounts stay
+editable (the change form refuses a stale page) except owner and category, which move through
+the team page and the loss record. Users, roles and tiers (reference data) are edited here."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -28,10 +36,22 @@ class TierAdmin(admin.ModelAdmin):
     ordering = ("rank",)
 
 
-class TeamInline(admin.TabularInline):
+class ReadOnlyMixin:
+    """View only: add, change and delete answer 403."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TeamInline(ReadOnlyMixin, admin.TabularInline):
     model = AccountTeamMember
     extra = 0
-    autocomplete_fields = ("user",)
 
 
 class VersionedAdmin(SimpleHistoryAdmin):
@@ -56,9 +76,15 @@ class AccountAdmin(VersionedAdmin):
     inlines = [TeamInline]
     show_full_result_count = False
 
+    def get_readonly_fields(self, request, obj=None):
+        # On an existing account the owner moves on its Team page (which keeps the team in step)
+        # and "lost" is reached by recording the loss.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "owner", "category") if obj is not None else fields
+
 
 @admin.register(Transaction)
-class TransactionAdmin(admin.ModelAdmin):
+class TransactionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("account", "date", "reference", "amount", "gross_margin", "paid_on")
     list_select_related = ("account",)
     raw_id_fields = ("account",)
@@ -66,8 +92,16 @@ class TransactionAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+@admin.register(AccountTeamMember)
+class AccountTeamMemberAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("account", "user", "role")
+    list_select_related = ("account", "user")
+    raw_id_fields = ("account", "user")
+    show_full_result_count = False
+
+
 @admin.register(Complaint)
-class ComplaintAdmin(VersionedAdmin):
+class ComplaintAdmin(ReadOnlyMixin, VersionedAdmin):
     list_display = ("title", "account", "severity", "status", "owner", "due_on")
     list_filter = ("status", "severity", "category")
     list_select_related = ("account", "owner")

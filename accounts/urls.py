@@ -20,6 +20,8 @@ urlpatterns = [
     path("import/<int:pk>/retry/", import_views.import_retry, name="import_retry"),
     path("import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("import/<int:pk>/report/", import_views.import_report, name="import_report"),
+    # Sign-in lockouts (a KAM admin's page): accounts owns users and access.
+    path("lockouts/", include("accounts.lockouts.urls")),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/history/", views.account_history, name="history"),

@@ -351,11 +351,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Two limits (README "Sign-in lockout"): AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address pause that pair; KAM_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, for any
+# usernames, pause that address for everyone. Never by username alone: a stranger could lock a
+# real user out. Both counts live in axes' AccessAttempt table (the database), never the cache.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+KAM_LOGIN_ADDRESS_FAILURE_LIMIT = envint("KAM_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockouts.handler.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockouts.views.locked_out"
+# How many reverse proxies stand in front of KAM: 0 trusts only REMOTE_ADDR; N takes the N-th
+# address from the right of X-Forwarded-For (the one the outermost trusted proxy saw).
+KAM_TRUSTED_PROXIES = envint("KAM_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockouts.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -51,6 +51,7 @@ __all__ = [
     "create_relationships",
     "database_has_accounts",
     "delete_demo_data",
+    "non_demo_usernames",
 ]
 
 
@@ -66,6 +67,16 @@ def register_dependent_delete(delete) -> None:
 
 def database_has_accounts() -> bool:
     return Account.objects.exists()
+
+
+def non_demo_usernames() -> list[str]:
+    """Users the demo did not create: a database holding any is not a demo to wipe."""
+    demo = [person.username for person in DEMO_PEOPLE]
+    return list(
+        User.objects.exclude(username__in=demo)
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
 
 
 def delete_demo_data() -> None:

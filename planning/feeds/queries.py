@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from planning.models import CalendarFeed, Visit, VisitStatus
+from planning.models.reminders import hash_feed_token
 from planning.week.queries import my_visits
 
 # How far back the feed goes: enough for "what did we do last quarter", bounded for big teams.
@@ -19,12 +20,22 @@ TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def feed_for_token_or_none(token: str) -> CalendarFeed | None:
+    # The pattern check looks at what was sent only; the lookup is by the token's hash, so
+    # neither takes a time that depends on a stored secret.
     if not TOKEN_RE.fullmatch(token):
         return None
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=hash_feed_token(token))
+        .first()
+    )
     if feed is None or not feed.user.is_active:
         return None
     return feed
+
+
+def feed_of_user(user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).only("pk", "created_at").first()
 
 
 def feed_visits(user, *, now=None) -> QuerySet[Visit]:

@@ -1,25 +1,20 @@
-"""Writes of the calendar feed: create it on first use, reset its token."""
+"""Writes of the calendar feed: issue a token (creating the feed on first use, replacing the old
+token after), of which only the hash is stored."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.utils import timezone
 
 from planning.models import CalendarFeed
-from planning.models.reminders import new_feed_token
-
-
-def feed_of(*, user) -> CalendarFeed:
-    """The user's feed, created on first visit (safe if two requests race)."""
-    try:
-        with transaction.atomic():
-            return CalendarFeed.objects.get_or_create(user=user)[0]
-    except IntegrityError:
-        return CalendarFeed.objects.get(user=user)
+from planning.models.reminders import hash_feed_token, new_feed_token
 
 
 @transaction.atomic
-def reset_feed(*, user) -> CalendarFeed:
-    """A new token: the old URL answers 404 from now on."""
-    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
-    if not created:
-        feed.token = new_feed_token()
-        feed.save(update_fields=["token"])
-    return feed
+def issue_feed_token(*, user) -> tuple[CalendarFeed, str]:
+    """A new private link for the user: returns the feed and its token, which is shown once and
+    never stored. Any older link answers 404 from now on."""
+    token = new_feed_token()
+    # update_or_create locks an existing row and survives two first requests racing.
+    feed, _ = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token_hash": hash_feed_token(token), "created_at": timezone.now()}
+    )
+    return feed, token

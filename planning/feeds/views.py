@@ -1,8 +1,7 @@
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,21 +12,23 @@ from planning.feeds import ics, queries, services
 
 
 def calendar_settings(request):
-    feed = services.feed_of(user=request.user)
-    feed_url = request.build_absolute_uri(reverse("my:calendar_feed", kwargs={"token": feed.token}))
-    webcal_url = "webcal://" + feed_url.split("://", 1)[1]
-    return render(
-        request,
-        "planning/week/calendar.html",
-        {"feed": feed, "feed_url": feed_url, "webcal_url": webcal_url},
-    )
+    context = {"feed": queries.feed_of_user(request.user)}
+    return render(request, "planning/week/calendar.html", context)
 
 
 @require_POST
+@never_cache
 def calendar_reset(request):
-    services.reset_feed(user=request.user)
-    messages.success(request, _("Your calendar link was reset. Subscribe again with the new link."))
-    return redirect("my:calendar")
+    """Issue a new link and show it, on this response only: the token is not stored, so the page
+    cannot show it again (a reload asks the browser to post again, which issues another)."""
+    feed, token = services.issue_feed_token(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("my:calendar_feed", kwargs={"token": token}))
+    context = {
+        "feed": feed,
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+    }
+    return render(request, "planning/week/calendar.html", context)
 
 
 @login_not_required

@@ -1,5 +1,6 @@
 """What reaches people outside the pages: a private calendar feed and in-app notifications."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -12,8 +13,15 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def hash_feed_token(token: str) -> str:
+    """What is stored of a feed token: its SHA-256. A token is 256 random bits, so a plain hash
+    is enough (no salt or slow hash needed); a database dump alone opens nobody's calendar."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CalendarFeed(models.Model):
-    """A user's private iCalendar URL. Resetting the token makes the old URL answer 404."""
+    """A user's private iCalendar URL. Only the token's hash is stored: the URL is shown once,
+    when the token is issued. Issuing a new token makes the old URL answer 404."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -21,7 +29,7 @@ class CalendarFeed(models.Model):
         related_name="calendar_feed",
         verbose_name=_("user"),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -399,4 +399,7 @@ NOT_EDITS = {
     "accounts:stakeholder_power_grid": "a chart",
     "accounts:coverage": "the matrix; each cell is edited at accounts:coverage_edit",
     "accounts:relationship": "a page; its forms post to the stage and profile routes",
+    "accounts:lockouts": "a search and a list",
+    "accounts:lockout_lift": "deletes failure records: nothing edited to overwrite",
+    "accounts:lockout_unblock": "deletes failure records: nothing edited to overwrite",
 }

@@ -49,6 +49,8 @@ PART_PREFIXES = (
     "accounts:stage",
     # The spreadsheet import's routes, proven in tests/accounts/test_import_access.py.
     "accounts:import",
+    # Sign-in lockouts (an admin page), proven in tests/accounts/test_lockouts_access.py.
+    "accounts:lockout",
 )
 
 

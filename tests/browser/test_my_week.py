@@ -50,6 +50,8 @@ def test_a_manager_lands_on_my_week_and_follows_a_next_step(page: Page, owner, a
     page.locator("nav.kam-navbar").get_by_role("link", name="My week").click()
     page.get_by_role("link", name="Calendar feed").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar feed")
+    page.get_by_test_id("calendar-create").click()
+    expect(page.get_by_test_id("calendar-shown-once")).to_be_visible()
     url = page.get_by_test_id("calendar-feed-url").input_value()
     response = page.request.get(url)
     assert response.status == 200

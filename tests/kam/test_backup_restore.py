@@ -33,25 +33,27 @@ OTHER_KEY = "another-secret-key-as-on-a-machine-where-the-old-one-was-lost-987"
 SEED = """
 import json
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from accounts.models import Account, User
 from planning.feeds.queries import feed_visits
-from planning.feeds.services import feed_of
+from planning.feeds.services import issue_feed_token
 from scoring.models import Survey, SurveyStatus
 from scoring.surveys.tokens import make_token
 
 call_command("migrate", verbosity=0)
-call_command("seed_demo", accounts=4, verbosity=0)
+with override_settings(KAM_DEMO_MODE=True):  # seed_demo runs on a demo site only
+    call_command("seed_demo", accounts=4, verbosity=0)
 survey = Survey.objects.filter(
     status=SurveyStatus.SENT, link_expires_at__gt=timezone.now()
 ).first()
 user = next(u for u in User.objects.order_by("pk") if feed_visits(u).exists())
-feed = feed_of(user=user)
+feed, token = issue_feed_token(user=user)
 print(json.dumps({
     "survey_url": reverse("scoring:survey_answer", args=[make_token(survey)]),
     "respondent": survey.respondent_name,
-    "feed_url": reverse("my:calendar_feed", kwargs={"token": feed.token}),
+    "feed_url": reverse("my:calendar_feed", kwargs={"token": token}),
     "feed_visits": feed_visits(user).count(),
     "accounts": list(Account.objects.values_list("name", flat=True)),
 }))

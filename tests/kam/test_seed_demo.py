@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Q, Sum
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +30,14 @@ from accounts.models import (
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _demo_site():
+    """seed_demo runs only on a demo or development site (KAM_DEMO_MODE or DEBUG)."""
+    with override_settings(KAM_DEMO_MODE=True):
+        yield
+
 
 SMALL = 30
 
@@ -217,3 +225,47 @@ def test_it_reports_what_it_loaded():
 
     assert "relationships:" in output
     assert "stakeholders" in output and "stage changes" in output
+
+
+# --- Only on a demo site, and never wiping real users ---------------------------------------------
+
+
+def test_it_refuses_to_run_outside_demo_mode_and_debug(settings):
+    settings.KAM_DEMO_MODE = settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="KAM_DEMO_MODE=1"):
+        seed()
+    with pytest.raises(CommandError, match="KAM_DEMO_MODE=1"):
+        seed("--if-empty")
+
+    assert not Account.objects.exists()
+    assert not User.objects.filter(username="admin").exists()
+
+
+@pytest.mark.parametrize(("demo_mode", "debug"), [(True, False), (False, True)])
+def test_demo_mode_or_debug_is_enough(settings, demo_mode, debug):
+    settings.KAM_DEMO_MODE, settings.DEBUG = demo_mode, debug
+
+    seed("--if-empty")
+
+    assert Account.objects.count() == SMALL
+
+
+def test_reset_refuses_a_database_with_users_the_demo_did_not_create():
+    seed()
+    real = User.objects.create_user("li.ming", password="their own password")
+    before = snapshot()
+
+    with pytest.raises(CommandError, match=r"users the demo did not create \(1: li\.ming\)"):
+        seed("--reset")
+
+    assert snapshot() == before
+    assert User.objects.get(pk=real.pk).check_password("their own password")
+    assert User.objects.filter(username="admin").exists()
+
+
+def test_reset_runs_on_a_database_of_demo_users_only():
+    seed()
+    seed("--reset", "--seed", "4")
+
+    assert Account.objects.count() == SMALL

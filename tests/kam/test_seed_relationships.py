@@ -10,6 +10,7 @@ from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.demo import delete_demo_data
@@ -34,6 +35,14 @@ from accounts.models import (
 from accounts.relationship import ladder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _demo_site():
+    """seed_demo runs only on a demo or development site (KAM_DEMO_MODE or DEBUG)."""
+    with override_settings(KAM_DEMO_MODE=True):
+        yield
+
 
 KEY_PEOPLE = (BuyingRole.DECISION_MAKER, BuyingRole.COACH)
 

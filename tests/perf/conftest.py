@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 BENCH_ACCOUNTS = int(os.environ.get("KAM_BENCH_ACCOUNTS", "100000"))
 
@@ -42,7 +43,8 @@ def django_db_setup(django_db_blocker):
         if Account.objects.count() != BENCH_ACCOUNTS:
             started = time.perf_counter()
             print(f"\nSeeding {BENCH_ACCOUNTS:,} accounts (once; kept for later runs)…")
-            call_command("seed_demo", accounts=BENCH_ACCOUNTS, seed=1, reset=True, verbosity=0)
+            with override_settings(KAM_DEMO_MODE=True):  # the bench database is a demo
+                call_command("seed_demo", accounts=BENCH_ACCOUNTS, seed=1, reset=True, verbosity=0)
             print(f"Seeded in {time.perf_counter() - started:.0f} s")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -1,5 +1,6 @@
 """The private calendar feed: the settings page, the .ics by token, resetting the link."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from planning.feeds.ics import next_step_uid, visit_uid
+from planning.feeds.services import issue_feed_token
 from planning.models import CalendarFeed, VisitStatus
 from tests.factories import AccountFactory, PrivateNoteFactory, StakeholderFactory, VisitFactory
 
@@ -18,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def feed_url(user):
-    feed = CalendarFeed.objects.get_or_create(user=user)[0]
-    return reverse("my:calendar_feed", kwargs={"token": feed.token})
+    """A new link for the user (any older one stops working)."""
+    _, token = issue_feed_token(user=user)
+    return reverse("my:calendar_feed", kwargs={"token": token})
 
 
 def parse(response):
@@ -42,15 +45,48 @@ def reported(account, **kwargs):
     )
 
 
-def test_the_settings_page_creates_the_feed_and_shows_the_private_url(owner, client_for):
-    response = client_for(owner).get(reverse("my:calendar"))
-    assert response.status_code == 200
-    feed = CalendarFeed.objects.get(user=owner)
-    assert f"/calendar/{feed.token}.ics" in response.content.decode()
-    assert "Outlook" in response.content.decode()
-    # A second visit keeps the same link.
-    client_for(owner).get(reverse("my:calendar"))
-    assert CalendarFeed.objects.get(user=owner).token == feed.token
+def test_the_link_is_shown_once_when_created_and_never_again(owner, client_for):
+    client = client_for(owner)
+    first = client.get(reverse("my:calendar"))
+    assert first.status_code == 200
+    assert 'data-testid="calendar-no-feed"' in first.content.decode()
+    assert not CalendarFeed.objects.exists(), "a visit to the page creates nothing"
+
+    created = client.post(reverse("my:calendar_reset"))
+
+    assert created.status_code == 200
+    assert "no-store" in created["Cache-Control"]
+    html = created.content.decode()
+    url = created.context["feed_url"]
+    assert url in html and "the only time KAM shows this link" in html
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert Client().get(url).status_code == 200
+    # Afterwards the page says a link exists and when it was made, but not what it is.
+    later = client.get(reverse("my:calendar")).content.decode()
+    assert token not in later
+    assert 'data-testid="calendar-feed-exists"' in later and 'data-testid="calendar-reset"' in later
+
+
+def test_the_database_never_holds_the_token(owner):
+    feed, token = issue_feed_token(user=owner)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM planning_calendarfeed")
+        stored = cursor.fetchall()
+        columns = [column.name for column in cursor.description]
+    assert token not in repr(stored)
+    assert "token" not in columns
+    assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_the_page_reads_a_bounded_number_of_queries(owner, client_for):
+    client = client_for(owner)
+    client.get(reverse("my:calendar"))  # the session and user are loaded once per request
+    with CaptureQueriesContext(connection) as without_feed:
+        client.get(reverse("my:calendar"))
+    issue_feed_token(user=owner)
+    with CaptureQueriesContext(connection) as with_feed:
+        client.get(reverse("my:calendar"))
+    assert len(with_feed) == len(without_feed) <= 6
 
 
 def test_the_feed_lists_my_visits_and_open_next_steps_as_valid_icalendar(account, owner):
@@ -102,12 +138,14 @@ def test_an_unknown_token_is_a_404():
     assert Client().get(reverse("my:calendar_feed", kwargs={"token": "nope"})).status_code == 404
 
 
-def test_resetting_the_link_makes_the_old_url_a_404(owner, client_for):
+def test_resetting_the_link_makes_the_old_url_a_404(owner, teammate, client_for):
     old = feed_url(owner)
+    others = feed_url(teammate)
     response = client_for(owner).post(reverse("my:calendar_reset"))
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert Client().get(old).status_code == 404
-    assert Client().get(feed_url(owner)).status_code == 200
+    assert Client().get(response.context["feed_url"]).status_code == 200
+    assert Client().get(others).status_code == 200, "another user's link is untouched"
 
 
 def test_an_inactive_users_feed_is_a_404(owner):

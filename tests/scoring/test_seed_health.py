@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Q
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.demo import DEMO_LOGINS, DemoContext
@@ -50,6 +51,14 @@ from scoring.models import (
 from tests.factories import AccountFactory, shipped_risk_model
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _demo_site():
+    """seed_demo runs only on a demo or development site (KAM_DEMO_MODE or DEBUG)."""
+    with override_settings(KAM_DEMO_MODE=True):
+        yield
+
 
 ACCOUNTS = 150
 LOGINS = [person.username for person in DEMO_LOGINS]

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q
+from django.test import override_settings
 
 from accounts.models import Account, Category
 from scoring import defaults, engine
@@ -26,6 +27,14 @@ from scoring.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _demo_site():
+    """seed_demo runs only on a demo or development site (KAM_DEMO_MODE or DEBUG)."""
+    with override_settings(KAM_DEMO_MODE=True):
+        yield
+
 
 ACCOUNTS = 60
 

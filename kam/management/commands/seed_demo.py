@@ -4,6 +4,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -58,8 +59,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, accounts, seed, if_empty, reset, verbosity, **options):
+        if not (settings.KAM_DEMO_MODE or settings.DEBUG):
+            raise CommandError(
+                "seed_demo loads demo logins with a published password, so it runs only on a "
+                "demo or development site: set KAM_DEMO_MODE=1 (or DEBUG=1) to use it. Nothing "
+                "was changed."
+            )
         if accounts < 1:
             raise CommandError("--accounts must be at least 1.")
+        if reset:
+            others = accounts_demo.non_demo_usernames()
+            if others:
+                shown = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+                raise CommandError(
+                    f"--reset deletes every account, so it refuses a database with users the "
+                    f"demo did not create ({len(others)}: {shown}). Nothing was changed."
+                )
         if accounts_demo.database_has_accounts():
             if if_empty:
                 self.stdout.write("Demo data not loaded: the database already has accounts.")
