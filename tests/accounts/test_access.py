@@ -49,6 +49,8 @@ PART_PREFIXES = (
     "accounts:stage",
     # The spreadsheet import's routes, proven in tests/accounts/test_import_access.py.
     "accounts:import",
+    # Background exports, proven in tests/accounts/test_export_jobs_access.py.
+    "accounts:export_job",
 )
 
 
