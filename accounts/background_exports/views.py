@@ -5,7 +5,7 @@ Every job is its owner's alone: another user's answers 404."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
@@ -53,10 +53,14 @@ def export_job(request, pk):
 
 def export_job_progress(request, pk):
     """The progress bar, polled by htmx; once the job has ended (or its worker died, or no worker
-    has picked it up for a whole lease) the page reloads itself and shows the outcome."""
+    has picked it up for a whole lease) the page reloads itself and shows the outcome.
+    `?while=stuck`: the watch of a job no worker has picked up, until one does."""
     job = queries.get_export_job_or_404(request.user, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
+    if request.GET.get("while") == "stuck":
+        # The slower watch of a job no worker has picked up: nothing to do until it moves on.
+        return HttpResponse(status=204) if job.is_stuck else HttpResponseClientRefresh()
     if not job.is_running or job.is_stuck:
         return HttpResponseClientRefresh()
     return render(request, "accounts/exports/_progress.html", {"job": job})

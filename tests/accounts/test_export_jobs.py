@@ -248,6 +248,13 @@ def test_a_job_no_worker_picks_up_offers_retry(
     page = client.get(reverse("accounts:export_job", args=[job.pk])).content.decode()
     assert "No worker has picked this export up yet" in page
     assert 'data-testid="retry-export"' in page
+    watch = reverse("accounts:export_job_progress", args=[job.pk]) + "?while=stuck"
+    assert watch in page
+    assert client.get(watch).status_code == 204
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", started_at=timezone.now(), heartbeat_at=timezone.now()
+    )  # a worker took it at last
+    assert client.get(watch).headers["HX-Refresh"] == "true"
 
 
 def test_a_too_large_workbook_fails_with_a_message(
