@@ -207,14 +207,33 @@ def _width(column: Column) -> int:
     return min(WIDEST_COLUMN, max(NARROWEST_COLUMN, minimum, wide + 2))
 
 
-def xlsx_response(table: Table) -> FileResponse:
+def count_rows(table: Table, limit: int | None = None) -> int:
+    """The rows `table` holds, counted up to `limit` + 1 at most (enough to tell "more than")."""
     counted = table.rows if table.counted is None else table.counted
-    if isinstance(counted, QuerySet):
-        rows = counted.order_by().values("pk")[: XLSX_MAX_ROWS + 1].count()
-    else:
-        rows = len(counted)
-    if rows > XLSX_MAX_ROWS:
+    if not isinstance(counted, QuerySet):
+        return len(counted)
+    pks = counted.order_by().values("pk")
+    return (pks if limit is None else pks[: limit + 1]).count()
+
+
+def xlsx_response(table: Table) -> FileResponse:
+    if count_rows(table, XLSX_MAX_ROWS) > XLSX_MAX_ROWS:
         raise TooManyRows
+    # Rows go to a temporary file as they are written; the response sends it and deletes it.
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    write_xlsx(table, output)
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=file_name(table.slug, XLSX),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+def write_xlsx(table: Table, output, progress: Callable[[int], None] | None = None) -> int:
+    """Write the workbook of `table` to the binary file `output`, calling `progress(rows)` after
+    every CHUNK_SIZE rows; the number of rows written."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_sheet_title(str(table.title)))
     sheet.freeze_panes = "A2"
@@ -231,6 +250,7 @@ def xlsx_response(table: Table) -> FileResponse:
 
     yes, no = _("Yes"), _("No")
     kinds = [column.kind for column in table.columns]
+    written = 0
     for values in _records(table):
         sheet.append(
             [
@@ -238,17 +258,26 @@ def xlsx_response(table: Table) -> FileResponse:
                 for value, kind in zip(values, kinds, strict=True)
             ]
         )
+        written += 1
+        if progress and written % CHUNK_SIZE == 0:
+            progress(written)
+    book.save(output)  # write-only: the rows are already in a temporary file, not in memory
+    return written
 
-    # Rows go to a temporary file as they are written; the response sends it and deletes it.
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    book.save(output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=file_name(table.slug, XLSX),
-        content_type=XLSX_CONTENT_TYPE,
-    )
+
+def write_csv(table: Table, output, progress: Callable[[int], None] | None = None) -> int:
+    """Write `table` as CSV (as `csv_response` sends it) to the binary file `output`, calling
+    `progress(rows)` after every CHUNK_SIZE rows; the number of rows written."""
+    written = -2  # the byte-order mark and the header are not rows
+    for line in csv_lines(table):
+        output.write(line.encode("utf-8"))
+        written += 1
+        if progress and written > 0 and written % CHUNK_SIZE == 0:
+            progress(written)
+    return max(written, 0)
+
+
+WRITERS = {XLSX: write_xlsx, CSV: write_csv}
 
 
 def _xlsx_cell(sheet, value, kind: str, yes: str, no: str):

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from accounts.background_exports import services as export_services
 from accounts.imports import services as import_services
 
 
@@ -24,3 +25,22 @@ def reap_dead_imports() -> int:
 def delete_old_import_files() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): delete the uploaded files kept past their retention."""
     return import_services.delete_old_import_files()
+
+
+@shared_task(acks_late=True)
+def run_export(job_id: int, attempt: int) -> str | None:
+    """Write a background export as attempt `attempt`; a message for another attempt (the job
+    retried, or already written) does nothing."""
+    return export_services.run_export(job_id, attempt)
+
+
+@shared_task
+def reap_dead_exports() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): record as interrupted the exports whose worker died."""
+    return export_services.reap_dead_exports()
+
+
+@shared_task
+def delete_old_export_files() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): delete the export files kept past their retention."""
+    return export_services.delete_old_export_files()

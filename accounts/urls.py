@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from accounts import views
+from accounts.background_exports import views as export_views
 from accounts.imports import views as import_views
 
 app_name = "accounts"
@@ -11,6 +12,15 @@ urlpatterns = [
     path("export/accounts/", views.export_accounts, name="export_accounts"),
     path("export/stakeholders/", views.export_stakeholders, name="export_stakeholders"),
     path("export/transactions/", views.export_transactions, name="export_transactions"),
+    path("exports/", export_views.export_jobs, name="export_jobs"),
+    path("exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path(
+        "exports/<int:pk>/progress/", export_views.export_job_progress, name="export_job_progress"
+    ),
+    path(
+        "exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"
+    ),
+    path("exports/<int:pk>/retry/", export_views.export_job_retry, name="export_job_retry"),
     path("import/", import_views.import_start, name="import"),
     path("import/template/<str:kind>/", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_detail, name="import_detail"),

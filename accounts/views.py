@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import access, exports, lifecycle, queries, services
+from accounts.background_exports import services as export_services
+from accounts.background_exports import views as export_views
 from accounts.conflicts import ButtonForm
 from accounts.coverage.queries import map_report
 from accounts.filters import AccountFilter
@@ -60,14 +62,18 @@ def account_list(request):
 
 def _export(request, kind: str):
     """One of the account list's exports, under the list's current filters, of the accounts the
-    user may see (`?format=xlsx|csv` plus the list's own parameters)."""
+    user may see (`?format=xlsx|csv` plus the list's own parameters). More rows than
+    KAM_EXPORT_INLINE_MAX_ROWS: written in the background, and the user lands on its page."""
     export_format = exports.chosen_format(request)
     if export_format is None:
         return HttpResponseBadRequest(_("Choose Excel (xlsx) or CSV."))
-    account_filter = AccountFilter(request.GET, queryset=access.visible_accounts(request.user))
-    try:
-        return exports.response(exports.EXPORTS[kind](account_filter.qs), export_format)
-    except exports.TooManyRows:
+    query = export_services.list_query(request.GET)
+    table = export_services.list_table(request.user, kind, query)
+    limit = export_services.inline_max_rows()
+    if export_format == exports.XLSX:
+        limit = max(limit, exports.XLSX_MAX_ROWS)
+    rows = exports.count_rows(table, limit)
+    if export_format == exports.XLSX and rows > exports.XLSX_MAX_ROWS:
         messages.warning(
             request,
             _(
@@ -76,10 +82,13 @@ def _export(request, kind: str):
             )
             % {"limit": number_format(exports.XLSX_MAX_ROWS, force_grouping=True)},
         )
-        query = request.GET.copy()
-        query.pop("format", None)
-        query.pop("page", None)
-        return redirect(f"{reverse('accounts:list')}?{query.urlencode()}")
+        return redirect(f"{reverse('accounts:list')}?{query}")
+    if export_services.is_large(rows):
+        job = export_services.start_export(
+            user=request.user, kind=kind, parameters={"query": query}, export_format=export_format
+        )
+        return export_views.started(job)
+    return exports.response(table, export_format)
 
 
 @require_GET

@@ -228,6 +228,14 @@ KAM_IMPORT_FILE_RETENTION_DAYS = envint("KAM_IMPORT_FILE_RETENTION_DAYS", 30)
 if KAM_IMPORT_FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("KAM_IMPORT_FILE_RETENTION_DAYS must be at least 1.")
 
+# An export of more rows than this is written in the background (a job with a progress bar and a
+# download link, README "Exports"); up to it, the file is sent at once as before.
+KAM_EXPORT_INLINE_MAX_ROWS = envint("KAM_EXPORT_INLINE_MAX_ROWS", 20_000)
+# A background export's file is deleted this many days after it was written (the job stays).
+KAM_EXPORT_FILE_RETENTION_DAYS = envint("KAM_EXPORT_FILE_RETENTION_DAYS", 7)
+if KAM_EXPORT_FILE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("KAM_EXPORT_FILE_RETENTION_DAYS must be at least 1.")
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker there is no worker either: run tasks in the calling process.
@@ -265,6 +273,7 @@ CELERY_TASK_ANNOTATIONS = {
     "scoring.tasks.carry_over_scores": _WHOLE_PORTFOLIO,
     "scoring.tasks.thin_health_snapshots": _WHOLE_PORTFOLIO,
     "accounts.tasks.run_import_step": _WHOLE_PORTFOLIO,
+    "accounts.tasks.run_export": _WHOLE_PORTFOLIO,
     # One conversation with the mail server per user: a slow server at a few hundred users.
     "planning.tasks.send_daily_digests": {"soft_time_limit": 30 * 60, "time_limit": 32 * 60},
 }
@@ -323,6 +332,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # A message not run within the minute is dropped: the next one does the same.
     "reap-dead-imports": {
         "task": "accounts.tasks.reap_dead_imports",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Background export files past KAM_EXPORT_FILE_RETENTION_DAYS (the jobs stay).
+    "delete-old-export-files": {
+        "task": "accounts.tasks.delete_old_export_files",
+        "schedule": crontab(hour=4, minute=40),
+    },
+    # An export whose worker died: marked interrupted, with retry for its owner; every minute.
+    "reap-dead-exports": {
+        "task": "accounts.tasks.reap_dead_exports",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import access, exports
+from accounts.background_exports import services as export_services
+from accounts.background_exports import views as export_views
 from accounts.imports import files, queries, services
 from accounts.imports.fields import KINDS
 from accounts.imports.forms import ConfirmForm, JobActionForm, MappingForm, UploadForm
 from accounts.imports.reading import ImportFileError
-from accounts.models import ImportStatus
+from accounts.models import ExportKind, ImportStatus
 from accounts.models.imports import WAITING
 
 REPORT_PAGE_SIZE = 100
@@ -225,6 +227,18 @@ def import_report(request, pk):
     if not job.report:
         messages.info(request, _("This import has not been checked yet: there is no report."))
         return redirect("accounts:import_detail", pk=job.pk)
+    rows = job.row_count if job.has_file else len(job.report)
+    export_format = exports.chosen_format(request)
+    if export_format is not None and export_services.is_large(rows):
+        # A large file's report is written in the background (reading it alone takes longer
+        # than a request may).
+        export = export_services.start_export(
+            user=request.user,
+            kind=ExportKind.IMPORT_REPORT,
+            parameters={"import_job": job.pk},
+            export_format=export_format,
+        )
+        return export_views.started(export)
     return _download(request, files.report_table(job))
 
 

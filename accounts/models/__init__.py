@@ -1,3 +1,4 @@
+from accounts.models.exports import ExportFilePart, ExportJob, ExportKind, ExportStatus
 from accounts.models.imports import ImportedAccount, ImportJob, ImportKind, ImportStatus
 from accounts.models.records import (
     CATEGORY_GOALS,
@@ -57,6 +58,10 @@ __all__ = [
     "Coverage",
     "CoverageStrength",
     "DecisionStyle",
+    "ExportFilePart",
+    "ExportJob",
+    "ExportKind",
+    "ExportStatus",
     "HighLow",
     "ImportJob",
     "ImportKind",

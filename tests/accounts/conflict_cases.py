@@ -381,6 +381,12 @@ NOT_EDITS = {
     "accounts:complaints": "a list",
     "accounts:complaint_create": "opens a new complaint: nothing stored to overwrite",
     "accounts:import": "uploads a new file: nothing stored to overwrite",
+    "accounts:export_jobs": "a list",
+    "accounts:export_job": "a page without a form of its own",
+    "accounts:export_job_progress": "a progress fragment",
+    "accounts:export_job_download": "a download",
+    "accounts:export_job_retry": "an in-place button; the attempt it saw is checked (a stale one "
+    "acts on nothing)",
     "accounts:import_template": "a download",
     "accounts:import_detail": "the import's own page, acted on by its owner only",
     "accounts:import_mapping": "the import's own mapping (a step refuses a job that moved on)",

@@ -51,6 +51,8 @@ PART_PREFIXES = (
     "accounts:import",
     # Sign-in lockouts (an admin page), proven in tests/accounts/test_lockouts_access.py.
     "accounts:lockout",
+    # Background exports, proven in tests/accounts/test_export_jobs_access.py.
+    "accounts:export_job",
 )
 
 
