@@ -89,7 +89,7 @@ def test_csv_in_gbk_with_semicolons_is_decoded_and_split():
     ("content", "filename", "words"),
     [
         (PNG, "photo.xlsx", "Excel workbook"),
-        (PNG + b"\xff\xfe" * 10, "photo.csv", "UTF-8 or GBK"),
+        (PNG + b"\xff\xfe" * 10, "photo.csv", "NUL bytes"),
         (b"PK\x03\x04 not really a zip", "broken.xlsx", "Excel workbook"),
         (b"name\nHuawei\n", "accounts.xls", ".xlsx or .csv"),
         (b"", "empty.csv", "empty"),
