@@ -616,7 +616,7 @@ def test_an_external_id_taken_after_the_check_sends_the_job_back_to_checked(
     assert not ImportedAccount.objects.exists()
     page = detail(client, job).content.decode()
     assert "some rows have become invalid" in page
-    assert "exists but is not yours" in report_lines(page)[3]
+    assert "This external ID is already in use." in report_lines(page)[3]
 
 
 def test_an_account_given_to_another_manager_after_the_check_is_not_updated(
