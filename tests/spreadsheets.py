@@ -80,7 +80,9 @@ def raw_xlsx(target, rows, *, dimension: str | None = None) -> None:
         for name, text in _PACKAGE_PARTS.items():
             book.writestr(name, text)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{SHEET_MAIN}">'.encode())
+            sheet.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{SHEET_MAIN}">'.encode()
+            )
             if dimension:
                 sheet.write(f'<dimension ref="{dimension}"/>'.encode())
             sheet.write(b"<sheetData>")

@@ -335,8 +335,10 @@ class _Workbook:
         found = {}
         for item in root if root is not None else ():
             target = item.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(folder, target)
+            path = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
             )
             found[item.get("Id")] = (item.get("Type", ""), path)
         return found
@@ -360,7 +362,9 @@ class _Workbook:
             if not isinstance(element.tag, str):
                 continue
             if _name(element) == "sheet":
-                kind, path = related.get(element.get(relation_id) or element.get(strict_id), ("", ""))
+                kind, path = related.get(
+                    element.get(relation_id) or element.get(strict_id), ("", "")
+                )
                 if kind.endswith("/worksheet") and path in self.parts:
                     sheet = self.parts[path]
                     break
@@ -368,9 +372,9 @@ class _Workbook:
             raise KeyError("worksheet")
         epoch = CALENDAR_WINDOWS_1900
         for element in book.iter():
-            if isinstance(element.tag, str) and _name(element) == "workbookPr":
-                if element.get("date1904") in ("1", "true"):
-                    epoch = CALENDAR_MAC_1904
+            is_properties = isinstance(element.tag, str) and _name(element) == "workbookPr"
+            if is_properties and element.get("date1904") in ("1", "true"):
+                epoch = CALENDAR_MAC_1904
         shared = styles = None
         for kind, path in related.values():
             if kind.endswith("/sharedStrings") and path in self.parts:

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from accounts.imports import services
 from accounts.imports.reading import ImportFileError, read_preview, read_table
 from accounts.models import ImportJob, ImportStatus
-from tests.spreadsheets import csv_bytes, raw_xlsx_bytes, xml_row, xlsx_bytes, zip_bomb
+from tests.spreadsheets import csv_bytes, raw_xlsx_bytes, xlsx_bytes, xml_row, zip_bomb
 
 MB = 1024 * 1024
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,8 +179,11 @@ def test_a_sparse_sheet_within_the_limits_is_read_without_padding():
 
 def test_an_over_long_cell_deep_in_the_file_fails_the_dry_run_with_its_message():
     content = raw_xlsx_bytes(
-        [xml_row(1, {"A": "Name"}), *(xml_row(n, {"A": f"Co {n}"}) for n in range(2, 10)),
-         xml_row(10, {"B": "y" * 32_768})]  # fmt: skip
+        [
+            xml_row(1, {"A": "Name"}),
+            *(xml_row(n, {"A": f"Co {n}"}) for n in range(2, 10)),
+            xml_row(10, {"B": "y" * 32_768}),
+        ]
     )
     assert len(read_preview(content, "deep.xlsx").rows) == 3
     with pytest.raises(ImportFileError, match="The cell B10 holds more than 32,767 characters"):
@@ -209,8 +212,11 @@ def test_gbk_chinese_business_text_is_read(rows):
     [
         ("名前,住所\n株式会社テスト商事,東京都千代田区\n", "shift_jis"),
         ("名稱,地址\n台灣積體電路製造股份有限公司,新竹科學園區力行六路八號\n", "big5"),
-        ("이름,주소\n삼성전자 주식회사,경기도 수원시 영통구 삼성로 129\n"
-         "현대자동차 주식회사,서울특별시 서초구 헌릉로 12\n", "euc_kr"),  # fmt: skip
+        (
+            "이름,주소\n삼성전자 주식회사,경기도 수원시 영통구 삼성로 129\n"
+            "현대자동차 주식회사,서울특별시 서초구 헌릉로 12\n",
+            "euc_kr",
+        ),
         ("Name\nMüller GmbH\n", "utf-16"),
         ("Name\nMüller GmbH\n", "latin-1"),
     ],
