@@ -25,6 +25,7 @@ def test_peak_memory_of_an_upload_and_its_worker(manager, tmp_path):  # noqa: F8
     upload = csv_upload()
     path = tmp_path / "orders.csv"
     path.write_bytes(upload.read())
+    upload.seek(0)
     web = measured(path, "orders.csv")
     assert web["message"] is None
 
