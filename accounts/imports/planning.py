@@ -150,8 +150,9 @@ def _plan_accounts(rows: list[RowResult], user, fields) -> None:
 
         match = by_external_id.get(external_id) if external_id else None
         if match is not None and match["pk"] not in editable:
-            message = _("An account with this external ID exists but is not yours.")
-            row.reject("external_id", message)
+            # The one thing a file may learn of others' accounts (DESIGN.md §3): creating the
+            # row would break the external ID's unique key. Whose account it is stays unsaid.
+            row.reject("external_id", _("This external ID is already in use."))
             continue
         if match is None:
             named = by_name.get(name, [])
@@ -164,9 +165,6 @@ def _plan_accounts(rows: list[RowResult], user, fields) -> None:
                     _("Several of your accounts are called “%(name)s”; add an external ID column "
                       "to tell them apart.") % {"name": name},
                 )  # fmt: skip
-                continue
-            if not mine and named and not external_id:
-                row.reject("name", _("An account with this name exists but is not yours."))
                 continue
             match = mine[0] if mine else None
 

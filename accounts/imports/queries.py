@@ -56,6 +56,19 @@ def get_import_job_or_404(user, pk) -> ImportJob:
         raise Http404 from None
 
 
+# What the progress poll (every second, per open page) reads of a job: its state and the row
+# count, never the file or the report (megabytes at 200,000 rows).
+PROGRESS_FIELDS = ("pk", "user_id", "kind", "status", "row_count", "attempt", "heartbeat_at",
+                   "queued_at", "interrupted_in", "file_deleted_at")  # fmt: skip
+
+
+def get_import_progress_or_404(user, pk) -> ImportJob:
+    try:
+        return ImportJob.objects.only(*PROGRESS_FIELDS).get(pk=pk, **_scope(user))
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def _scope(user) -> dict:
     return {} if is_admin(user) else {"user": user}
 

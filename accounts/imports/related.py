@@ -48,10 +48,7 @@ def _resolve_accounts(rows: list[RowResult], user) -> None:
         if external_id:
             pk = by_external_id.get(external_id)
             if pk is None:
-                row.reject(
-                    "account_external_id",
-                    _("You have no account with external ID “%(value)s”.") % {"value": external_id},
-                )
+                row.reject("account_external_id", _not_found(external_id))
                 continue
         elif name in by_external_id:
             pk = by_external_id[name]
@@ -60,10 +57,11 @@ def _resolve_accounts(rows: list[RowResult], user) -> None:
         else:
             message = (
                 _("Several of your accounts are called “%(value)s”; use the account's external ID.")
+                % {"value": name}
                 if by_name.get(name)
-                else _("You have no account “%(value)s”.")
+                else _not_found(name)
             )
-            row.reject("account", message % {"value": name})
+            row.reject("account", message)
             continue
         row.data["account_id"] = pk
 
@@ -172,3 +170,9 @@ def _check_transaction(row: RowResult, stored: dict) -> None:
             _("Paid on %(paid)s, before the order date %(date)s.")
             % {"paid": paid.isoformat(), "date": ordered.isoformat()},
         )
+
+
+def _not_found(value: str) -> str:
+    """One answer for an account that does not exist and one the user may not edit, so that a
+    dry run tells nothing of others' accounts (DESIGN.md §3)."""
+    return _("“%(value)s” is not found among the accounts you may edit.") % {"value": value}

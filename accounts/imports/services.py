@@ -53,7 +53,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.access import can_import
 from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, TRANSACTIONS, fields_for, guess_mapping
 from accounts.imports.planning import CREATE, REJECT, UNCHANGED, UPDATE, Plan, plan_import
-from accounts.imports.reading import ImportFileError, read_table
+from accounts.imports.reading import PREVIEW_ROWS, ImportFileError, read_preview, read_table
 from accounts.jobs import expired_before, heartbeat
 from accounts.models import (
     Account,
@@ -69,7 +69,6 @@ from accounts.signals import records_imported
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
-PREVIEW_ROWS = 3
 BATCH = 2000  # records per INSERT / UPDATE statement
 PROGRESS_SECONDS = 60 * 60
 RETENTION_BATCH = 100  # jobs whose file one UPDATE deletes
@@ -106,8 +105,9 @@ def read_progress(job_id: int) -> dict:
 
 
 def start_import(*, user, kind: str, upload) -> ImportJob:
-    """Read the uploaded file (ImportFileError if it is not a table) and record the job with the
-    columns mapped as their headers suggest."""
+    """Check the uploaded file and read its header and first rows (ImportFileError if it is not
+    a table, or over a limit) and record the job with the columns mapped as their headers
+    suggest. The rest of the file is read by the worker's dry run, which counts the rows."""
     if not can_import(user):
         raise PermissionDenied
     if upload.size > MAX_FILE_BYTES:
@@ -116,7 +116,7 @@ def start_import(*, user, kind: str, upload) -> ImportJob:
             % {"size": MAX_FILE_BYTES // (1024 * 1024)}
         )
     content = upload.read()
-    table = read_table(content, upload.name)
+    table = read_preview(content, upload.name)
     mapping = guess_mapping(table.headers, kind)
     return ImportJob.objects.create(
         user=user,
@@ -126,7 +126,6 @@ def start_import(*, user, kind: str, upload) -> ImportJob:
         language=get_language() or "en",
         headers=table.headers,
         preview=[[_as_text(cell) for cell in row] for row in table.rows[:PREVIEW_ROWS]],
-        row_count=len(table.rows),
         mapping={str(index): key for index, key in mapping.items() if key},
     )
 
@@ -386,7 +385,7 @@ def run_step(job_id: int, attempt: int | None = None) -> str | None:
 def _check(job: ImportJob) -> None:
     plan = _plan(job)
     _record(job, ImportStatus.CHECKING, status=ImportStatus.CHECKED, checked_at=timezone.now(),
-            **_plan_fields(plan))  # fmt: skip
+            row_count=len(plan.rows), **_plan_fields(plan))  # fmt: skip
 
 
 def _import(job: ImportJob) -> None:

@@ -148,7 +148,8 @@ def import_progress(request, pk):
     worker has picked it up for a whole lease — the page reloads itself, and shows the outcome
     without polling. `?while=stuck` is the slower watch of a job no worker has picked up:
     nothing to do (204) until the job moves on (a worker takes it, a retry from another tab)."""
-    job = _job(request, pk)
+    _require_import(request.user)
+    job = queries.get_import_progress_or_404(request.user, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     if request.GET.get("while") == "stuck":

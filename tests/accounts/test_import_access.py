@@ -308,16 +308,17 @@ def test_accounts_of_another_manager_are_rejected_and_left_unchanged(
     job = check(client, upload(client, "accounts", file), django_capture_on_commit_callbacks)
 
     rows = rows_by_line(job)
-    assert rows[2][0] == "reject" and "not yours" in rows[2][1][0][1]
-    assert rows[3][0] == "reject" and "not yours" in rows[3][1][0][1]
+    assert rows[2] == ("reject", [["external_id", "This external ID is already in use."]])
+    assert rows[3][0] == "create"  # their name tells nothing: a new account of the owner's
     assert rows[4][0] == "create"
     assert_nothing_names_the_outsider(client, job, outsider)
 
     job = confirm(client, job, django_capture_on_commit_callbacks)
 
-    assert job.written["created"] == 1 and job.written["skipped"] == 2
+    assert job.written["created"] == 2 and job.written["skipped"] == 1
     assert outsiders_state(outsiders_account) == before
     assert Account.objects.get(name="Owner New Co").owner == owner
+    assert Account.objects.get(name="Harbin Boilers", owner=owner) != outsiders_account
     assert not Account.objects.filter(name="Renamed Boilers").exists()
 
 

@@ -616,7 +616,7 @@ def test_an_external_id_taken_after_the_check_sends_the_job_back_to_checked(
     assert not ImportedAccount.objects.exists()
     page = detail(client, job).content.decode()
     assert "some rows have become invalid" in page
-    assert "exists but is not yours" in report_lines(page)[3]
+    assert "This external ID is already in use." in report_lines(page)[3]
 
 
 def test_an_account_given_to_another_manager_after_the_check_is_not_updated(
@@ -855,3 +855,31 @@ def test_an_unexpected_failure_while_writing_saves_nothing_and_ends_the_job(
     assert snapshot() == before
     page = detail(client, job).content.decode()
     assert "nothing was saved" in page and 'data-testid="import-progress"' not in page
+
+
+def test_the_progress_poll_reads_neither_the_file_nor_the_report(
+    client_for, owner, django_assert_max_num_queries
+):
+    """Polled every second while 200,000 rows are checked: one query for the job, whose file
+    and report (megabytes) stay in the database."""
+    client = client_for(owner)
+    job = job_from(upload(client, "accounts", "customers.xlsx", three_accounts()))
+    report = [[line, "create", [], ["name"]] for line in range(2, 200_002)]
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.CHECKING, report=report, heartbeat_at=timezone.now(), row_count=200_000
+    )
+    url = reverse("accounts:import_progress", args=[job.pk])
+    client.get(url, headers={"HX-Request": "true"})  # the session and the user, cached after
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert "200,000 rows" in response.content.decode()
+    job_reads = [query["sql"] for query in queries if 'FROM "accounts_importjob"' in query["sql"]]
+    assert len(job_reads) == 1
+    assert '"content"' not in job_reads[0] and '"report"' not in job_reads[0]
+    assert '"preview"' not in job_reads[0]
+    with django_assert_max_num_queries(len(queries)):
+        client.get(url, headers={"HX-Request": "true"})
+    assert len(queries) <= 4

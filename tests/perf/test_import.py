@@ -86,11 +86,11 @@ def _dry_run(user, upload):
     job, read_s = _timed(
         lambda: services.start_import(user=user, kind="transactions", upload=upload)
     )
-    assert job.row_count == ROWS
     services.check_import(user=user, job=job, mapping=job.mapping)
     status, check_s = _timed(lambda: services.run_step(job.pk))
     assert status == ImportStatus.CHECKED
     job.refresh_from_db()
+    assert job.row_count == ROWS  # counted by the dry run; the upload reads the first rows
     return job, read_s, check_s
 
 
@@ -99,7 +99,7 @@ def test_importing_fifty_thousand_transactions(manager):
     xlsx_job, xlsx_read_s = _timed(
         lambda: services.start_import(user=manager, kind="transactions", upload=xlsx)
     )
-    assert xlsx_job.row_count == ROWS
+    assert len(xlsx_job.preview) == 3
     assert sorted(xlsx_job.mapping.values()) == sorted(
         ["account", "date", "reference", "amount", "gross_margin", "invoice_due"]
     )
