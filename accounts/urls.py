@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from accounts import views
+from accounts import mail_views, views
 from accounts.imports import views as import_views
 
 app_name = "accounts"
@@ -20,6 +20,9 @@ urlpatterns = [
     path("import/<int:pk>/retry/", import_views.import_retry, name="import_retry"),
     path("import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("import/<int:pk>/report/", import_views.import_report, name="import_report"),
+    # Admins: e-mail that failed or waits for another attempt (accounts.mail).
+    path("mail/", mail_views.outgoing_mail, name="mail"),
+    path("mail/<int:mail_pk>/retry/", mail_views.outgoing_mail_retry, name="mail_retry"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/history/", views.account_history, name="history"),

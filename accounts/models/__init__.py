@@ -1,4 +1,5 @@
 from accounts.models.imports import ImportedAccount, ImportJob, ImportKind, ImportStatus
+from accounts.models.mail import MailStatus, OutgoingMail
 from accounts.models.records import (
     CATEGORY_GOALS,
     Account,
@@ -63,9 +64,11 @@ __all__ = [
     "ImportStatus",
     "ImportedAccount",
     "Industry",
+    "MailStatus",
     "NeedExpression",
     "NeedOpenness",
     "NeedScope",
+    "OutgoingMail",
     "Region",
     "RelationshipStage",
     "Severity",
