@@ -123,13 +123,13 @@ def test_a_refused_address_does_not_hold_up_the_others(port):
 
 def test_the_message_has_its_text_and_html(port):
     mail.queue_mail(
-        key="k", kind="test", to=["a@example.cn"], subject="Hello 你好", text="Plain", html="<p>H</p>"
+        key="k", kind="test", to=["a@example.cn"], subject="Hi 你好", text="Plain", html="<p>H</p>"
     )
     with SmtpServer(port) as server:
         mail.send_pending_mail()
     (received,) = server.messages
     message = received.message
-    assert message["Subject"] == "Hello 你好"
+    assert message["Subject"] == "Hi 你好"
     assert message.get_body(("plain",)).get_content().strip() == "Plain"
     assert message.get_body(("html",)).get_content().strip() == "<p>H</p>"
 
