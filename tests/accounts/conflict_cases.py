@@ -399,4 +399,6 @@ NOT_EDITS = {
     "accounts:stakeholder_power_grid": "a chart",
     "accounts:coverage": "the matrix; each cell is edited at accounts:coverage_edit",
     "accounts:relationship": "a page; its forms post to the stage and profile routes",
+    "accounts:mail": "a list of outgoing mail (admins)",
+    "accounts:mail_retry": "an in-place button; a mail being sent or sent already is left alone",
 }

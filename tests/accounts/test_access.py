@@ -49,6 +49,8 @@ PART_PREFIXES = (
     "accounts:stage",
     # The spreadsheet import's routes, proven in tests/accounts/test_import_access.py.
     "accounts:import",
+    # The outgoing mail page (admins only), proven in tests/accounts/test_mail_page.py.
+    "accounts:mail",
 )
 
 
