@@ -24,6 +24,7 @@ import logging
 import smtplib
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Case, Count, F, Q, When
@@ -133,6 +134,21 @@ def _message(mail: OutgoingMail) -> EmailMultiAlternatives:
     return message
 
 
+def _attempt(mailer, mail: OutgoingMail) -> tuple[str, bool]:
+    """Send one mail over the open connection: the error ("" when sent), and whether the
+    connection is lost (the server went away) rather than this mail refused."""
+    try:
+        if mailer.send_messages([_message(mail)]):
+            return "", False
+        return "The mailer sent nothing.", False
+    except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as refused:
+        return _describe(refused), False  # the server refused this mail; the next may go
+    except SoftTimeLimitExceeded:
+        raise  # the run's time is up: the mails it holds go out after their lease
+    except Exception as failure:
+        return _describe(failure), True
+
+
 def send_pending_mail(now: datetime.datetime | None = None) -> dict[str, int]:
     """Send the mail that is due, batch by batch, until none is left or RUN_SECONDS have passed.
     Returns how many were sent, will be retried and were given up now. `now` fixes the clock
@@ -140,13 +156,9 @@ def send_pending_mail(now: datetime.datetime | None = None) -> dict[str, int]:
     totals = {"sent": 0, "retrying": 0, "failed": 0}
     deadline = time.monotonic() + RUN_SECONDS
     mailer = None
-    unreachable = ""  # the server could not be reached: the rest of this run is not tried
+    unreachable = ""  # once the server cannot be reached, the rest of the run records that
     try:
-        while time.monotonic() < deadline:
-            moment = now or timezone.now()
-            batch = _claim(moment)
-            if not batch:
-                break
+        while time.monotonic() < deadline and (batch := _claim(now or timezone.now())):
             for mail in batch:
                 if mailer is None:
                     mailer = mailers.default
@@ -156,12 +168,8 @@ def send_pending_mail(now: datetime.datetime | None = None) -> dict[str, int]:
                         unreachable = _describe(failure)
                 error = unreachable
                 if not error:
-                    try:
-                        mailer.send_messages([_message(mail)])
-                    except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as no:
-                        error = _describe(no)  # the server refused this mail; the next may go
-                    except Exception as failure:
-                        error = unreachable = _describe(failure)
+                    error, lost = _attempt(mailer, mail)
+                    unreachable = error if lost else ""
                 if not error:
                     _record_sent(mail)
                     totals["sent"] += 1
