@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from accounts import mail
 from accounts.background_exports import services as export_services
 from accounts.imports import services as import_services
 
@@ -44,3 +45,13 @@ def reap_dead_exports() -> int:
 def delete_old_export_files() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): delete the export files kept past their retention."""
     return export_services.delete_old_export_files()
+
+
+@shared_task
+def send_pending_mail() -> dict[str, int]:
+    """After each commit that queued mail, and every minute (CELERY_BEAT_SCHEDULE): send the
+    mail that is due. A mail server that cannot be reached does not make the task fail: the
+    mails record the error and their next attempt, admins see them on the outgoing mail page,
+    and the task logs a warning with the counts (a failing task would mail ADMINS, through the
+    very server that is down)."""
+    return mail.send_pending_mail()

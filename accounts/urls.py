@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from accounts import views
+from accounts import mail_views, views
 from accounts.background_exports import views as export_views
 from accounts.imports import views as import_views
 
@@ -32,6 +32,9 @@ urlpatterns = [
     path("import/<int:pk>/report/", import_views.import_report, name="import_report"),
     # Sign-in lockouts (a KAM admin's page): accounts owns users and access.
     path("lockouts/", include("accounts.lockouts.urls")),
+    # Admins: e-mail that failed or waits for another attempt (accounts.mail).
+    path("mail/", mail_views.outgoing_mail, name="mail"),
+    path("mail/<int:mail_pk>/retry/", mail_views.outgoing_mail_retry, name="mail_retry"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/history/", views.account_history, name="history"),

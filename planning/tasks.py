@@ -8,13 +8,26 @@ from celery import shared_task
 from planning.reminders import services
 
 
+class DigestIncomplete(Exception):
+    """Some users' digests could not be written (their tracebacks are logged above)."""
+
+
 @shared_task(acks_late=True)
 def send_daily_digests(today: str | None = None) -> dict[str, int]:
-    """E-mail each user the day's digest and list it in the app. Idempotent: a retry or a second
-    run the same day creates and sends nothing. `today` is an ISO date (for tests and reruns).
+    """List the day's digest in the app for each user and queue its e-mail (accounts.mail sends
+    it). Idempotent: a retry or a second run the same day creates and queues nothing. `today` is
+    an ISO date (for tests and reruns).
 
-    Each user's digest is its own transaction, so a worker killed midway leaves the users done
-    done; the message delivered again sends to the others. Its time limit (30 minutes: one
-    conversation with the mail server per user) is in kam/settings.py."""
+    Each user's notifications are their own transaction, so a worker killed midway leaves the
+    users done done; the message delivered again does the others. Its time limit is in
+    kam/settings.py. A run in which some users' digests could not be written fails, after doing
+    everyone else's, so the failure is reported (ADMINS, Sentry) rather than passed as success.
+    Mail that cannot be sent is not such a failure: the mail queue retries it and shows it."""
     day = datetime.date.fromisoformat(today) if today else None
-    return services.send_daily_digests(day)
+    totals = services.send_daily_digests(day)
+    if totals["failed"] or totals["mail_failed"]:
+        raise DigestIncomplete(
+            f"{totals['failed']} of {totals['users']} users got no notifications and "
+            f"{totals['mail_failed']} no e-mail: {totals}"
+        )
+    return totals

@@ -108,3 +108,15 @@ def celery_workers(tmp_path):
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         output.close()
+
+
+def route_to(monkeypatch, queue: str, *task_names: str) -> None:
+    """Send these tasks to the test's queue when the code under test publishes them itself (a
+    task asked for after a commit), for the rest of the test."""
+    from celery.app.routes import MapRoute
+
+    from kam.celery import app
+
+    router = app.amqp.router
+    route = MapRoute({name: {"queue": queue} for name in task_names})
+    monkeypatch.setattr(router, "routes", [route, *router.routes])

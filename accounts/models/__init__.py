@@ -1,5 +1,6 @@
 from accounts.models.exports import ExportFilePart, ExportJob, ExportKind, ExportStatus
 from accounts.models.imports import ImportedAccount, ImportJob, ImportKind, ImportStatus
+from accounts.models.mail import MailStatus, OutgoingMail
 from accounts.models.records import (
     CATEGORY_GOALS,
     Account,
@@ -68,9 +69,11 @@ __all__ = [
     "ImportStatus",
     "ImportedAccount",
     "Industry",
+    "MailStatus",
     "NeedExpression",
     "NeedOpenness",
     "NeedScope",
+    "OutgoingMail",
     "Region",
     "RelationshipStage",
     "Severity",

@@ -1,15 +1,21 @@
 """The daily digest (issue 4 item 7): what is due for a user, as in-app notifications and one
 e-mail a day. Everything due comes from My week (`planning.week.queries.week_for`).
 
+Two steps per user, each its own transaction: the notifications first, then the e-mail, which is
+only queued (accounts.mail: a worker sends it, retrying while the mail server is down). So a mail
+server that is down, or an e-mail that cannot be written, never costs anyone their in-app
+notifications (issue 16).
+
 Idempotency: each due item has a key naming the thing and the date it fell due
 ("action:<pk>:<due date>"). A notification is created once per key and user (a database
-constraint), and the e-mail goes out only when a run created something new — so a second run the
-same day creates and sends nothing, and an item is notified again only if its date moves.
+constraint). The e-mail is queued when something in it was not e-mailed yet, at most once a user
+a day (its queue key is "digest:<user>:<date>"), and `emailed_at` marks what it carries in the
+same transaction — so a second run the same day creates and queues nothing.
 
 Alerts: background jobs in other apps write notifications of their own (keys starting with one of
 `ALERT_KEY_PREFIXES`, e.g. the churn-risk recalculation's "risk:<account>:<day>"). The digest
 knows them only by that prefix (planning never imports the apps above it): each is e-mailed once,
-in an "alerts" section at the top, and `emailed_at` marks it in the same transaction.
+in an "alerts" section at the top.
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -31,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.access import ROLES
+from accounts.mail import queue_mail
 from accounts.models import AccountTeamMember, User
 from planning.models import Notification
 from planning.models.reminders import ALERT_KEY_PREFIXES
@@ -128,11 +134,18 @@ def _create_notifications(user, items: list[DueItem]) -> list[Notification]:
     return fresh
 
 
-@transaction.atomic
+def _notify(user, today: datetime.date) -> tuple[list[DueItem], list[Notification]]:
+    """What is due and the notifications created for it, committed in a transaction of their
+    own. Call it inside `translation.override(user_language(user))`."""
+    items = digest_for(user, today)
+    with transaction.atomic():
+        return items, _create_notifications(user, items)
+
+
 def notify_due_items(*, user, today: datetime.date) -> list[Notification]:
     """Create a notification for each due item not notified yet; return the new ones."""
     with translation.override(user_language(user)):
-        return _create_notifications(user, digest_for(user, today))
+        return _notify(user, today)[1]
 
 
 def _absolute(url: str) -> str:
@@ -176,7 +189,8 @@ def _subject(today, count: int, alerts: int) -> str:
     )
 
 
-def _digest_message(user, today, items: list[DueItem], new_keys: set[str], alerts=()):
+def _digest_mail(user, today, items: list[DueItem], new_keys: set[str], alerts=()):
+    """The digest's subject, text and HTML, in the active language."""
     sections = []
     for section, _prefix, heading in SECTIONS:
         rows = [
@@ -195,43 +209,66 @@ def _digest_message(user, today, items: list[DueItem], new_keys: set[str], alert
         "alerts_heading": ALERTS_HEADING,
         "notifications_url": _absolute(reverse("my:notifications")),
     }
-    message = EmailMultiAlternatives(
-        subject=_subject(today, len(items), len(alerts)),
-        body=render_to_string("planning/reminders/digest_email.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(
-        render_to_string("planning/reminders/digest_email.html", context), "text/html"
-    )
-    return message
+    return {
+        "subject": _subject(today, len(items), len(alerts)),
+        "text": render_to_string("planning/reminders/digest_email.txt", context),
+        "html": render_to_string("planning/reminders/digest_email.html", context),
+    }
+
+
+def digest_mail_key(user, today: datetime.date) -> str:
+    return f"digest:{user.pk}:{today.isoformat()}"
 
 
 @dataclass(frozen=True)
 class Digest:
     fresh: list[Notification]  # due items notified for the first time
-    alerts: list[Notification]  # alerts the e-mail carried
-    mailed: bool
+    alerts: list[Notification]  # alerts the e-mail carries
+    queued: bool  # the day's e-mail was queued (accounts.mail sends it)
 
 
 @transaction.atomic
+def queue_digest_mail(*, user, today: datetime.date, items: list[DueItem]) -> Digest:
+    """Queue the day's digest e-mail when the user has an address and something in it was not
+    e-mailed yet (a due item or an alert), marking what it carries as e-mailed in the same
+    transaction. At most one digest a user a day (its key names the day): a second run the
+    same day queues nothing, and anything new waits for tomorrow's. Call it inside
+    `translation.override(user_language(user))`."""
+    nothing = Digest(fresh=[], alerts=[], queued=False)
+    if not user.email:
+        return nothing
+    keys = [item.key for item in items]
+    unmailed = set(
+        Notification.objects.filter(user=user, key__in=keys, emailed_at__isnull=True).values_list(
+            "key", flat=True
+        )
+    )
+    alerts = alerts_to_email(user)
+    if not (unmailed or alerts):
+        return nothing
+    queued = queue_mail(
+        key=digest_mail_key(user, today),
+        kind="digest",
+        to=[user.email],
+        **_digest_mail(user, today, items, unmailed, alerts),
+    )
+    if queued is None:
+        return nothing
+    Notification.objects.filter(
+        Q(key__in=keys) | Q(pk__in=[n.pk for n in alerts]), user=user, emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
+    return Digest(fresh=[], alerts=alerts, queued=True)
+
+
 def deliver_digest(*, user, today: datetime.date) -> Digest:
-    """Notify the user of what is newly due and, if anything is new or an alert waits and the
-    user has an e-mail address, e-mail the day's digest in their language, marking what it
-    carried as e-mailed. A failed e-mail rolls all of it back, so the next run tries again."""
+    """Notify the user of what is newly due (its own transaction, committed first: the in-app
+    notifications never wait on the e-mail), then queue the day's e-mail (a second
+    transaction). Sending is the mail queue's business, in a worker: a mail server that is
+    down delays the e-mail and nothing else."""
     with translation.override(user_language(user)):
-        items = digest_for(user, today)
-        fresh = _create_notifications(user, items)
-        alerts = alerts_to_email(user) if user.email else []
-        if not (user.email and (fresh or alerts)):
-            return Digest(fresh=fresh, alerts=[], mailed=False)
-        message = _digest_message(user, today, items, {n.key for n in fresh}, alerts)
-        Notification.objects.filter(
-            Q(key__in=[item.key for item in items]) | Q(pk__in=[n.pk for n in alerts]),
-            user=user,
-            emailed_at__isnull=True,
-        ).update(emailed_at=timezone.now())
-        message.send()
-    return Digest(fresh=fresh, alerts=alerts, mailed=True)
+        items, fresh = _notify(user, today)
+        mail = queue_digest_mail(user=user, today=today, items=items)
+    return Digest(fresh=fresh, alerts=mail.alerts, queued=mail.queued)
 
 
 def send_digest(*, user, today: datetime.date) -> list[Notification]:
@@ -251,25 +288,44 @@ def digest_recipients():
 
 
 def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
-    """Run the digest for every recipient, in batches, each user in their own transaction: one
-    user's failure (say, the mail server refusing an address) does not stop the others."""
+    """Run the digest for every recipient, in batches. Each user's notifications are their own
+    transaction, and the e-mail another after it: one user's failure does not stop the others,
+    and a failure to queue the e-mail does not undo the notifications. `failed` counts users
+    whose digest could not be written at all (nor the notifications), `mail_failed` those whose
+    notifications were written but not the e-mail; both are logged with the traceback."""
     today = today or timezone.localdate()
     ids = list(digest_recipients().values_list("pk", flat=True))
-    totals = {"users": 0, "notifications": 0, "alerts": 0, "mailed": 0, "failed": 0}
+    totals = {
+        "users": 0,
+        "notifications": 0,
+        "alerts": 0,
+        "queued": 0,
+        "failed": 0,
+        "mail_failed": 0,
+    }
     for start in range(0, len(ids), BATCH_SIZE):
         for user in User.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).order_by("pk"):
             totals["users"] += 1
-            try:
-                digest = deliver_digest(user=user, today=today)
-            except SoftTimeLimitExceeded:
-                raise  # the run's time is up: stop here (a rerun sends nothing twice)
-            except Exception:
-                logger.exception("The daily digest failed for user %s", user.pk)
-                totals["failed"] += 1
-                continue
-            totals["notifications"] += len(digest.fresh)
-            totals["alerts"] += len(digest.alerts)
-            totals["mailed"] += digest.mailed
+            with translation.override(user_language(user)):
+                try:
+                    items, fresh = _notify(user, today)
+                except SoftTimeLimitExceeded:
+                    raise  # the run's time is up: stop here (a rerun repeats nothing)
+                except Exception:
+                    logger.exception("The daily digest failed for user %s", user.pk)
+                    totals["failed"] += 1
+                    continue
+                totals["notifications"] += len(fresh)
+                try:
+                    mail = queue_digest_mail(user=user, today=today, items=items)
+                except SoftTimeLimitExceeded:
+                    raise
+                except Exception:
+                    logger.exception("The digest e-mail could not be queued for user %s", user.pk)
+                    totals["mail_failed"] += 1
+                    continue
+            totals["alerts"] += len(mail.alerts)
+            totals["queued"] += mail.queued
     return totals
 
 

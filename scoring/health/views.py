@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts import access
+from accounts import access, mail
 from accounts.forms import add_service_errors
 from accounts.tabs import render_account_tab
 from scoring.health import charts, explain, queries, services
@@ -135,6 +135,8 @@ def runs(request):
     if request.GET.get("partial") == "runs":
         template += "#runs"
     context = {"runs": recent, "running": queries.runs_in_progress(recent)}
+    if "#" not in template:
+        context["mail_trouble"] = mail.troubled_counts()
     return TemplateResponse(request, template, context)
 
 

@@ -3,11 +3,9 @@ it, and edit the indicators. Each is one transaction with its history; a changed
 its account's health to be recalculated once the transaction commits."""
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.conflicts import claim
+from accounts.mail import queue_mail
 from accounts.models import StakeholderStatus
 from scoring import engine
 from scoring.health.services import request_account_recalculation
@@ -27,8 +26,6 @@ from scoring.models import (
 )
 from scoring.models.surveys import new_link_nonce
 from scoring.surveys import tokens
-
-logger = logging.getLogger(__name__)
 
 MIN_ANSWERED = 3
 LINK_DAYS = (7, 14, 30)
@@ -145,29 +142,25 @@ def send_survey(*, account, respondent, language, days, sent_by, build_absolute_
     survey.save()
     url = link_url(survey, build_absolute_uri)
     if respondent.email:
-        transaction.on_commit(lambda: email_link(survey, url))
+        queue_link_mail(survey, url)
     return survey, url
 
 
-def email_link(survey, url) -> bool:
-    """Mail the link in the survey's language. A refused address is logged, not raised: the
-    link is on the page to share by WeChat anyway."""
+def queue_link_mail(survey, url) -> None:
+    """Queue the link's e-mail in the survey's language, in the survey's transaction: a worker
+    sends it (accounts.mail), so the request never waits on the mail server, and a server that
+    is down delays the mail, retried and shown to admins. The link is on the page to share by
+    WeChat anyway."""
     respondent = survey.respondent
-    if respondent is None or not respondent.email:
-        return False
     with translation.override(survey.language):
         context = {"survey": survey, "url": url, "name": respondent.name}
-        message = EmailMultiAlternatives(
-            subject=_("A short satisfaction survey"),
-            body=render_to_string("scoring/surveys/link_email.txt", context),
+        queue_mail(
+            key=f"survey:{survey.pk}",
+            kind="survey",
             to=[respondent.email],
+            subject=_("A short satisfaction survey"),
+            text=render_to_string("scoring/surveys/link_email.txt", context),
         )
-    try:
-        message.send()
-    except Exception:  # the mail server's failure must not undo the survey
-        logger.exception("Could not e-mail survey %s", survey.pk)
-        return False
-    return True
 
 
 @transaction.atomic

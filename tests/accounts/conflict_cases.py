@@ -408,4 +408,6 @@ NOT_EDITS = {
     "accounts:lockouts": "a search and a list",
     "accounts:lockout_lift": "deletes failure records: nothing edited to overwrite",
     "accounts:lockout_unblock": "deletes failure records: nothing edited to overwrite",
+    "accounts:mail": "a list of outgoing mail (admins)",
+    "accounts:mail_retry": "an in-place button; a mail being sent or sent already is left alone",
 }

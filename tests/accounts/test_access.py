@@ -53,6 +53,8 @@ PART_PREFIXES = (
     "accounts:lockout",
     # Background exports, proven in tests/accounts/test_export_jobs_access.py.
     "accounts:export_job",
+    # The outgoing mail page (admins only), proven in tests/accounts/test_mail_page.py.
+    "accounts:mail",
 )
 
 
