@@ -25,6 +25,7 @@ import smtplib
 import time
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Case, Count, F, Q, When
@@ -202,6 +203,17 @@ def retry_now(*, mail: OutgoingMail) -> bool:
     if changed:
         send_after_commit()
     return bool(changed)
+
+
+def delete_old_mail(*, now: datetime.datetime | None = None) -> int:
+    """Sent mail, and mail given up on, KAM_MAIL_RETENTION_DAYS after it was queued: the rows
+    hold what the mail said (customers' names, survey links). Mail still being tried is never
+    deleted. Idempotent (a beat job runs it nightly); the number of mails deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.KAM_MAIL_RETENTION_DAYS)
+    deleted, _by_model = OutgoingMail.objects.filter(
+        status__in=(MailStatus.SENT, MailStatus.FAILED), created_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 # --- Read side: the admins' page and the count on the health runs page -----------------------

@@ -55,3 +55,9 @@ def send_pending_mail() -> dict[str, int]:
     and the task logs a warning with the counts (a failing task would mail ADMINS, through the
     very server that is down)."""
     return mail.send_pending_mail()
+
+
+@shared_task
+def delete_old_mail() -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): delete sent and given-up mail past its retention."""
+    return mail.delete_old_mail()

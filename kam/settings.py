@@ -236,6 +236,11 @@ KAM_EXPORT_FILE_RETENTION_DAYS = envint("KAM_EXPORT_FILE_RETENTION_DAYS", 7)
 if KAM_EXPORT_FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("KAM_EXPORT_FILE_RETENTION_DAYS must be at least 1.")
 
+# Sent mail, and mail given up on, is deleted this many days after it was queued (accounts.mail).
+KAM_MAIL_RETENTION_DAYS = envint("KAM_MAIL_RETENTION_DAYS", 30)
+if KAM_MAIL_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("KAM_MAIL_RETENTION_DAYS must be at least 1.")
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker there is no worker either: run tasks in the calling process.
@@ -325,6 +330,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "thin-health-snapshots": {
         "task": "scoring.tasks.thin_health_snapshots",
         "schedule": crontab(hour=4, minute=15),
+    },
+    # Sent and given-up mail past KAM_MAIL_RETENTION_DAYS (its text names customers).
+    "delete-old-mail": {
+        "task": "accounts.tasks.delete_old_mail",
+        "schedule": crontab(hour=4, minute=50),
     },
     "clear-expired-sessions": {
         "task": "kam.tasks.clear_expired_sessions",

@@ -212,3 +212,19 @@ def test_two_workers_at_once_send_every_mail_exactly_once(port):
     assert sorted(recipients) == sorted(f"user{i}@example.cn" for i in range(60))
     assert sum(r["sent"] for r in results) == 60
     assert set(OutgoingMail.objects.values_list("status", "attempts")) == {(MailStatus.SENT, 1)}
+
+
+def test_sent_and_given_up_mail_is_deleted_after_its_retention_and_waiting_mail_never(settings):
+    settings.KAM_MAIL_RETENTION_DAYS = 30
+    sent, failed, retrying, recent = queue(4)
+    OutgoingMail.objects.filter(pk=sent.pk).update(status=MailStatus.SENT, sent_at=T0)
+    OutgoingMail.objects.filter(pk=failed.pk).update(status=MailStatus.FAILED, attempts=14)
+    OutgoingMail.objects.filter(pk=retrying.pk).update(attempts=3)
+    OutgoingMail.objects.exclude(pk=recent.pk).update(created_at=T0)
+    OutgoingMail.objects.filter(pk=recent.pk).update(
+        status=MailStatus.SENT, created_at=T0 + dt.timedelta(days=20)
+    )
+
+    assert mail.delete_old_mail(now=T0 + dt.timedelta(days=31)) == 2
+    assert set(OutgoingMail.objects.values_list("pk", flat=True)) == {retrying.pk, recent.pk}
+    assert mail.delete_old_mail(now=T0 + dt.timedelta(days=31)) == 0
