@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from accounts import outbox
 from accounts.imports import services as import_services
 
 
@@ -24,3 +25,10 @@ def reap_dead_imports() -> int:
 def delete_old_import_files() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): delete the uploaded files kept past their retention."""
     return import_services.delete_old_import_files()
+
+
+@shared_task
+def relay_outbox() -> int:
+    """Every 30 s (CELERY_BEAT_SCHEDULE), and as each worker starts: publish the work that waited
+    in the outbox while the broker was unreachable (accounts.outbox)."""
+    return outbox.relay()

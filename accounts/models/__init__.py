@@ -1,4 +1,5 @@
 from accounts.models.imports import ImportedAccount, ImportJob, ImportKind, ImportStatus
+from accounts.models.outbox import OutboxMessage
 from accounts.models.records import (
     CATEGORY_GOALS,
     Account,
@@ -66,6 +67,7 @@ __all__ = [
     "NeedExpression",
     "NeedOpenness",
     "NeedScope",
+    "OutboxMessage",
     "Region",
     "RelationshipStage",
     "Severity",
