@@ -77,12 +77,17 @@ def _publish(message: OutboxMessage) -> bool:
     """One quick try to hand `message` to the broker; True when it took it."""
     try:
         task = current_app.tasks[message.task]
-        task.apply_async(
-            args=message.args,
-            kwargs=message.kwargs,
-            task_id=str(message.task_id),
-            retry=False,
-        )
+        with task.app.producer_or_acquire() as producer:
+            # One connection attempt: kombu would otherwise retry for broker_connection_timeout
+            # with two-second sleeps between tries.
+            producer.connection.ensure_connection(max_retries=0)
+            task.apply_async(
+                args=message.args,
+                kwargs=message.kwargs,
+                task_id=str(message.task_id),
+                retry=False,
+                producer=producer,
+            )
     except Exception as exc:  # the broker's errors come from kombu, redis-py or the socket
         breaker.trip()
         message.attempts += 1
@@ -151,10 +156,16 @@ def pending():
     return OutboxMessage.objects.filter(published_at__isnull=True)
 
 
+def is_pending(message: OutboxMessage) -> bool:
+    """Whether `message` (from enqueue) still waits for the broker."""
+    return pending().filter(pk=message.pk).exists()
+
+
 def is_waiting(task, *args) -> bool:
-    """Whether work for `task` whose arguments start with `args` waits in the outbox."""
+    """Whether work for `task` (a task or its name) whose arguments start with `args` waits in
+    the outbox for the broker."""
     lookups = {f"args__{index}": value for index, value in enumerate(args)}
-    return pending().filter(task=task.name, **lookups).exists()
+    return pending().filter(task=getattr(task, "name", task), **lookups).exists()
 
 
 def oldest_pending_age() -> timedelta | None:

@@ -1,7 +1,9 @@
 """Real Celery workers for tests marked `celery_worker` (a pytest plugin, loaded by
 tests/conftest.py): `celery_workers()` starts a worker on the test's own queue
-(`celery_workers.queue`), in a process group of its own so a test can kill it, sharing the test
-database and the Redis broker; every worker still running is stopped at the end.
+(`celery_workers.queue`, also the default queue of the test process and of the worker while the
+fixture lasts, so the work the site queues reaches it), in a process group of its own so a test
+can kill it, sharing the test database and the Redis broker; every worker still running is
+stopped at the end.
 
 Skipped unless REDIS_URL is set (CI sets it, and KAM_REQUIRE_BROWSER=1 turns the skip into a
 failure there). The workers share the test database, so it must be a server database
@@ -64,6 +66,8 @@ def celery_workers(tmp_path):
         "DEBUG": "0",
         "EMAIL_BACKEND": "console",
         "DJANGO_SETTINGS_MODULE": "kam.settings",
+        # The worker's own sends (the outbox relay as it starts) go to its queue too.
+        "KAM_CELERY_QUEUE": queue,
     }
     started = []
 
@@ -98,7 +102,13 @@ def celery_workers(tmp_path):
         return process, log
 
     start.queue = queue
+    # What the site queues from this process (services → accounts.outbox) goes there as well.
+    from kam.celery import app
+
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
     yield start
+    app.conf.task_default_queue = default_queue
     for process, output in started:
         if process.poll() is None:
             process.terminate()

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
+from accounts import outbox
 from accounts.models import Account
 from scoring.models import AccountHealth, HealthRun, RiskFactor, RiskPolicy
 from scoring.models.health import RiskLevel, RunStatus
@@ -227,6 +228,7 @@ def recent_runs(
     - `covered_by`: a later run that recalculated what it did, or more (its retry, or a later
       run over every account), so retrying it could only bring older figures back;
     - `retry_waiting_now`: a retry was asked for and no worker has started it yet;
+    - `retry_waits_for_broker`: that retry is saved in the outbox, the broker unreachable;
     - `needs_decision`: interrupted (its worker died, whether or not the reaper has marked it
       yet), not dismissed, not covered, no retry waiting: Retry and Dismiss are offered."""
     runs = list(
@@ -235,7 +237,13 @@ def recent_runs(
         ).order_by("-started_at", "-pk")[:limit]
     )
     now = now or timezone.now()
+    queued_retries = set(
+        outbox.pending()
+        .filter(task="scoring.tasks.retry_health_run")
+        .values_list("args__0", flat=True)
+    )
     for index, run in enumerate(runs):
+        run.retry_waits_for_broker = run.pk in queued_retries
         # Newest first: every run that could cover this one is listed before it, the closest
         # (its retry, usually) last.
         run.covered_by = next((n for n in reversed(runs[:index]) if n.covers(run)), None)
@@ -252,6 +260,25 @@ def recent_runs(
 def runs_in_progress(runs: list[HealthRun]) -> bool:
     """Whether the runs page should keep following: a run is alive, or a retry waits to start."""
     return any(
-        (run.status == RunStatus.RUNNING and not run.is_dead()) or run.retry_waiting_now
+        (run.status == RunStatus.RUNNING and not run.is_dead())
+        or (run.retry_waiting_now and not run.retry_waits_for_broker)
         for run in runs
     )
+
+
+QUEUED_TASKS = ("scoring.tasks.recalculate_health", "scoring.tasks.retry_health_run")
+
+
+def runs_waiting_for_broker():
+    """When each recalculation or retry still waiting in the outbox was asked for, oldest first:
+    saved, but the broker (Redis) could not be reached (accounts.outbox)."""
+    return list(
+        outbox.pending()
+        .filter(task__in=QUEUED_TASKS)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)[:RUNS_SHOWN]
+    )
+
+
+def retry_waits_for_broker(run: HealthRun) -> bool:
+    return outbox.is_waiting("scoring.tasks.retry_health_run", run.pk)

@@ -705,12 +705,13 @@ def request_dashboard_warm_up() -> None:
     outbox.enqueue(warm_dashboards)
 
 
-def request_recalculation(*, requested_by) -> None:
-    """An admin's "recalculate now": queue the full run once the request commits."""
+def request_recalculation(*, requested_by):
+    """An admin's "recalculate now": queue the full run once the request commits. Returns the
+    outbox row (None when tasks run in-process)."""
     from scoring.tasks import recalculate_health
 
     actor_id = requested_by.pk if requested_by else None
-    outbox.enqueue(recalculate_health, RunTrigger.ADMIN, actor_id)
+    return outbox.enqueue(recalculate_health, RunTrigger.ADMIN, actor_id)
 
 
 def recalculate_after_import(sender, *, job, **kwargs) -> None:
