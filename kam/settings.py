@@ -173,15 +173,15 @@ if DATABASE_URL:
         # Django's psycopg pool replaces persistent connections; the two cannot be combined.
         # `check`: a connection is tried (an empty query, one round trip) each time the pool
         # hands it out, and replaced if PostgreSQL has ended it (a restart, a failover, an idle
-        # reaper), so no request is given a dead one.
-        from psycopg_pool import ConnectionPool
+        # reaper), so no request is given a dead one (kam/database.py).
+        from kam.database import check_connection
 
         _database["CONN_MAX_AGE"] = 0
         _database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": envint("DATABASE_POOL_MIN", 2),
             "max_size": envint("DATABASE_POOL_MAX", 10),
             "timeout": 10,
-            "check": ConnectionPool.check_connection,
+            "check": check_connection,
         }
 else:
     _database = {
