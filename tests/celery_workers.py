@@ -12,6 +12,7 @@ failure there). The workers share the test database, so it must be a server data
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import uuid
@@ -118,3 +119,36 @@ def celery_workers(tmp_path):
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         output.close()
+
+
+def closed_port() -> int:
+    """A port nothing listens on (bound for a moment to find it free, then closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def use_broker(url: str) -> None:
+    """Point this process's Celery at `url` from its next publish on."""
+    from kam.celery import app
+
+    app.conf.broker_url = url
+    app.amqp._producer_pool = None
+    app._pool = None
+
+
+@pytest.fixture
+def unreachable_broker():
+    """Tasks are not run in-process and the broker is a closed port (connection refused), as
+    when Redis is down: what the site queues stays in the outbox (accounts.outbox)."""
+    from accounts import outbox
+    from kam.celery import app
+
+    eager, real = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    outbox.breaker.close()
+    use_broker(f"redis://127.0.0.1:{closed_port()}/0")
+    yield
+    use_broker(real)
+    app.conf.task_always_eager = eager
+    outbox.breaker.close()

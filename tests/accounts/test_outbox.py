@@ -6,7 +6,6 @@ KAM_REQUIRE_BROWSER=1) on a queue of the test's own, whose messages the test rea
 closed port as the unreachable broker."""
 
 import json
-import socket
 import threading
 import time
 import uuid
@@ -22,19 +21,7 @@ from accounts.models import OutboxMessage
 from kam.celery import app
 from kam.tasks import clear_expired_sessions
 from scoring.tasks import recalculate_account_health, warm_dashboards
-from tests.celery_workers import _require
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _use_broker(url: str) -> None:
-    app.conf.broker_url = url
-    app.amqp._producer_pool = None
-    app._pool = None
+from tests.celery_workers import _require, use_broker
 
 
 @pytest.fixture
@@ -66,12 +53,8 @@ def broker(settings):
 
 
 @pytest.fixture
-def broker_down(broker):
-    """The broker URL points at a closed port (connection refused) until the test ends."""
-    real = app.conf.broker_url
-    _use_broker(f"redis://127.0.0.1:{closed_port()}/0")
-    yield
-    _use_broker(real)
+def broker_down(broker, unreachable_broker):
+    """The broker is a closed port (connection refused) until the test ends."""
 
 
 @pytest.mark.django_db(transaction=True)
@@ -125,7 +108,7 @@ def test_the_relay_stops_at_the_first_failure_and_sends_everything_once_the_brok
     attempts = dict(OutboxMessage.objects.values_list("pk", "attempts"))
     assert attempts[messages[0].pk] == 1 and sum(attempts.values()) == 1
 
-    _use_broker(_real_url())
+    use_broker(_real_url())
     assert outbox.relay() == 5
     assert not outbox.pending().exists()
     assert sorted(broker.messages()) == sorted(
