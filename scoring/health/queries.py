@@ -221,14 +221,15 @@ def overview_summary(accounts: QuerySet, *, today: datetime.date | None = None) 
 
 
 def recent_runs(
-    limit: int = RUNS_SHOWN, *, now: datetime.datetime | None = None
+    limit: int = RUNS_SHOWN, *, now: datetime.datetime | None = None, queued=None
 ) -> list[HealthRun]:
     """The latest runs, newest first, each told what an admin may do about it:
 
     - `covered_by`: a later run that recalculated what it did, or more (its retry, or a later
       run over every account), so retrying it could only bring older figures back;
     - `retry_waiting_now`: a retry was asked for and no worker has started it yet;
-    - `retry_waits_for_broker`: that retry is saved in the outbox, the broker unreachable;
+    - `retry_waits_for_broker`: that retry is saved in the outbox, the broker unreachable
+      (`queued`: work_waiting_for_broker());
     - `needs_decision`: interrupted (its worker died, whether or not the reaper has marked it
       yet), not dismissed, not covered, no retry waiting: Retry and Dismiss are offered."""
     runs = list(
@@ -237,11 +238,9 @@ def recent_runs(
         ).order_by("-started_at", "-pk")[:limit]
     )
     now = now or timezone.now()
-    queued_retries = set(
-        outbox.pending()
-        .filter(task="scoring.tasks.retry_health_run")
-        .values_list("args__0", flat=True)
-    )
+    queued_retries = {
+        first for task, first, _ in queued or () if task == "scoring.tasks.retry_health_run"
+    }
     for index, run in enumerate(runs):
         run.retry_waits_for_broker = run.pk in queued_retries
         # Newest first: every run that could cover this one is listed before it, the closest
@@ -269,14 +268,14 @@ def runs_in_progress(runs: list[HealthRun]) -> bool:
 QUEUED_TASKS = ("scoring.tasks.recalculate_health", "scoring.tasks.retry_health_run")
 
 
-def runs_waiting_for_broker():
-    """When each recalculation or retry still waiting in the outbox was asked for, oldest first:
-    saved, but the broker (Redis) could not be reached (accounts.outbox)."""
+def work_waiting_for_broker() -> list[tuple[str, object, datetime.datetime]]:
+    """(task, first argument, when it was asked for) of each recalculation or retry saved in the
+    outbox but not yet handed to the broker (Redis unreachable: accounts.outbox), oldest first."""
     return list(
         outbox.pending()
         .filter(task__in=QUEUED_TASKS)
         .order_by("created_at")
-        .values_list("created_at", flat=True)[:RUNS_SHOWN]
+        .values_list("task", "args__0", "created_at")[:RUNS_SHOWN]
     )
 
 

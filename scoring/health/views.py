@@ -138,14 +138,17 @@ def runs(request):
     access.require_admin(request.user)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    recent = queries.recent_runs()
+    queued = queries.work_waiting_for_broker()
+    recent = queries.recent_runs(queued=queued)
     template = "scoring/health/runs.html"
     if request.GET.get("partial") == "runs":
         template += "#runs"
     context = {
         "runs": recent,
         "running": queries.runs_in_progress(recent),
-        "waiting_for_broker": queries.runs_waiting_for_broker(),
+        "waiting_for_broker": [
+            asked for task, _, asked in queued if task == "scoring.tasks.recalculate_health"
+        ],
     }
     return TemplateResponse(request, template, context)
 
