@@ -24,6 +24,7 @@ from datetime import timedelta
 from celery import current_app
 from django.db import transaction
 from django.utils import timezone
+from kombu import Connection, pools
 
 from accounts.models import OutboxMessage
 
@@ -57,6 +58,26 @@ class _Breaker:
 breaker = _Breaker()
 
 
+# Seconds a publish may wait for the broker to connect or to answer: a Redis that accepts the
+# connection and then hangs would otherwise hold the request for ever (kombu sets no read timeout).
+PUBLISH_TIMEOUT = 1.0
+_connections: dict[str, Connection] = {}
+_connections_lock = threading.Lock()
+
+
+def _producers(app):
+    """The pool of producers the outbox publishes with: on connections of their own whose socket
+    operations time out after PUBLISH_TIMEOUT (the workers' connections keep Celery's settings)."""
+    url = app.conf.broker_write_url or app.conf.broker_url
+    with _connections_lock:
+        connection = _connections.get(url)
+        if connection is None:
+            timeouts = dict.fromkeys(("socket_connect_timeout", "socket_timeout"), PUBLISH_TIMEOUT)
+            connection = app.connection_for_write(url, transport_options=timeouts)
+            _connections[url] = connection
+    return pools.producers[connection]
+
+
 def _runs_eagerly(task) -> bool:
     return bool(task.app.conf.task_always_eager)
 
@@ -77,7 +98,7 @@ def _publish(message: OutboxMessage) -> bool:
     """One quick try to hand `message` to the broker; True when it took it."""
     try:
         task = current_app.tasks[message.task]
-        with task.app.producer_or_acquire() as producer:
+        with _producers(task.app).acquire(block=True, timeout=PUBLISH_TIMEOUT) as producer:
             # One connection attempt: kombu would otherwise retry for broker_connection_timeout
             # with two-second sleeps between tries.
             producer.connection.ensure_connection(max_retries=0)

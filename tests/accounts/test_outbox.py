@@ -6,6 +6,7 @@ KAM_REQUIRE_BROWSER=1) on a queue of the test's own, whose messages the test rea
 closed port as the unreachable broker."""
 
 import json
+import socket
 import threading
 import time
 import uuid
@@ -96,6 +97,25 @@ def test_with_the_broker_down_the_work_waits_and_the_request_pays_little(broker,
     assert outbox.pending().count() == 11
     assert outbox.is_waiting(recalculate_account_health, 1)
     assert not outbox.is_waiting(recalculate_account_health, 99)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_accepts_and_never_answers_costs_a_request_about_a_second(broker):
+    real = app.conf.broker_url
+    with socket.socket() as hung:  # the kernel completes the handshake; nobody ever reads
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)
+        use_broker(f"redis://127.0.0.1:{hung.getsockname()[1]}/0")
+        try:
+            started = time.monotonic()
+            message = outbox.enqueue(recalculate_account_health, 1)
+            waited = time.monotonic() - started
+        finally:
+            use_broker(real)
+
+    message.refresh_from_db()
+    assert message.published_at is None and "Timeout" in message.last_error
+    assert waited < 2.5, f"{waited:.2f} s"
 
 
 @pytest.mark.django_db(transaction=True)
