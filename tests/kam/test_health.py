@@ -117,6 +117,8 @@ def test_it_never_requires_a_login_even_for_a_signed_in_user(client, client_for,
         response = c.get("/healthz")
         assert response.status_code == 200, response.content
         assert "login" not in response.get("Location", "")
+        ready = c.get("/readyz")
+        assert ready.status_code in (200, 503) and ready["Content-Type"] == "application/json"
 
 
 def test_it_is_never_cached(client):
