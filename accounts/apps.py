@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from celery.signals import worker_ready
+
         from accounts.imports.queries import import_history
         from accounts.queries import register_history_source
         from accounts.tabs import AccountTab, register_tab
@@ -32,3 +34,12 @@ class AccountsConfig(AppConfig):
         )
         register_tab(AccountTab("team", _("Team"), "accounts:team", 80, "people"))
         register_tab(AccountTab("history", _("History"), "accounts:history", 100, "clock-history"))
+
+        # A worker that starts (often: Redis is back) first sends what waited in the outbox.
+        worker_ready.connect(_relay_outbox, dispatch_uid="accounts-outbox-relay", weak=False)
+
+
+def _relay_outbox(**kwargs):
+    from accounts import outbox
+
+    outbox.relay()

@@ -68,12 +68,13 @@ def queue_mail(
 
 
 def send_after_commit() -> None:
-    """Ask a worker to send the pending mail once the current transaction commits. robust: a
-    broker that cannot be reached must not fail what was saved; the every-minute run sends the
-    mail then."""
+    """Ask a worker to send the pending mail once the current transaction commits, through the
+    outbox (a broker that cannot be reached never fails what was saved; the every-minute run
+    sends the mail anyway)."""
+    from accounts import outbox
     from accounts.tasks import send_pending_mail
 
-    transaction.on_commit(lambda: send_pending_mail.delay(), robust=True)
+    outbox.enqueue(send_pending_mail)
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

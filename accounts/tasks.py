@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from accounts import mail
+from accounts import mail, outbox
 from accounts.background_exports import services as export_services
 from accounts.imports import services as import_services
 
@@ -61,3 +61,10 @@ def send_pending_mail() -> dict[str, int]:
 def delete_old_mail() -> int:
     """Nightly (CELERY_BEAT_SCHEDULE): delete sent and given-up mail past its retention."""
     return mail.delete_old_mail()
+
+
+@shared_task
+def relay_outbox() -> int:
+    """Every 30 s (CELERY_BEAT_SCHEDULE), and as each worker starts: publish the work that waited
+    in the outbox while the broker was unreachable (accounts.outbox)."""
+    return outbox.relay()

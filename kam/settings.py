@@ -191,11 +191,17 @@ if DATABASE_URL:
         )
     if _database["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_POOL", True):
         # Django's psycopg pool replaces persistent connections; the two cannot be combined.
+        # `check`: a connection is tried (an empty query, one round trip) each time the pool
+        # hands it out, and replaced if PostgreSQL has ended it (a restart, a failover, an idle
+        # reaper), so no request is given a dead one (kam/database.py).
+        from kam.database import check_connection
+
         _database["CONN_MAX_AGE"] = 0
         _database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": envint("DATABASE_POOL_MIN", 2),
             "max_size": envint("DATABASE_POOL_MAX", 10),
             "timeout": 10,
+            "check": check_connection,
         }
 else:
     _database = {
@@ -211,9 +217,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis unreachable a cache call is a miss, never an error
+            # (kam/cache.py). The timeouts bound what a black-holed Redis costs a request.
+            "BACKEND": "kam.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kam",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -242,6 +251,14 @@ if KAM_MAIL_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("KAM_MAIL_RETENTION_DAYS must be at least 1.")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Work for Celery waits in the outbox (accounts.outbox) and is published after the commit with one
+# quick try: a broker that is down costs a request at most about a second and the relay sends the
+# work later. So publishing never retries, and a connection attempt gives up after one second.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# The queue the site sends to and workers read (one per deployment; the tests give each worker
+# its own).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("KAM_CELERY_QUEUE", "celery")
 CELERY_RESULT_BACKEND = None
 # Without a broker there is no worker either: run tasks in the calling process.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -285,7 +302,9 @@ CELERY_TASK_ANNOTATIONS = {
 # Redis hands an unacknowledged message to another worker after this long. It must exceed the
 # longest hard limit above, or a job still running legitimately would start a second time. People
 # never wait for it: a dead job's lease tells them within two minutes (KAM_JOB_LEASE_SECONDS).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# socket_connect_timeout: a black-holed Redis (packets dropped, no refusal) fails a publish within
+# a second instead of the system's minutes-long TCP timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 1}
 # A pool process left above this resident memory after a task is replaced by a fresh one, which
 # hands the memory back: an idle process takes ~80 MB; a full health run of 100,000 accounts adds
 # up to 300 MB (tests/perf). 0: never replaced.
@@ -372,6 +391,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Work that waited in the outbox while the broker was unreachable (accounts.outbox). A
+    # message not run within the period is dropped: the next one does the same.
+    "relay-outbox": {
+        "task": "accounts.tasks.relay_outbox",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
 }
 
 # --- Auth, sessions, lockout ----------------------------------------------------------------
@@ -405,7 +431,8 @@ KAM_TRUSTED_PROXIES = envint("KAM_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.lockouts.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# In the database only: sign-in and every page keep working while Redis is unreachable.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 
@@ -437,7 +464,7 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 # /healthz is probed over plain HTTP by load balancers inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # --- Request bodies ---------------------------------------------------------------------------
 # What one request may send (README, "Web server limits"); beyond it Django refuses the request

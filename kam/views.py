@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from accounts import outbox
 from accounts.access import ROLE_LABELS, is_account_manager, is_admin, is_director
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.services import user_set_language
@@ -75,29 +76,89 @@ def _database_status() -> str:
     return "ok"
 
 
-def _broker_status() -> str:
-    if not settings.REDIS_URL:
-        return "not configured (tasks run eagerly)"
+def _redis_status(url: str) -> str:
+    """One PING with half-second timeouts: a black-holed Redis answers "error" quickly."""
     import redis
 
     try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
-        )
-        client.ping()
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        try:
+            client.ping()
+        finally:
+            client.close()
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
     return "ok"
 
 
+def _cache_status() -> str:
+    cache = settings.CACHES["default"]
+    if not cache["BACKEND"].endswith("RedisCache"):
+        return "not configured (memory of each process)"
+    return _redis_status(cache["LOCATION"])
+
+
+def _broker_status() -> str:
+    if not settings.REDIS_URL:
+        return "not configured (tasks run eagerly)"
+    return _redis_status(settings.REDIS_URL)
+
+
+def _outbox_status() -> dict:
+    """How much Celery work waits for the broker, and for how long (accounts.outbox)."""
+    try:
+        waiting = outbox.pending().count()
+        age = outbox.oldest_pending_age() if waiting else None
+    except Exception as exc:
+        return {"status": f"error: {exc.__class__.__name__}"}
+    return {
+        "status": "ok",
+        "pending": waiting,
+        "oldest_pending_seconds": round(age.total_seconds()) if age else 0,
+    }
+
+
+def _is_up(status: str) -> bool:
+    return status == "ok" or status.startswith("not configured")
+
+
+def _dependencies() -> dict:
+    database = _database_status()
+    return {
+        "database": database,
+        "cache": _cache_status(),
+        "broker": _broker_status(),
+        "outbox": _outbox_status() if database == "ok" else {"status": "unknown"},
+    }
+
+
+def _overall(checks: dict) -> str:
+    if not _is_up(checks["database"]):
+        return "error"
+    if all(_is_up(checks[name]) for name in ("cache", "broker")):
+        return "ok"
+    return "degraded"
+
+
 @login_not_required
 @never_cache
 def healthz(request):
-    checks = {"database": _database_status(), "broker": _broker_status()}
-    healthy = all(v == "ok" or v.startswith("not configured") for v in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
+    """Liveness of the web tier: 200 while the database answers, whatever Redis does (pages keep
+    working: sessions are in the database, the cache fails open, Celery work waits in the outbox).
+    Each dependency is reported on its own; "degraded" names a Redis outage."""
+    checks = _dependencies()
+    status = _overall(checks)
+    return JsonResponse({"status": status, **checks}, status=503 if status == "error" else 200)
+
+
+@login_not_required
+@never_cache
+def readyz(request):
+    """Readiness: 200 only when every dependency answers; 503 "degraded" (or "error" without
+    the database) otherwise, for a load balancer that prefers fully working instances."""
+    checks = _dependencies()
+    status = _overall(checks)
+    return JsonResponse({"status": status, **checks}, status=200 if status == "ok" else 503)
 
 
 # The 500 page's heading, also used by its plain fallback.

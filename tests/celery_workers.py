@@ -1,7 +1,9 @@
 """Real Celery workers for tests marked `celery_worker` (a pytest plugin, loaded by
 tests/conftest.py): `celery_workers()` starts a worker on the test's own queue
-(`celery_workers.queue`), in a process group of its own so a test can kill it, sharing the test
-database and the Redis broker; every worker still running is stopped at the end.
+(`celery_workers.queue`, also the default queue of the test process and of the worker while the
+fixture lasts, so the work the site queues reaches it), in a process group of its own so a test
+can kill it, sharing the test database and the Redis broker; every worker still running is
+stopped at the end.
 
 Skipped unless REDIS_URL is set (CI sets it, and KAM_REQUIRE_BROWSER=1 turns the skip into a
 failure there). The workers share the test database, so it must be a server database
@@ -10,6 +12,7 @@ failure there). The workers share the test database, so it must be a server data
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import uuid
@@ -64,6 +67,8 @@ def celery_workers(tmp_path):
         "DEBUG": "0",
         "EMAIL_BACKEND": "console",
         "DJANGO_SETTINGS_MODULE": "kam.settings",
+        # The worker's own sends (the outbox relay as it starts) go to its queue too.
+        "KAM_CELERY_QUEUE": queue,
     }
     started = []
 
@@ -98,7 +103,13 @@ def celery_workers(tmp_path):
         return process, log
 
     start.queue = queue
+    # What the site queues from this process (services → accounts.outbox) goes there as well.
+    from kam.celery import app
+
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
     yield start
+    app.conf.task_default_queue = default_queue
     for process, output in started:
         if process.poll() is None:
             process.terminate()
@@ -120,3 +131,36 @@ def route_to(monkeypatch, queue: str, *task_names: str) -> None:
     router = app.amqp.router
     route = MapRoute({name: {"queue": queue} for name in task_names})
     monkeypatch.setattr(router, "routes", [route, *router.routes])
+
+
+def closed_port() -> int:
+    """A port nothing listens on (bound for a moment to find it free, then closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def use_broker(url: str) -> None:
+    """Point this process's Celery at `url` from its next publish on."""
+    from kam.celery import app
+
+    app.conf.broker_url = url
+    app.amqp._producer_pool = None
+    app._pool = None
+
+
+@pytest.fixture
+def unreachable_broker():
+    """Tasks are not run in-process and the broker is a closed port (connection refused), as
+    when Redis is down: what the site queues stays in the outbox (accounts.outbox)."""
+    from accounts import outbox
+    from kam.celery import app
+
+    eager, real = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    outbox.breaker.close()
+    use_broker(f"redis://127.0.0.1:{closed_port()}/0")
+    yield
+    use_broker(real)
+    app.conf.task_always_eager = eager
+    outbox.breaker.close()

@@ -34,7 +34,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts import access, exports
+from accounts import access, exports, outbox
 from accounts.filters import AccountFilter
 from accounts.jobs import expired_before, heartbeat
 from accounts.models import ExportFilePart, ExportJob, ExportKind, ExportStatus
@@ -153,8 +153,7 @@ def _not_stuck_message() -> str:
 def _send(job: ExportJob) -> None:
     from accounts.tasks import run_export
 
-    job_id, attempt = job.pk, job.attempt
-    transaction.on_commit(lambda: run_export.delay(job_id, attempt))
+    outbox.enqueue(run_export, job.pk, job.attempt)
 
 
 def stuck_exports(now: datetime | None = None) -> Q:

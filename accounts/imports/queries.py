@@ -10,10 +10,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from accounts import outbox
 from accounts.access import is_admin
 from accounts.imports.fields import fields_for
 from accounts.imports.matching import CREATE, REJECT, UNCHANGED, UPDATE
 from accounts.models import Account, ImportedAccount, ImportJob
+from accounts.models.imports import WAITING
 from accounts.queries import FieldChange, HistoryEntry
 
 ACTION_LABELS = {
@@ -150,3 +152,11 @@ def import_history(account: Account) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def waits_for_broker(job: ImportJob) -> bool:
+    """The job's step is saved but its task waits in the outbox: the broker (Redis) could not be
+    reached, and the relay sends it once it is back (accounts.outbox)."""
+    return job.state == WAITING and outbox.is_waiting(
+        "accounts.tasks.run_import_step", job.pk, job.attempt
+    )

@@ -50,6 +50,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts import outbox
 from accounts.access import can_import
 from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, TRANSACTIONS, fields_for, guess_mapping
 from accounts.imports.planning import CREATE, REJECT, UNCHANGED, UPDATE, Plan, plan_import
@@ -321,7 +322,7 @@ def _queue_step(job: ImportJob, where: Q, **fields) -> bool:
     from accounts.tasks import run_import_step
 
     job_id, attempt = job.pk, job.attempt
-    transaction.on_commit(lambda: run_import_step.delay(job_id, attempt))
+    outbox.enqueue(run_import_step, job_id, attempt)
     return True
 
 

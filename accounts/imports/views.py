@@ -113,6 +113,7 @@ def import_detail(request, pk):
     if job.status == ImportStatus.UPLOADED and job.user_id == request.user.pk and job.has_file:
         return redirect("accounts:import_mapping", pk=job.pk)
     stuck = job.is_stuck
+    queued = queries.waits_for_broker(job)
     shown = request.GET.get("show", "")
     if shown not in queries.ACTION_FILTERS:
         shown = ""
@@ -122,8 +123,13 @@ def import_detail(request, pk):
         {
             "job": job,
             "is_mine": job.user_id == request.user.pk,
-            "progress": services.read_progress(job.pk) if job.is_running and not stuck else None,
+            "progress": (
+                services.read_progress(job.pk)
+                if job.is_running and not stuck and not queued
+                else None
+            ),
             "stuck": stuck,
+            "queued": queued,
             "waiting": job.state == WAITING,
             # Without ids: the retry and cancel forms carry the same hidden field.
             "action_form": JobActionForm(initial={"attempt": job.attempt}, auto_id=False),
@@ -154,6 +160,9 @@ def import_progress(request, pk):
         return HttpResponseNotAllowed(["GET"])
     if request.GET.get("while") == "stuck":
         return HttpResponse(status=204) if job.is_stuck else HttpResponseClientRefresh()
+    if request.GET.get("while") == "queued":
+        queued = queries.waits_for_broker(job) and not job.is_stuck
+        return HttpResponse(status=204) if queued else HttpResponseClientRefresh()
     if not job.is_running or job.is_stuck:
         return HttpResponseClientRefresh()
     return render(

@@ -1,6 +1,7 @@
 from accounts.models.exports import ExportFilePart, ExportJob, ExportKind, ExportStatus
 from accounts.models.imports import ImportedAccount, ImportJob, ImportKind, ImportStatus
 from accounts.models.mail import MailStatus, OutgoingMail
+from accounts.models.outbox import OutboxMessage
 from accounts.models.records import (
     CATEGORY_GOALS,
     Account,
@@ -73,6 +74,7 @@ __all__ = [
     "NeedExpression",
     "NeedOpenness",
     "NeedScope",
+    "OutboxMessage",
     "OutgoingMail",
     "Region",
     "RelationshipStage",

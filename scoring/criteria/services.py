@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from accounts import outbox
 from accounts.conflicts import claim
 from scoring import engine
 from scoring.assessments.services import bulk_assess, current_values_by_account
@@ -302,7 +303,7 @@ def publish(*, criteria_set: CriteriaSet, actor, expected_version: int) -> Publi
         # the commit (in tests and `make run` Celery runs eagerly, so it is done on return).
         from scoring.tasks import carry_over_scores as carry_over_task
 
-        transaction.on_commit(lambda: carry_over_task.delay(set_id, actor_id))
+        outbox.enqueue(carry_over_task, set_id, actor_id)
     return Published(criteria_set, previous, to_rescore)
 
 

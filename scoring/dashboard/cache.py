@@ -3,7 +3,9 @@
 Every cached entry's key carries a version token. A health recalculation and every saved or
 deleted record the dashboard counts replace the token once their transaction commits, so the next
 request computes afresh; nothing has to find and delete old entries, which simply expire. A fresh
-random token (rather than a counter) cannot repeat an old one if the cache is emptied.
+random token (rather than a counter) cannot repeat an old one if the cache is emptied. While the
+cache is unreachable every request gets a new token (nothing is read back, so figures are computed
+afresh), and a change that could not replace the token is replayed by the process once it can.
 """
 
 import datetime
@@ -20,7 +22,15 @@ VERSION_KEY = "dashboard:version"
 TIMEOUT = 60 * 60 * 24
 
 
+# A change this process could not record (the cache was unreachable): the old token, and the
+# figures cached under it, may still be in the cache once it is back, so the token is replaced
+# before this process reads it again.
+_unrecorded_change = False
+
+
 def current_version() -> str:
+    if _unrecorded_change:
+        replace_version()
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
@@ -30,7 +40,11 @@ def current_version() -> str:
 
 
 def replace_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    global _unrecorded_change
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=None)
+    # The cache fails open (kam/cache.py): a write to an unreachable Redis is silently lost.
+    _unrecorded_change = cache.get(VERSION_KEY) != version
 
 
 def data_changed() -> None:

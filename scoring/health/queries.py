@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
+from accounts import outbox
 from accounts.models import Account
 from scoring.models import AccountHealth, HealthRun, RiskFactor, RiskPolicy
 from scoring.models.health import RiskLevel, RunStatus
@@ -220,13 +221,15 @@ def overview_summary(accounts: QuerySet, *, today: datetime.date | None = None) 
 
 
 def recent_runs(
-    limit: int = RUNS_SHOWN, *, now: datetime.datetime | None = None
+    limit: int = RUNS_SHOWN, *, now: datetime.datetime | None = None, queued=None
 ) -> list[HealthRun]:
     """The latest runs, newest first, each told what an admin may do about it:
 
     - `covered_by`: a later run that recalculated what it did, or more (its retry, or a later
       run over every account), so retrying it could only bring older figures back;
     - `retry_waiting_now`: a retry was asked for and no worker has started it yet;
+    - `retry_waits_for_broker`: that retry is saved in the outbox, the broker unreachable
+      (`queued`: work_waiting_for_broker());
     - `needs_decision`: interrupted (its worker died, whether or not the reaper has marked it
       yet), not dismissed, not covered, no retry waiting: Retry and Dismiss are offered."""
     runs = list(
@@ -235,7 +238,11 @@ def recent_runs(
         ).order_by("-started_at", "-pk")[:limit]
     )
     now = now or timezone.now()
+    queued_retries = {
+        first for task, first, _ in queued or () if task == "scoring.tasks.retry_health_run"
+    }
     for index, run in enumerate(runs):
+        run.retry_waits_for_broker = run.pk in queued_retries
         # Newest first: every run that could cover this one is listed before it, the closest
         # (its retry, usually) last.
         run.covered_by = next((n for n in reversed(runs[:index]) if n.covers(run)), None)
@@ -252,6 +259,25 @@ def recent_runs(
 def runs_in_progress(runs: list[HealthRun]) -> bool:
     """Whether the runs page should keep following: a run is alive, or a retry waits to start."""
     return any(
-        (run.status == RunStatus.RUNNING and not run.is_dead()) or run.retry_waiting_now
+        (run.status == RunStatus.RUNNING and not run.is_dead())
+        or (run.retry_waiting_now and not run.retry_waits_for_broker)
         for run in runs
     )
+
+
+QUEUED_TASKS = ("scoring.tasks.recalculate_health", "scoring.tasks.retry_health_run")
+
+
+def work_waiting_for_broker() -> list[tuple[str, object, datetime.datetime]]:
+    """(task, first argument, when it was asked for) of each recalculation or retry saved in the
+    outbox but not yet handed to the broker (Redis unreachable: accounts.outbox), oldest first."""
+    return list(
+        outbox.pending()
+        .filter(task__in=QUEUED_TASKS)
+        .order_by("created_at")
+        .values_list("task", "args__0", "created_at")[:RUNS_SHOWN]
+    )
+
+
+def retry_waits_for_broker(run: HealthRun) -> bool:
+    return outbox.is_waiting("scoring.tasks.retry_health_run", run.pk)

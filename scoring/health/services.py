@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.conflicts import EditConflict, claim
 from accounts.jobs import expired_before, heartbeat
 from accounts.models import Account, Category, User
@@ -679,7 +680,7 @@ def retry_run(*, run: HealthRun, actor) -> HealthRun:
     from scoring.tasks import retry_health_run
 
     run_id, actor_id = run.pk, getattr(actor, "pk", None)
-    transaction.on_commit(lambda: retry_health_run.delay(run_id, actor_id))
+    outbox.enqueue(retry_health_run, run_id, actor_id)
     return run
 
 
@@ -701,15 +702,16 @@ def request_dashboard_warm_up() -> None:
     once the new figures are committed (after the cache has been told they changed)."""
     from scoring.tasks import warm_dashboards
 
-    transaction.on_commit(warm_dashboards.delay)
+    outbox.enqueue(warm_dashboards)
 
 
-def request_recalculation(*, requested_by) -> None:
-    """An admin's "recalculate now": queue the full run once the request commits."""
+def request_recalculation(*, requested_by):
+    """An admin's "recalculate now": queue the full run once the request commits. Returns the
+    outbox row (None when tasks run in-process)."""
     from scoring.tasks import recalculate_health
 
     actor_id = requested_by.pk if requested_by else None
-    transaction.on_commit(lambda: recalculate_health.delay(RunTrigger.ADMIN, actor_id))
+    return outbox.enqueue(recalculate_health, RunTrigger.ADMIN, actor_id)
 
 
 def recalculate_after_import(sender, *, job, **kwargs) -> None:
@@ -719,14 +721,14 @@ def recalculate_after_import(sender, *, job, **kwargs) -> None:
     from scoring.tasks import recalculate_health
 
     if job.kind == ImportKind.TRANSACTIONS:
-        transaction.on_commit(lambda: recalculate_health.delay(RunTrigger.IMPORT, job.user_id))
+        outbox.enqueue(recalculate_health, RunTrigger.IMPORT, job.user_id)
 
 
 def request_account_recalculation(*, account_id: int) -> None:
     """After a survey: recalculate that account once the survey commits."""
     from scoring.tasks import recalculate_account_health
 
-    transaction.on_commit(lambda: recalculate_account_health.delay(account_id))
+    outbox.enqueue(recalculate_account_health, account_id)
 
 
 # --- Editing the risk model ----------------------------------------------------------------

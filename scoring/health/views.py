@@ -5,9 +5,10 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from accounts import access, mail
+from accounts import access, mail, outbox
 from accounts.forms import add_service_errors
 from accounts.tabs import render_account_tab
 from scoring.health import charts, explain, queries, services
@@ -126,15 +127,29 @@ def risk_model_edit(request):
     )
 
 
+# Said when the work was saved in the outbox but could not be handed to the background queue.
+QUEUED_FOR_BROKER = gettext_lazy(
+    "Saved: the recalculation will run when the background queue is back. It cannot be "
+    "reached just now; nothing has started yet."
+)
+
+
 def runs(request):
     access.require_admin(request.user)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    recent = queries.recent_runs()
+    queued = queries.work_waiting_for_broker()
+    recent = queries.recent_runs(queued=queued)
     template = "scoring/health/runs.html"
     if request.GET.get("partial") == "runs":
         template += "#runs"
-    context = {"runs": recent, "running": queries.runs_in_progress(recent)}
+    context = {
+        "runs": recent,
+        "running": queries.runs_in_progress(recent),
+        "waiting_for_broker": [
+            asked for task, _, asked in queued if task == "scoring.tasks.recalculate_health"
+        ],
+    }
     if "#" not in template:
         context["mail_trouble"] = mail.troubled_counts()
     return TemplateResponse(request, template, context)
@@ -144,7 +159,10 @@ def recalculate_now(request):
     access.require_admin(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services.request_recalculation(requested_by=request.user)
+    message = services.request_recalculation(requested_by=request.user)
+    if message is not None and outbox.is_pending(message):
+        messages.warning(request, QUEUED_FOR_BROKER)
+        return redirect("scoring:health_runs")
     messages.success(
         request,
         _(
@@ -165,6 +183,9 @@ def run_retry(request, pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
+        if queries.retry_waits_for_broker(run):
+            messages.warning(request, QUEUED_FOR_BROKER)
+            return redirect("scoring:health_runs")
         messages.success(
             request,
             _(

@@ -7,8 +7,8 @@
   import: within the lease the job's page shows it interrupted and the reaper records it, with
   nothing written; Retry with a new worker writes it, as an uninterrupted run would.
 
-The workers come from tests/celery_workers.py (skipped without REDIS_URL); `delay` sends the
-task to the test's own queue.
+The workers come from tests/celery_workers.py (skipped without REDIS_URL); the task goes through
+the outbox to the test's own queue.
 """
 
 import os
@@ -24,7 +24,6 @@ from django.urls import reverse
 from accounts.imports import services
 from accounts.models import Account, ImportedAccount, ImportJob, ImportStatus, Transaction
 from accounts.queries import revenue_last_12_months
-from accounts.tasks import run_import_step
 from tests.accounts.import_jobs import account_rows, total_by_account, transaction_rows, upload
 from tests.factories import AccountFactory
 
@@ -35,14 +34,10 @@ LEASE = 3  # seconds: the workers beat every 0.75 s
 
 
 @pytest.fixture
-def workers(celery_workers, monkeypatch, settings):
-    """start() → a ready worker with a short lease, on this test's queue, which `delay` uses."""
+def workers(celery_workers, settings):
+    """start() → a ready worker with a short lease, on this test's queue (where the import task
+    goes)."""
     settings.KAM_JOB_LEASE_SECONDS = LEASE
-    monkeypatch.setattr(
-        run_import_step,
-        "delay",
-        lambda *args: run_import_step.apply_async(args=args, queue=celery_workers.queue),
-    )
 
     def start():
         process, log = celery_workers({"KAM_JOB_LEASE_SECONDS": str(LEASE)})

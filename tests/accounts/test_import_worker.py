@@ -2,9 +2,9 @@
 a CSV of 2,000 transactions is checked, confirmed and written by the worker, whose progress in
 the shared cache is cleared at the end; importing the same file again changes nothing.
 
-The services queue the task with `run_import_step.delay` (the default queue) once the job's
-change commits; the test's worker reads a queue of its own, so here `delay` sends there.
-The workers come from tests/celery_workers.py (skipped without REDIS_URL).
+The services queue the task through the outbox (accounts.outbox) once the job's change commits,
+to the default queue, which is the test's worker's own while the fixture lasts. The workers come
+from tests/celery_workers.py (skipped without REDIS_URL).
 """
 
 import csv
@@ -20,7 +20,6 @@ from django.db.models import Sum
 
 from accounts.imports import services
 from accounts.models import Account, ImportedAccount, ImportJob, ImportStatus, Transaction
-from accounts.tasks import run_import_step
 from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
@@ -31,14 +30,9 @@ ACCOUNTS = 20
 
 
 @pytest.fixture
-def worker(celery_workers, monkeypatch):
-    """A running worker, and the import task sent to its queue."""
+def worker(celery_workers):
+    """A running worker, on this test's queue (where the import task goes)."""
     process, log = celery_workers()
-    monkeypatch.setattr(
-        run_import_step,
-        "delay",
-        lambda *args: run_import_step.apply_async(args=args, queue=celery_workers.queue),
-    )
     return process, log
 
 
