@@ -12,7 +12,6 @@ failure there). The workers share the test database, so it must be a server data
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -21,6 +20,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -133,13 +134,6 @@ def route_to(monkeypatch, queue: str, *task_names: str) -> None:
     monkeypatch.setattr(router, "routes", [route, *router.routes])
 
 
-def closed_port() -> int:
-    """A port nothing listens on (bound for a moment to find it free, then closed)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def use_broker(url: str) -> None:
     """Point this process's Celery at `url` from its next publish on."""
     from kam.celery import app
@@ -159,7 +153,7 @@ def unreachable_broker():
     eager, real = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager = False
     outbox.breaker.close()
-    use_broker(f"redis://127.0.0.1:{closed_port()}/0")
+    use_broker(f"redis://127.0.0.1:{free_port()}/0")
     yield
     use_broker(real)
     app.conf.task_always_eager = eager

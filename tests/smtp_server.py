@@ -1,19 +1,16 @@
 """A real SMTP server for tests, on 127.0.0.1 in a thread of its own: it speaks enough SMTP for
 smtplib (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps every message it accepted, so a
-test asserts what was delivered. `free_port()` finds a port with nothing listening on it: the
-mail server that is down."""
+test asserts what was delivered. `free_port()` (tests/servers.py, re-exported here) finds a port
+with nothing listening on it: the mail server that is down."""
 
-import socket
 import socketserver
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
+from tests.servers import free_port
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+__all__ = ["SmtpServer", "free_port", "smtp_mailers"]
 
 
 @dataclass

@@ -7,10 +7,6 @@ test writes) and needs PostgreSQL; skipped otherwise, a failure under KAM_REQUIR
 
 import http.cookiejar
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,16 +18,9 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.celery_workers import _database_url, _require
 from tests.conflict_checks import form_data, page_form
+from tests.servers import Gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "live-site-password"
-
-
-def free_port() -> int:
-    """A port nothing listens on now (bound for a moment to find it, then closed)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def site_password(user) -> None:
@@ -41,7 +30,7 @@ def site_password(user) -> None:
     user.save(update_fields=["password"])
 
 
-class Site:
+class Site(Gunicorn):
     """gunicorn serving KAM on a port of its own; its database connections carry
     `application_name` so a test can find (and end) exactly them."""
 
@@ -49,9 +38,6 @@ class Site:
         database_url = _database_url()
         _require(database_url is not None, "the live site needs DATABASE_URL=postgres://…")
         self.application_name = f"kam-live-{uuid.uuid4().hex[:8]}"
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = log
         env = {
             **os.environ,
             "DATABASE_URL": f"{database_url}?application_name={self.application_name}",
@@ -69,38 +55,7 @@ class Site:
             "DJANGO_SETTINGS_MODULE": "kam.settings",
             **(extra_env or {}),
         }
-        self._output = log.open("w")
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "gunicorn", "kam.wsgi", "--workers", "1"),
-                *("--bind", f"127.0.0.1:{self.port}", "--no-control-socket"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self._output,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError(f"the site did not start:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._output.close()
+        super().__init__(log, env)
 
 
 class Browser:

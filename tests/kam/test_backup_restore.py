@@ -12,10 +12,8 @@ import http.cookiejar
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,6 +23,8 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.servers import Gunicorn
 
 ROOT = Path(settings.BASE_DIR)
 DRILL_KEY = "drill-secret-key-made-for-this-backup-test-only-0123456789abcdef"
@@ -145,49 +145,9 @@ def manage(*args: str, database: str, secret_key: str = DRILL_KEY):
     return result
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Site:
-    """The site served by gunicorn on a port of its own."""
-
-    def __init__(self, database: str, secret_key: str, log: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "gunicorn", "kam.wsgi", "--workers", "1"),
-                *("--bind", f"127.0.0.1:{self.port}", "--no-control-socket"),
-            ],
-            cwd=ROOT,
-            env=environment(database, secret_key),
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError(f"the site did not start:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+def serve(database: str, secret_key: str, log: Path) -> Gunicorn:
+    """The site served by gunicorn on a port of its own, on `database` with `secret_key`."""
+    return Gunicorn(log, environment(database, secret_key))
 
 
 class Browser:
@@ -204,7 +164,7 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, url, error.headers, error.read()
 
-    def sign_in(self, site: Site, username: str, password: str) -> None:
+    def sign_in(self, site: Gunicorn, username: str, password: str) -> None:
         self.get(f"{site.base}/login/")
         csrf = next(c.value for c in self.cookies if c.name == "csrftoken")
         form = urllib.parse.urlencode(
@@ -217,8 +177,8 @@ class Browser:
 def test_a_backup_restored_into_a_new_database_serves_the_same_site(databases, tmp_path):
     source, restored = databases
     # Both sites boot while the rest runs (they touch the database only when asked a page).
-    same_key = Site(restored, DRILL_KEY, tmp_path / "same-key.log")
-    other_key = Site(restored, OTHER_KEY, tmp_path / "other-key.log")
+    same_key = serve(restored, DRILL_KEY, tmp_path / "same-key.log")
+    other_key = serve(restored, OTHER_KEY, tmp_path / "other-key.log")
     try:
         drill(source, restored, tmp_path, same_key, other_key)
     finally:
@@ -226,7 +186,9 @@ def test_a_backup_restored_into_a_new_database_serves_the_same_site(databases, t
         other_key.stop()
 
 
-def drill(source: str, restored: str, tmp_path: Path, same_key: Site, other_key: Site) -> None:
+def drill(
+    source: str, restored: str, tmp_path: Path, same_key: Gunicorn, other_key: Gunicorn
+) -> None:
     seeded = json.loads(
         manage("shell", "-c", SEED, database=source).stdout.strip().splitlines()[-1]
     )

@@ -9,15 +9,9 @@ import time
 import pytest
 
 from kam.cache import FailOpenRedisCache, outage_of
+from tests.servers import free_port
 
 OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-
-
-def closed_port() -> int:
-    """A port nothing listens on (bound for a moment to find it free, then closed)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fail_open_cache(location: str) -> FailOpenRedisCache:
@@ -28,7 +22,7 @@ def fail_open_cache(location: str) -> FailOpenRedisCache:
 
 @pytest.fixture
 def refused():
-    return fail_open_cache(f"redis://127.0.0.1:{closed_port()}/0")
+    return fail_open_cache(f"redis://127.0.0.1:{free_port()}/0")
 
 
 @pytest.fixture
@@ -99,7 +93,7 @@ def test_the_outage_is_logged_once_not_once_per_call(refused, monkeypatch, caplo
 
 
 def test_an_outage_of_one_redis_does_not_pause_another():
-    down = fail_open_cache(f"redis://127.0.0.1:{closed_port()}/0")
+    down = fail_open_cache(f"redis://127.0.0.1:{free_port()}/0")
     down.get("key")
 
     assert down.outage.is_paused()

@@ -11,11 +11,8 @@ import http.client
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,6 +26,7 @@ from scoring.models import SurveyChannel, SurveyStatus
 from scoring.surveys.tokens import make_token
 from tests.celery_workers import _database_url, _require
 from tests.factories import SurveyFactory
+from tests.servers import Gunicorn
 
 ROOT = Path(settings.BASE_DIR)
 CONFIG = ROOT / "gunicorn.conf.py"
@@ -154,28 +152,16 @@ def test_the_other_routes_are_logged_whole(account):
 # --- The real server ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Site:
-    """gunicorn started as the Dockerfile starts it (one worker, on a free local port)."""
+class Site(Gunicorn):
+    """gunicorn started as the Dockerfile starts it (with gunicorn.conf.py; one worker, on a free
+    local port)."""
 
     def __init__(self, log: Path, **env: str):
         database_url = _database_url()
         if database_url is None:
             _require(False, "gunicorn needs a shared database: run with DATABASE_URL=postgres://…")
-        self.port = free_port()
-        self.log = log
-        self.process = subprocess.Popen(
-            [*GUNICORN, "--bind", f"127.0.0.1:{self.port}", "--workers", "1"],
-            cwd=ROOT,
-            env=site_env(DATABASE_URL=database_url, DATABASE_POOL="0", **env),
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        super().__init__(
+            log, site_env(DATABASE_URL=database_url, DATABASE_POOL="0", **env), "--config", CONFIG
         )
 
     def get(self, path: str, **headers: str) -> http.client.HTTPResponse:
@@ -186,27 +172,8 @@ class Site:
         connection.close()
         return response
 
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                if self.get("/healthz").status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError(f"gunicorn did not start:\n{self.log.read_text()}")
-
-    def stop(self) -> str:
-        """Stops gunicorn (as a deploy does) and returns everything it wrote."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        return self.log.read_text()
+    def stop(self, seconds: float = 40) -> str:
+        return super().stop(seconds)
 
 
 @pytest.fixture

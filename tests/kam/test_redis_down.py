@@ -16,7 +16,8 @@ from accounts.access import ACCOUNT_MANAGER
 from accounts.models import Account, ImportJob, ImportStatus, OutboxMessage
 from tests.accounts.import_jobs import account_rows
 from tests.factories import AccountFactory, UserFactory
-from tests.kam.live_site import Browser, Site, free_port, site_password
+from tests.kam.live_site import Browser, Site, site_password
+from tests.servers import free_port
 from tests.spreadsheets import csv_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
