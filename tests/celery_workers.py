@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -122,16 +123,14 @@ def celery_workers(tmp_path):
         output.close()
 
 
-def route_to(monkeypatch, queue: str, *task_names: str) -> None:
-    """Send these tasks to the test's queue when the code under test publishes them itself (a
-    task asked for after a commit), for the rest of the test."""
-    from celery.app.routes import MapRoute
-
-    from kam.celery import app
-
-    router = app.amqp.router
-    route = MapRoute({name: {"queue": queue} for name in task_names})
-    monkeypatch.setattr(router, "routes", [route, *router.routes])
+def ready(process, log, seconds: float = 60):
+    """(process, log) of a worker once it is ready to take tasks (it says so in its log)."""
+    deadline = time.monotonic() + seconds
+    while " ready." not in log.read_text():
+        assert process.poll() is None, f"the worker died:\n{log.read_text()}"
+        assert time.monotonic() < deadline, f"the worker is not ready:\n{log.read_text()}"
+        time.sleep(0.1)
+    return process, log
 
 
 def use_broker(url: str) -> None:

@@ -6,7 +6,7 @@
   export: within the lease the job's page shows it interrupted (its poll stops), the reaper
   records it, and Retry with a new worker writes the whole file.
 
-The workers come from tests/celery_workers.py (skipped without REDIS_URL); `delay` sends the task
+The workers come from tests/celery_workers.py (skipped without REDIS_URL); the outbox sends the task
 to the test's own queue.
 """
 
@@ -23,7 +23,7 @@ from django.urls import resolve, reverse
 
 from accounts.background_exports import services
 from accounts.models import Account, ExportJob, ExportStatus
-from accounts.tasks import run_export
+from tests.celery_workers import ready
 from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
@@ -33,25 +33,11 @@ LEASE = 3  # seconds: the worker beats every 0.75 s
 
 
 @pytest.fixture
-def workers(celery_workers, monkeypatch, settings):
-    """start() → a ready worker with a short lease, on this test's queue, which `delay` uses."""
+def workers(celery_workers, settings):
+    """start() → a ready worker with a short lease, on this test's queue (where the export task
+    goes)."""
     settings.KAM_JOB_LEASE_SECONDS = LEASE
-    monkeypatch.setattr(
-        run_export,
-        "delay",
-        lambda *args: run_export.apply_async(args=args, queue=celery_workers.queue),
-    )
-
-    def start():
-        process, log = celery_workers({"KAM_JOB_LEASE_SECONDS": str(LEASE)})
-        deadline = time.monotonic() + 60
-        while " ready." not in log.read_text():
-            assert process.poll() is None, f"the worker died:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"the worker is not ready:\n{log.read_text()}"
-            time.sleep(0.1)
-        return process, log
-
-    return start
+    return lambda: ready(*celery_workers({"KAM_JOB_LEASE_SECONDS": str(LEASE)}))
 
 
 def ask_for(client, url) -> ExportJob:

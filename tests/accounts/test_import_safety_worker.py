@@ -25,6 +25,7 @@ from accounts.imports import services
 from accounts.models import Account, ImportedAccount, ImportJob, ImportStatus, Transaction
 from accounts.queries import revenue_last_12_months
 from tests.accounts.import_jobs import account_rows, total_by_account, transaction_rows, upload
+from tests.celery_workers import ready
 from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
@@ -39,16 +40,7 @@ def workers(celery_workers, settings):
     goes)."""
     settings.KAM_JOB_LEASE_SECONDS = LEASE
 
-    def start():
-        process, log = celery_workers({"KAM_JOB_LEASE_SECONDS": str(LEASE)})
-        deadline = time.monotonic() + 60
-        while " ready." not in log.read_text():
-            assert process.poll() is None, f"the worker died:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"the worker is not ready:\n{log.read_text()}"
-            time.sleep(0.1)
-        return process, log
-
-    return start
+    return lambda: ready(*celery_workers({"KAM_JOB_LEASE_SECONDS": str(LEASE)}))
 
 
 def wait_for(jobs, statuses, logs, timeout=TIMEOUT, watch=None) -> list[ImportJob]:

@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Account
-from accounts.tasks import run_export
 from tests.browser.conftest import log_in
 from tests.factories import AccountFactory
 
@@ -32,14 +31,9 @@ def fits_a_phone(page: Page) -> bool:
 
 
 def test_a_large_export_shows_its_progress_then_its_download(
-    page: Page, owner, outsider, settings, celery_workers, monkeypatch
+    page: Page, owner, outsider, settings, celery_workers
 ):
     settings.KAM_EXPORT_INLINE_MAX_ROWS = 10
-    monkeypatch.setattr(
-        run_export,
-        "delay",
-        lambda *args: run_export.apply_async(args=args, queue=celery_workers.queue),
-    )
     mine = sorted(f"Browser customer {n:02d}" for n in range(30))
     Account.objects.bulk_create(AccountFactory.build(name=name, owner=owner) for name in mine)
     AccountFactory(name="Someone else's customer", owner=outsider)

@@ -13,8 +13,7 @@ from tests.factories import AccountFactory, StakeholderFactory, shipped_survey_i
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_only_one_of_two_simultaneous_answers_wins(monkeypatch):
-    monkeypatch.setattr("scoring.tasks.recalculate_account_health.delay", lambda account_id: None)
+def test_only_one_of_two_simultaneous_answers_wins():
     indicators = {i.code: i for i in shipped_survey_indicators()}
     account = AccountFactory()
     survey, url = services.send_survey(

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from accounts.models import MailStatus, OutgoingMail
 from scoring.models import Survey
-from tests.celery_workers import route_to
 from tests.factories import StakeholderFactory
 from tests.smtp_server import SmtpServer, free_port, smtp_mailers
 
@@ -20,11 +19,10 @@ TIMEOUT = 20
 
 
 def test_the_request_queues_the_link_and_a_worker_sends_it(
-    celery_workers, monkeypatch, settings, client_for, owner, account
+    celery_workers, settings, client_for, owner, account
 ):
     port = free_port()
     settings.MAILERS = smtp_mailers(port)  # were the request to send, it would fail here
-    route_to(monkeypatch, celery_workers.queue, "accounts.tasks.send_pending_mail")
     respondent = StakeholderFactory(account=account, name="Liu Yang", email="liu.yang@example.cn")
 
     started = time.monotonic()
