@@ -74,8 +74,10 @@ def celery_workers(tmp_path):
     }
     started = []
 
-    def start(extra_env: dict[str, str] | None = None):
-        """`extra_env`: variables for this worker on top of the test's (a short job lease)."""
+    def start(extra_env: dict[str, str] | None = None, *, pool: str = "solo"):
+        """`extra_env`: variables for this worker on top of the test's (a short job lease);
+        `pool`: "prefork" runs the tasks in a pool process (a child of the worker) as
+        production does, "solo" in the worker process itself."""
         log = tmp_path / f"worker-{len(started)}.log"
         output = log.open("w")
         process = subprocess.Popen(
@@ -86,7 +88,7 @@ def celery_workers(tmp_path):
                 "-A",
                 "kam",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
                 "--concurrency=1",
                 "-Q",
                 queue,
