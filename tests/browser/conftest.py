@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -122,6 +123,21 @@ def new_page(browser, live_server, browser_problems):
 @pytest.fixture
 def page(new_page) -> Page:
     return new_page()
+
+
+# axe-core, as the axe-playwright-python package ships it.
+AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each (empty: none)."""
+    page.evaluate(AXE)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert result["testEngine"]["name"] == "axe-core" and result["passes"]  # it did check
+    return [
+        f"{v['id']}: {v['help']} at {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+        for v in result["violations"]
+    ]
 
 
 def log_in(page: Page, user, password: str = PASSWORD) -> None:

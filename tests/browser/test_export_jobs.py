@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Account
-from tests.browser.conftest import log_in
+from tests.browser.conftest import axe_violations, log_in
 from tests.factories import AccountFactory
 
 pytestmark = [
@@ -51,6 +51,7 @@ def test_a_large_export_shows_its_progress_then_its_download(
     expect(progress.get_by_role("status")).to_contain_text("Waiting for a worker")
     expect(page.get_by_role("progressbar", name="Progress")).to_be_attached()
     assert fits_a_phone(page), "the job's page scrolls sideways on a phone"
+    assert axe_violations(page) == []
 
     # A worker takes it: the page reloads itself and offers the file.
     _process, log = celery_workers()
@@ -63,6 +64,7 @@ def test_a_large_export_shows_its_progress_then_its_download(
     expect(page.get_by_test_id("export-done")).to_contain_text("30 rows")
     expect(page.get_by_test_id("export-status")).to_have_text("Ready")
     assert fits_a_phone(page), "the finished job's page scrolls sideways on a phone"
+    assert axe_violations(page) == []
 
     # With the keyboard.
     download_link.focus()
@@ -81,3 +83,4 @@ def test_a_large_export_shows_its_progress_then_its_download(
     expect(table.get_by_test_id("export-status")).to_have_text("Ready")
     expect(table.get_by_role("link", name="Download")).to_be_visible()
     assert fits_a_phone(page), "My exports scrolls sideways on a phone"
+    assert axe_violations(page) == []

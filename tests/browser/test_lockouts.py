@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import axe_violations, log_in
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,6 +26,7 @@ def test_the_admin_lifts_a_lockout_and_the_user_signs_in(new_page, admin_user):
     user_page.locator("#id_password").fill(PASSWORD)
     user_page.locator("main form button[type=submit]").click()
     expect(user_page.get_by_test_id("locked-out")).to_contain_text("Sign-in from other places")
+    assert axe_violations(user_page) == []
 
     admin: Page = new_page()
     admin.set_viewport_size(PHONE)
@@ -40,6 +41,7 @@ def test_the_admin_lifts_a_lockout_and_the_user_signs_in(new_page, admin_user):
     expect(row).to_contain_text(HERE)
     expect(row).to_contain_text("Locked")
     assert admin.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(admin) == []
 
     admin.get_by_test_id("lockout-lift").click()
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from planning.models import VisitStatus
-from tests.browser.conftest import log_in
+from tests.browser.conftest import axe_violations, log_in
 from tests.factories import ActionFactory, ObjectiveFactory, PlanFactory, VisitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,6 +52,7 @@ def test_a_manager_lands_on_my_week_and_follows_a_next_step(page: Page, owner, a
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar feed")
     page.get_by_test_id("calendar-create").click()
     expect(page.get_by_test_id("calendar-shown-once")).to_be_visible()
+    assert axe_violations(page) == []
     url = page.get_by_test_id("calendar-feed-url").input_value()
     response = page.request.get(url)
     assert response.status == 200

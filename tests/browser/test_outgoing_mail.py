@@ -3,27 +3,17 @@
 process, as `make run` does, with Django's test mailer)."""
 
 import datetime as dt
-from pathlib import Path
 
-import axe_playwright_python
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import MailStatus, OutgoingMail
-from tests.browser.conftest import log_in
+from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
-
-
-def axe_violations(page: Page) -> list[str]:
-    page.evaluate(AXE)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    assert result["testEngine"]["name"] == "axe-core" and result["passes"]  # it did check
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]]
 
 
 def test_an_admin_retries_a_failed_mail_from_the_keyboard_on_a_phone(page: Page, admin_user):
