@@ -232,13 +232,26 @@ def account_team(request, pk):
         if form is not None and form.is_valid():
             try:
                 if action == "owner":
+                    owner = form.cleaned_data["owner"]
+                    unchanged = owner == account.owner
                     services.account_set_owner(
                         actor=request.user,
                         account=account,
-                        owner=form.cleaned_data["owner"],
+                        owner=owner,
                         expected_version=form.expected_version,
                     )
-                    messages.success(request, _("Account manager changed."))
+                    if not unchanged:
+                        messages.success(request, _("Account manager changed."))
+                    elif owner is None:
+                        messages.info(
+                            request, _("The account has no manager already: nothing changed.")
+                        )
+                    else:
+                        messages.info(
+                            request,
+                            _("%(name)s is the account manager already: nothing changed.")
+                            % {"name": owner},
+                        )
                 else:
                     services.team_member_add(
                         actor=request.user, account=account, **form.cleaned_data

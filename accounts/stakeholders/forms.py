@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.forms.models import model_to_dict
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,12 +126,35 @@ def need_formset(data=None, *, stakeholder: Stakeholder | None, add_row: bool = 
     """The needs as rows. `add_row` shows one more empty row (the "Add a need" button works
     without JavaScript: it posts the form back and gets it again with the extra row)."""
     instance = stakeholder if stakeholder is not None else Stakeholder()
-    if data is not None and add_row:
-        data = data.copy()
-        key = "needs-TOTAL_FORMS"
-        with contextlib.suppress(ValueError):
-            data[key] = str(int(data.get(key, 0)) + 1)
+    if data is None or not add_row:
+        return NeedFormSet(data, instance=instance, prefix="needs")
+    data = data.copy()
+    key = f"{NEEDS_PREFIX}-TOTAL_FORMS"
+    with contextlib.suppress(ValueError):
+        added = int(data.get(key, 0))
+        data[key] = str(added + 1)
+        # The new row starts as a blank row would (its selects on their defaults), so it is
+        # not a changed row and nothing in it is asked for yet.
+        for name, value in NeedForm(instance=StakeholderNeed()).initial.items():
+            if name in NEED_VALUES:
+                data[f"{NEEDS_PREFIX}-{added}-{name}"] = value
     return NeedFormSet(data, instance=instance, prefix="needs")
+
+
+def shown_as_typed(*forms_and_formsets) -> None:
+    """Forms posted back only to add a row: shown again with what was typed and no errors, as
+    nothing was submitted to be checked yet."""
+    for item in forms_and_formsets:
+        if item is None:
+            continue
+        if isinstance(item, forms.BaseFormSet):
+            item._non_form_errors = item.error_class()
+            item._errors = []
+            shown_as_typed(*item.forms)
+            item._errors = [form.errors for form in item.forms]
+            continue
+        item._errors = ErrorDict()
+        item.cleaned_data = {}
 
 
 # --- The needs of a form saved after someone else changed the person ------------------------------

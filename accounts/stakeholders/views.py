@@ -23,6 +23,7 @@ from accounts.stakeholders.forms import (
     need_formset,
     needs_against,
     private_note_conflict_rows,
+    shown_as_typed,
 )
 from accounts.tabs import render_account_tab
 
@@ -97,7 +98,9 @@ def _edit(request, account, stakeholder):
         note_form = PrivateNoteForm(
             data, instance=queries.private_note_of(stakeholder) if stakeholder else None
         )
-    if data is not None and not adding_row:
+    if adding_row:
+        shown_as_typed(form, needs, note_form)
+    elif data is not None:
         forms_valid = [form.is_valid(), needs.is_valid()]
         if note_form is not None:
             forms_valid.append(note_form.is_valid())

@@ -132,6 +132,7 @@ class ActionForm(EditOrCreateForm, forms.ModelForm):
         model = Action
         fields = ["description", "owner", "due_on", "status"]
         widgets = {"due_on": DateInput()}
+        help_texts = {"due_on": _("Within the plan's year.")}
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)

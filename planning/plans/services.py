@@ -84,7 +84,8 @@ def _save_plan(actor, plan: AccountPlan) -> AccountPlan:
     return plan
 
 
-def _check_objective_due(plan: AccountPlan, due_on: date | None) -> None:
+def _check_due_in_plan_year(plan: AccountPlan, due_on: date | None) -> None:
+    """Objectives and their actions are due inside the plan's year: the one rule for both."""
     if due_on is None:
         raise ValidationError({"due_on": _("Give a due date.")})
     if due_on.year != plan.year:
@@ -120,11 +121,24 @@ def plan_save(
     if plan.pk:
         # Objectives must stay inside the plan's year.
         outside = plan.objectives.exclude(due_on__year=plan.year)
+        actions_outside = Action.objects.filter(objective__plan=plan).exclude(
+            due_on__year=plan.year
+        )
         if "year" in fields and outside.exists():
             raise ValidationError(
                 {
                     "year": _(
                         "Some objectives are due outside %(year)s: move their due dates first, "
+                        "or copy the plan to that year instead."
+                    )
+                    % {"year": plan.year}
+                }
+            )
+        if "year" in fields and actions_outside.exists():
+            raise ValidationError(
+                {
+                    "year": _(
+                        "Some actions are due outside %(year)s: move their due dates first, "
                         "or copy the plan to that year instead."
                     )
                     % {"year": plan.year}
@@ -252,7 +266,7 @@ def objective_save(
         setattr(objective, name, value)
     if objective.target is None:
         raise ValidationError({"target": _("Give a target.")})
-    _check_objective_due(plan, objective.due_on)
+    _check_due_in_plan_year(plan, objective.due_on)
     objective.full_clean(exclude=["plan"])
     _as(objective, actor).save()
     return objective
@@ -313,8 +327,7 @@ def action_save(
         raise ValidationError({"owner": _("Choose someone on the account team.")})
     if "status" in fields:
         _apply_action_status(action, fields["status"])
-    if action.due_on is None:
-        raise ValidationError({"due_on": _("Give a due date.")})
+    _check_due_in_plan_year(objective.plan, action.due_on)
     action.full_clean(exclude=["objective"])
     _as(action, actor).save()
     return action

@@ -13,7 +13,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts import access
@@ -21,6 +23,7 @@ from accounts.conflicts import claim
 from accounts.coverage.queries import team_seats
 from accounts.models import Account, Coverage, CoverageStrength, StakeholderStatus
 from planning.models import Visit, VisitStatus
+from planning.plans.progress import shift_years
 
 PREPARE_FIELDS = (
     "kind",
@@ -43,6 +46,30 @@ REPORT_FIELDS = (
     "helped_us",
     "helped_relationship",
 )
+
+
+# How far from today a visit or its next step may be dated: a plan looks a year or two ahead,
+# and a visit typed in afterwards is recent; 2099 or 1926 is a typing slip.
+YEARS_AHEAD = 2
+YEARS_BACK = 5
+
+
+def _date_bounds_error(on: date, today: date, *, allow_past: bool) -> str | None:
+    latest = shift_years(today, YEARS_AHEAD)
+    if on > latest:
+        return ngettext(
+            "Choose a date at most %(years)s year ahead (by %(latest)s).",
+            "Choose a date at most %(years)s years ahead (by %(latest)s).",
+            YEARS_AHEAD,
+        ) % {"years": YEARS_AHEAD, "latest": date_format(latest, "DATE_FORMAT")}
+    earliest = shift_years(today, -YEARS_BACK)
+    if allow_past and on < earliest:
+        return ngettext(
+            "Choose a date at most %(years)s year back (from %(earliest)s).",
+            "Choose a date at most %(years)s years back (from %(earliest)s).",
+            YEARS_BACK,
+        ) % {"years": YEARS_BACK, "earliest": date_format(earliest, "DATE_FORMAT")}
+    return None
 
 
 def _as(instance, actor):
@@ -105,6 +132,13 @@ def visit_save(
         errors["objective"] = _("Say what this visit should achieve.")
     if visit.starts_at is None:
         errors["starts_at"] = _("Give the date and time.")
+    elif visit.pk is None or _moved(visit):
+        today = timezone.localdate()
+        out_of_bounds = _date_bounds_error(
+            timezone.localdate(visit.starts_at), today, allow_past=True
+        )
+        if out_of_bounds:
+            errors["starts_at"] = out_of_bounds
     if errors:
         raise ValidationError(errors)
     visit.full_clean(exclude=["account", "created_by"])
@@ -112,6 +146,12 @@ def visit_save(
     visit.attendees.set(attendees)
     visit.our_attendees.set(our_attendees)
     return visit
+
+
+def _moved(visit: Visit) -> bool:
+    """Whether the preparation moves the visit's date (one stored a while ago stays savable)."""
+    stored = Visit.objects.filter(pk=visit.pk).values_list("starts_at", flat=True).first()
+    return stored != visit.starts_at
 
 
 def _check_report(visit: Visit, fields: dict, today: date) -> dict:
@@ -127,6 +167,8 @@ def _check_report(visit: Visit, fields: dict, today: date) -> dict:
         errors["next_step"] = _("Say what the next step is, or clear its date.")
     elif due is not None and due < today:
         errors["next_step_on"] = _("The next step cannot be in the past.")
+    elif due is not None and (too_far := _date_bounds_error(due, today, allow_past=False)):
+        errors["next_step_on"] = too_far
     for name in ("helped_them", "helped_us", "helped_relationship"):
         if fields.get(name) is None:
             errors[name] = _("Answer yes or no.")

@@ -123,3 +123,16 @@ class CriterionForm(EditOrCreateForm, forms.ModelForm):
 
     def validate_constraints(self):
         """Checked in clean() and clean_code(), next to the fields they concern."""
+
+
+class PublishForm(forms.Form):
+    """The confirmation before a draft goes live: what changed and why, kept with the version."""
+
+    change_note = forms.CharField(
+        label=_("What changed and why"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required. Everyone sees it beside the version, in the list of versions."),
+        error_messages={
+            "required": _("Say what changed and why: everyone sees it beside the version.")
+        },
+    )

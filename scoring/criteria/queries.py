@@ -212,8 +212,8 @@ PREVIEW_LIST_CAP = 50
 
 @dataclass(frozen=True)
 class AccountMove:
-    """An account entering or leaving the key-account quadrant, with its indices before (under
-    the published set) and after (under the draft)."""
+    """An account that changes quadrant, with its indices before (under the published set) and
+    after (under the draft)."""
 
     account_id: int
     name: str
@@ -258,6 +258,10 @@ class DraftPreview:
     entering_total: int
     leaving: list[AccountMove]
     leaving_total: int
+    # Every other account that changes quadrant (develop ↔ maintain, or placed ↔ not placed…),
+    # so that together the three lists name every account the count above counts.
+    others: list[AccountMove]
+    others_total: int
 
     @property
     def rows(self) -> list[list[QuadrantCell]]:
@@ -275,6 +279,10 @@ class DraftPreview:
     @property
     def leaving_more(self) -> int:
         return self.leaving_total - len(self.leaving)
+
+    @property
+    def others_more(self) -> int:
+        return self.others_total - len(self.others)
 
     @property
     def unplaced_difference(self) -> int:
@@ -347,18 +355,23 @@ def preview_draft(draft: CriteriaSet, published: CriteriaSet | None) -> DraftPre
         for pk in values
         if before.get(pk, empty).quadrant == engine.KEY and after[pk].quadrant != engine.KEY
     }
-    before_or_empty = {pk: before.get(pk, empty) for pk in entering | leaving}
+    others = {
+        pk
+        for pk in values
+        if before.get(pk, empty).quadrant != after[pk].quadrant and pk not in entering | leaving
+    }
+    before_or_empty = {pk: before.get(pk, empty) for pk in entering | leaving | others}
     return DraftPreview(
         cells=cells,
         unplaced_published=count_before[None],
         unplaced_draft=count_after[None],
         scored_accounts=len(values),
         unscored_accounts=Account.objects.count() - len(values),
-        changed_quadrant=sum(
-            1 for pk in values if before.get(pk, empty).quadrant != after[pk].quadrant
-        ),
+        changed_quadrant=len(entering) + len(leaving) + len(others),
         entering=_moves(entering, before_or_empty, after),
         entering_total=len(entering),
         leaving=_moves(leaving, before_or_empty, after),
         leaving_total=len(leaving),
+        others=_moves(others, before_or_empty, after),
+        others_total=len(others),
     )

@@ -270,17 +270,25 @@ def _check_publishable(criteria_set: CriteriaSet, criteria: list[Criterion]) -> 
             )
 
 
-def publish(*, criteria_set: CriteriaSet, actor, expected_version: int) -> Published:
+def publish(
+    *, criteria_set: CriteriaSet, actor, expected_version: int, change_note: str
+) -> Published:
     """The draft becomes the published set and the one before it is archived, in one
     transaction; after the commit every scored account is re-scored under the new version
     (carry_over_scores), so each account's scores name the version they were computed under.
 
     `expected_version` is the draft's row_version on the page the admin published from: a draft
     changed since (its name, note, thresholds or any criterion) is refused, not published
-    unseen."""
+    unseen. `change_note` says what changed and why: it is required, and stays with the
+    version in its history."""
+    change_note = (change_note or "").strip()
     with transaction.atomic():
         claim(criteria_set, expected_version=expected_version)
         _require_draft(criteria_set)
+        if not change_note:
+            raise ValidationError(
+                {"change_note": _("Say what changed and why: everyone sees it beside the version.")}
+            )
         _check_publishable(criteria_set, list(criteria_set.criteria.all()))
         previous = (
             CriteriaSet.objects.select_for_update()
@@ -293,7 +301,10 @@ def publish(*, criteria_set: CriteriaSet, actor, expected_version: int) -> Publi
         criteria_set.status = SetStatus.PUBLISHED
         criteria_set.published_by = actor
         criteria_set.published_at = timezone.now()
-        _as(criteria_set, actor).save(update_fields=["status", "published_by", "published_at"])
+        criteria_set.change_note = change_note
+        _as(criteria_set, actor).save(
+            update_fields=["status", "published_by", "published_at", "change_note"]
+        )
         if criteria_set.kind == SetKind.ACCOUNT:
             to_rescore = Assessment.objects.filter(is_current=True).count()
         else:

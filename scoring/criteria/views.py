@@ -13,7 +13,7 @@ from accounts import access
 from accounts.conflicts import ButtonForm, EditConflict
 from accounts.forms import add_service_errors
 from scoring.criteria import queries, services
-from scoring.criteria.forms import CriteriaSetForm, CriterionForm
+from scoring.criteria.forms import CriteriaSetForm, CriterionForm, PublishForm
 from scoring.models import CriteriaSet, SetKind
 
 ADMINS_ONLY = gettext_lazy("Only KAM admins change the selection criteria.")
@@ -234,21 +234,52 @@ def criteria_preview(request, set_pk):
     )
 
 
+def _publish_page(request, criteria_set, form, status=200):
+    published = _published_for(criteria_set)
+    is_account = criteria_set.kind == SetKind.ACCOUNT
+    return render(
+        request,
+        "scoring/criteria/publish.html",
+        {
+            "criteria_set": criteria_set,
+            "published": published,
+            "form": form,
+            "preview": queries.preview_draft(criteria_set, published) if is_account else None,
+            "changes": queries.set_changes(criteria_set, published),
+        },
+        status=status,
+    )
+
+
 def criteria_publish(request, set_pk):
+    """GET: the confirmation (what changes, which accounts change quadrant, the note);
+    POST: publish, with the note."""
     criteria_set, refused = _editable_or_refused(request, set_pk)
     if refused:
         return refused
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        form = PublishForm(initial={"change_note": criteria_set.change_note})
+        return _publish_page(request, criteria_set, form)
     button = ButtonForm(request.POST)
     if not button.is_valid():
         messages.error(request, button.refusal())
         return _to_set(criteria_set)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return _publish_page(request, criteria_set, form)
     try:
         result = services.publish(
-            criteria_set=criteria_set, actor=request.user, expected_version=button.expected_version
+            criteria_set=criteria_set,
+            actor=request.user,
+            expected_version=button.expected_version,
+            change_note=form.cleaned_data["change_note"],
         )
     except ValidationError as error:
+        if not isinstance(error, EditConflict) and "change_note" in getattr(
+            error, "error_dict", {}
+        ):
+            add_service_errors(form, error)
+            return _publish_page(request, criteria_set, form)
         messages.error(request, " ".join(error.messages))
         return _back_to_set(criteria_set, error)
     messages.success(request, _published_message(result))

@@ -53,6 +53,7 @@ FAMILIES = (
 )
 
 MONEY, PERCENT, COUNT = "money", "percent", "count"
+INDEX = "index"  # a 0–100 index: shown as "60.5 / 100", not as a percentage
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def satisfaction_row(card: ValueScorecard, health: AccountHealth | None) -> Targ
             "satisfaction",
             "customer",
             _("Satisfaction index (0–100)"),
-            PERCENT,
+            INDEX,
             card.satisfaction_target,
             health.satisfaction_index,
             note=ngettext(
@@ -186,7 +187,7 @@ def satisfaction_row(card: ValueScorecard, health: AccountHealth | None) -> Targ
         "satisfaction",
         "customer",
         _("Satisfaction index (0–100)"),
-        PERCENT,
+        INDEX,
         card.satisfaction_target,
         card.satisfaction_actual,
         typed=True,

@@ -71,6 +71,8 @@ def test_an_admin_changes_the_criteria_previews_and_publishes(page: Page, admin_
 
     # Publish: v2 published, v1 archived, both readable.
     page.get_by_test_id("set-publish").click()
+    expect(page.get_by_test_id("publish-form")).to_be_visible()
+    page.get_by_test_id("publish-confirm").click()
     expect(page.get_by_role("alert")).to_contain_text("Version 2 is published.")
     expect(page.get_by_role("alert")).to_contain_text("The scores of 2 accounts are carried over")
     expect(page.get_by_test_id("criteria-set")).to_have_attribute("data-status", "published")

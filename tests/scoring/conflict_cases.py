@@ -146,13 +146,14 @@ def criteria_draft_delete(p: Personas) -> ConflictCase:
 
 
 def criteria_publish(p: Personas) -> ConflictCase:
-    # Publish from the preview; meanwhile another admin changes a weight of the draft.
+    # Publish from the confirmation page; meanwhile another admin changes a weight of the draft.
     draft = _draft(p)
     criterion = draft.criteria.order_by("position", "pk").first()
     other = _second_admin()
     return ConflictCase(
-        url=reverse("scoring:criteria_preview", args=[draft.pk]),
+        url=reverse("scoring:criteria_publish", args=[draft.pk]),
         action_suffix=reverse("scoring:criteria_publish", args=[draft.pk]),
+        edit={"change_note": "Digital maturity weighs more."},
         in_place=True,
         editor=p.admin,
         change=_weight_saver(criterion, other),
@@ -507,9 +508,10 @@ NOT_EDITS = {
         "kind): nothing stored is overwritten"
     ),
     "scoring:criteria_detail": (
-        "a page; its buttons post to scoring:criteria_publish and scoring:criteria_criterion_delete"
+        "a page; its Publish button opens the confirmation (scoring:criteria_publish) and its "
+        "buttons post to scoring:criteria_criterion_delete"
     ),
-    "scoring:criteria_preview": "a page; its button posts to scoring:criteria_publish",
+    "scoring:criteria_preview": "a page; its Publish button opens scoring:criteria_publish",
     "scoring:criteria_criterion_create": (
         "adds a criterion to a draft: nothing stored to overwrite (it moves the draft's version "
         "on, so a Publish from an older page is refused)"

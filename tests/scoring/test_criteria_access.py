@@ -29,6 +29,7 @@ EDIT_PAGES = (
     "scoring:criteria_edit",
     "scoring:criteria_draft_delete",
     "scoring:criteria_preview",
+    "scoring:criteria_publish",
     "scoring:criteria_criterion_create",
     "scoring:criteria_criterion_edit",
 )
@@ -79,7 +80,7 @@ def posts(draft):
             "advantage_threshold": "40",
         },
         u["scoring:criteria_draft_delete"]: {},
-        u["scoring:criteria_publish"]: {},
+        u["scoring:criteria_publish"]: {"change_note": "Why not."},
         u["scoring:criteria_criterion_create"]: criterion,
         u["scoring:criteria_criterion_edit"]: {**criterion, "code": "x", "weight": "9"},
         u["scoring:criteria_criterion_delete"]: {},
@@ -144,7 +145,6 @@ def test_posting_only_routes_refuse_a_get_from_an_admin(client_for, admin_user, 
     client = client_for(admin_user)
     for name in (
         "scoring:criteria_draft_create",
-        "scoring:criteria_publish",
         "scoring:criteria_criterion_delete",
     ):
         assert client.get(urls(draft)[name]).status_code == 405, name

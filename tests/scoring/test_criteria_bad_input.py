@@ -142,7 +142,7 @@ def test_publishing_an_empty_set_says_why_and_publishes_nothing(admin, draft, pu
     before = snapshot()
     response = admin.post(
         reverse("scoring:criteria_publish", args=[draft.pk]),
-        {"row_version": draft.row_version},
+        {"row_version": draft.row_version, "change_note": "Reweighted."},
         follow=True,
     )
     assert response.status_code == 200
@@ -156,7 +156,7 @@ def test_publishing_without_a_weighted_advantage_criterion_says_why(admin, draft
     before = snapshot()
     response = admin.post(
         reverse("scoring:criteria_publish", args=[draft.pk]),
-        {"row_version": draft.row_version},
+        {"row_version": draft.row_version, "change_note": "Reweighted."},
         follow=True,
     )
     assert "“Our relative advantage” has no criterion" in response.content.decode()

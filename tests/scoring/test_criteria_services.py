@@ -90,7 +90,10 @@ def publish(draft, admin_user):
     """Publish the draft from a page loaded now."""
     draft = CriteriaSet.objects.get(pk=draft.pk)
     return services.publish(
-        criteria_set=draft, actor=admin_user, expected_version=draft.row_version
+        criteria_set=draft,
+        actor=admin_user,
+        expected_version=draft.row_version,
+        change_note="Reweighted.",
     )
 
 

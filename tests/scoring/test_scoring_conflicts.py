@@ -68,14 +68,19 @@ def test_a_criterion_changed_after_the_preview_is_not_published_unseen(
     change_weight(draft.criteria.first(), other_admin, 9)
 
     with pytest.raises(EditConflict) as refused:
-        criteria_services.publish(criteria_set=draft, actor=admin_user, expected_version=seen)
+        criteria_services.publish(
+            criteria_set=draft, actor=admin_user, expected_version=seen, change_note="Reweighted."
+        )
 
     assert refused.value.changed_by == other_admin  # the draft's history names who changed it
     assert CriteriaSet.objects.get(pk=draft.pk).status == SetStatus.DRAFT
     # Seen again, it publishes.
     fresh = CriteriaSet.objects.get(pk=draft.pk)
     criteria_services.publish(
-        criteria_set=fresh, actor=admin_user, expected_version=fresh.row_version
+        criteria_set=fresh,
+        actor=admin_user,
+        expected_version=fresh.row_version,
+        change_note="Reweighted.",
     )
     assert CriteriaSet.objects.get(pk=draft.pk).status == SetStatus.PUBLISHED
 
@@ -244,7 +249,10 @@ def test_carrying_segment_scores_to_a_new_version_makes_open_scoring_forms_stale
     new = criteria_services.start_draft(kind=SetKind.SEGMENT, actor=admin_user)[0]
     with django_capture_on_commit_callbacks(execute=True):
         criteria_services.publish(
-            criteria_set=new, actor=admin_user, expected_version=new.row_version
+            criteria_set=new,
+            actor=admin_user,
+            expected_version=new.row_version,
+            change_note="Reweighted.",
         )
     assert Segment.objects.get(pk=segment.pk).row_version > seen
 
