@@ -240,7 +240,13 @@ class ActionFactory(factory.django.DjangoModelFactory):
     objective = factory.SubFactory(ObjectiveFactory)
     description = factory.Sequence(lambda n: f"Action {n}")
     owner = factory.LazyAttribute(lambda a: a.objective.plan.owner)
-    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    # A month ahead, kept inside the plan's year (the rule an action's form enforces).
+    due_on = factory.LazyAttribute(
+        lambda a: min(
+            max(timezone.localdate() + timedelta(days=30), date(a.objective.plan.year, 1, 1)),
+            date(a.objective.plan.year, 12, 31),
+        )
+    )
 
 
 class VisitFactory(factory.django.DjangoModelFactory):

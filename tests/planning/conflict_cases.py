@@ -3,7 +3,7 @@ tests/kam/test_edit_conflicts.py (tests/conflict_checks.py says how a case runs)
 entry builds two people's edits of one record; NOT_EDITS says why each other route needs no
 case."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -170,7 +170,7 @@ def plan_action_edit(p: Personas) -> ConflictCase:
     return ConflictCase(
         url=_plan_url("plan_action_edit", plan, action.pk),
         editor=p.owner,
-        edit={"due_on": (timezone.localdate() + timedelta(days=45)).isoformat()},
+        edit={"due_on": date(plan.year, 12, 30).isoformat()},  # inside the plan's year
         change=_teammate_rewords_the_action(p, action),
         changed_by=p.teammate,
         stored=_row(Action, action.pk),
