@@ -9,6 +9,7 @@ class ScoringConfig(AppConfig):
 
     def ready(self):
         from accounts.demo import register_dependent_delete
+        from accounts.imports.planning import register_rule_tiers
         from accounts.queries import register_history_source
         from accounts.signals import records_imported
         from accounts.tabs import AccountTab, register_header_panel, register_tab
@@ -18,6 +19,7 @@ class ScoringConfig(AppConfig):
         from scoring.health.header import health_panel
         from scoring.health.history import risk_level_history, survey_history
         from scoring.health.services import recalculate_after_import
+        from scoring.tiers.queries import rule_tiers
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
         register_tab(
@@ -39,5 +41,6 @@ class ScoringConfig(AppConfig):
         register_history_source(survey_history)
         register_history_source(risk_level_history)
         register_dependent_delete(delete_demo_data)
+        register_rule_tiers(rule_tiers)
         connect_invalidation()
         records_imported.connect(recalculate_after_import, dispatch_uid="health-after-import")

@@ -40,7 +40,7 @@ def report_table(job: ImportJob) -> Table:
     table = read_table(bytes(job.content), job.file_name)
     fields = fields_for(job.kind)
     actions = import_action_labels()
-    outcome = {line: (action, errors) for line, action, errors, _changed in job.report}
+    outcome = {line: (action, errors) for line, action, errors, *_rest in job.report}
 
     def row(item):
         line, cells = item
@@ -80,7 +80,7 @@ def _report_without_file(job: ImportJob) -> Table:
     ) % {"date": date_format(timezone.localtime(job.file_deleted_at), "SHORT_DATE_FORMAT")}
     rows = [["", "", note, ""]] + [
         [line, actions.get(action, ""), _problems(fields, errors), ", ".join(map(label, changed))]
-        for line, action, errors, changed in job.report
+        for line, action, errors, changed, *_notes in job.report
     ]
     return Table(
         slug=f"import-report-{job.pk}",

@@ -27,6 +27,9 @@ class RowResult:
     pk: int | None = None
     changed: list[str] = field(default_factory=list)  # field keys an update changes
     data: dict = field(default_factory=dict, repr=False)  # parsed cells by field key
+    # Warnings that do not stop the row, as (code, values) so the report is worded in the
+    # reader's language: ("tier_rules", {"tier": id, "rule_tier": id, "value": "0"}).
+    notes: list[tuple[str, dict]] = field(default_factory=list)
 
     def reject(self, field_key: str, message: str) -> None:
         self.errors.append((field_key, message))

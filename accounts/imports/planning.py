@@ -18,6 +18,7 @@ whose it is. An empty cell leaves the stored value as it is; it never clears it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -54,6 +55,36 @@ from accounts.models import Account, Category, Tier
 __all__ = ["ACTIONS", "CREATE", "REJECT", "UNCHANGED", "UPDATE", "Plan", "RowResult", "plan_import"]
 
 
+# The tier rules live in scoring, which registers them here from its AppConfig.ready()
+# (imports run scoring → planning → accounts): called with {line: account pk, or None for an
+# account the import creates}, it returns {line: (tier id the rules give, value they go by)}.
+_rule_tiers: list[Callable[[dict[int, int | None]], dict[int, tuple[int, object]]]] = []
+
+
+def register_rule_tiers(function) -> None:
+    if function not in _rule_tiers:
+        _rule_tiers.append(function)
+
+
+def _note_tiers_the_rules_contradict(rows: list[RowResult]) -> None:
+    """A tier from the file that the tier rules would change at their next run is kept, with a
+    warning on its row of the dry run."""
+    tiered = [row for row in rows if row.action != REJECT and "tier" in row.data]
+    if not tiered:
+        return
+    accounts = {row.line_number: row.pk for row in tiered}
+    for rule_tiers in _rule_tiers:
+        given = rule_tiers(accounts)
+        for row in tiered:
+            rule_tier, value = given.get(row.line_number, (None, None))
+            if rule_tier is not None and rule_tier != row.data["tier"]:
+                values = {"tier": row.data["tier"], "rule_tier": rule_tier, "value": str(value)}
+                row.notes.append((TIER_RULES_NOTE, values))
+
+
+TIER_RULES_NOTE = "tier_rules"
+
+
 def plan_import(kind: str, table: Table, mapping: dict, *, user, today: date | None = None):
     """The dry run of `table` as `kind` (fields.KINDS), with `mapping` column index → field key
     (guess_mapping's or the user's). PermissionDenied for a user who may not import."""
@@ -74,6 +105,8 @@ def plan_import(kind: str, table: Table, mapping: dict, *, user, today: date | N
     ]
     planners = {ACCOUNTS: _plan_accounts, STAKEHOLDERS: plan_stakeholders}
     planners.get(kind, plan_transactions)(rows, user, fields)
+    if kind == ACCOUNTS:
+        _note_tiers_the_rules_contradict(rows)
     missing = [key for key, item in fields.items() if item.required and key not in mapped]
     if kind != ACCOUNTS and not mapped & {"account", "account_external_id"}:
         missing.insert(0, "account")

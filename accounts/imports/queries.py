@@ -4,9 +4,11 @@ imports that touched an account (its History tab)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -14,7 +16,7 @@ from accounts import outbox
 from accounts.access import is_admin
 from accounts.imports.fields import fields_for
 from accounts.imports.matching import CREATE, REJECT, UNCHANGED, UPDATE
-from accounts.models import Account, ImportedAccount, ImportJob
+from accounts.models import Account, ImportedAccount, ImportJob, Tier
 from accounts.models.imports import WAITING
 from accounts.queries import FieldChange, HistoryEntry
 
@@ -89,6 +91,24 @@ class ReportRow:
     badge: str
     problems: list[ReportProblem]
     changed: list[str]
+    warnings: list[str] = ()
+
+
+def _note_text(code: str, values: dict, tier_names: dict) -> str:
+    """A stored warning, worded in the reader's language."""
+    if code == "tier_rules":
+        return _(
+            "The tier rules give this account %(rule_tier)s (its value over the last 12 months: "
+            "%(value)s), not %(tier)s: the next time the rules are applied, it moves to "
+            "%(rule_tier)s."
+        ) % {
+            "tier": tier_names.get(values.get("tier"), "—"),
+            "rule_tier": tier_names.get(values.get("rule_tier"), "—"),
+            "value": number_format(
+                Decimal(values.get("value") or 0), decimal_pos=2, force_grouping=True
+            ),
+        }
+    return code
 
 
 def report_page(job: ImportJob, action: str = "", page_number=None, per_page: int = 100):
@@ -101,6 +121,8 @@ def report_page(job: ImportJob, action: str = "", page_number=None, per_page: in
     def label(key):
         return str(fields[key].label) if key in fields else key
 
+    noted = any(entry[4:] and entry[4] for entry in page.object_list)
+    tier_names = {tier.pk: tier.label for tier in Tier.objects.all()} if noted else {}
     page.object_list = [
         ReportRow(
             line=line,
@@ -109,8 +131,10 @@ def report_page(job: ImportJob, action: str = "", page_number=None, per_page: in
             badge=ACTION_BADGES[row_action],
             problems=[ReportProblem(label(key), message) for key, message in errors],
             changed=[label(key) for key in changed],
+            # Reports written before the warnings were kept have four parts.
+            warnings=[_note_text(code, values, tier_names) for code, values in (notes or [[]])[0]],
         )
-        for line, row_action, errors, changed in page.object_list
+        for line, row_action, errors, changed, *notes in page.object_list
     ]
     return page
 

@@ -7,6 +7,7 @@ then assigns the tiers row by row in Python."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, F, Window
 from django.db.models.functions import Rank
@@ -14,7 +15,7 @@ from django.db.models.functions import Rank
 from accounts.models import Account, Tier
 from accounts.queries import recent_sum, with_recent_trading
 from scoring import engine
-from scoring.models import TierBasis, TierPolicy, TierRule
+from scoring.models import TierBasis, TierMethod, TierPolicy, TierRule
 
 MOVES_SHOWN = 50
 
@@ -169,3 +170,31 @@ def rules_changed_since_applied(policy: TierPolicy) -> bool:
     if policy.last_applied_at is None:
         return True
     return policy.updated_at > policy.last_applied_at
+
+
+def rule_tiers(accounts: dict[int, int | None]) -> dict[int, tuple[int, object]]:
+    """Where the tier rules would put each of `accounts` (key → account pk, None for an account
+    not created yet: it has no sales, so no value), as key → (tier id, value). Empty while no
+    tier has a rule. Two or three queries; with portfolio percentiles the position needs every
+    account's value (one grouped query)."""
+    tiers = tiers_with_rules()
+    if not any(tier.tier_rule for tier in tiers):
+        return {}
+    policy = tier_policy()
+    known = {pk for pk in accounts.values() if pk is not None}
+    if policy.method == TierMethod.PERCENTILE:
+        values = account_values(policy.basis)
+    elif known:
+        values = account_values(policy.basis, accounts=Account.objects.filter(pk__in=known))
+    else:
+        values = []
+    portfolio = len(values) if policy.method == TierMethod.PERCENTILE else None
+    by_pk = {row.pk: row for row in values}
+    tier_bands = bands(tiers)
+    given = {}
+    for key, pk in accounts.items():
+        row = by_pk.get(pk)
+        value = row.value if row is not None else Decimal(0)
+        share = engine.top_share(row.position, portfolio) if row is not None and portfolio else None
+        given[key] = (engine.assign_tier(value, share, tier_bands, policy.method), value)
+    return given
