@@ -481,7 +481,9 @@ def test_account_planning_queries_do_not_grow_with_rows(owner):
     few = count_queries("accounts", ACCOUNT_HEADERS, account_rows(3), owner)
     many = count_queries("accounts", ACCOUNT_HEADERS, account_rows(300), owner)
 
-    assert few == many <= 6
+    # Up to 6 to plan the rows, and up to 4 more where a tier column meets the tier rules (the
+    # tiers, their rules, the policy, the accounts' values).
+    assert few == many <= 10
 
 
 def test_transaction_planning_queries_do_not_grow_with_rows(owner):
