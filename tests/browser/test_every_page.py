@@ -103,7 +103,14 @@ SKIPPED = {
 
 # Violations another engineer of issue 17 fixes on their branch, as (axe rule, route name). The
 # lead empties this list at merge: then every serious or critical violation fails the test.
-PENDING_ELSEWHERE: set[tuple[str, str]] = set()
+PENDING_ELSEWHERE: set[tuple[str, str]] = {
+    # "charts": charts drawn as svg[role=img] that contain links.
+    ("nested-interactive", "accounts:stakeholder_org_chart"),
+    ("nested-interactive", "accounts:stakeholder_power_grid"),
+    ("nested-interactive", "scoring:dashboard"),
+    ("nested-interactive", "scoring:matrix"),
+    ("nested-interactive", "scoring:health"),
+}
 
 
 @dataclass(frozen=True)
@@ -385,16 +392,16 @@ def _demo_ids(manager, admin) -> Ids:
     objective = plan.objectives.filter(actions__isnull=False).first()
     visit = Visit.objects.filter(account=account).order_by("-pk").first()
     stakeholder = Stakeholder.objects.filter(account=account).first()
-    job = dict(
-        user=admin,
-        kind="accounts",
-        file_name="accounts.xlsx",
-        content=b"",
-        language="en",
-        headers=["Name", "Category"],
-        preview=[["Haier Smart Home", "Key account"]],
-        row_count=1,
-    )
+    job = {
+        "user": admin,
+        "kind": "accounts",
+        "file_name": "accounts.xlsx",
+        "content": b"",
+        "language": "en",
+        "headers": ["Name", "Category"],
+        "preview": [["Haier Smart Home", "Key account"]],
+        "row_count": 1,
+    }
     mapping = ImportJob.objects.create(**job)
     checked = ImportJob.objects.create(
         **job,
