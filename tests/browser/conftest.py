@@ -6,6 +6,7 @@ error or a failed sub-resource (stylesheet, script, font, htmx request) fails th
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,14 +130,18 @@ def page(new_page) -> Page:
 AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 
 
-def axe_violations(page: Page) -> list[str]:
-    """axe-core's violations on the page as it is now, one line each (empty: none)."""
+def axe_violations(page: Page, impacts: Collection[str] | None = None) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each (empty: none), each starting
+    with the rule's id. `impacts` keeps only those of these impacts ("minor", "moderate",
+    "serious", "critical"); by default every violation counts."""
     page.evaluate(AXE)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     assert result["testEngine"]["name"] == "axe-core" and result["passes"]  # it did check
     return [
-        f"{v['id']}: {v['help']} at {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+        f"{v['id']}: {v['help']} ({v['impact']}) at "
+        f"{', '.join(str(n['target']) for n in v['nodes'][:3])}"
         for v in result["violations"]
+        if impacts is None or v["impact"] in impacts
     ]
 
 
