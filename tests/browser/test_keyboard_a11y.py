@@ -159,3 +159,40 @@ def test_the_public_surveys_radios_are_big_dark_targets_on_a_phone(new_page, own
     target.click(position={"x": 2, "y": 2})
     expect(radio).to_be_checked()
     assert axe_violations(page) == []
+
+
+SCROLL_RULES = ("scrollable-region-focusable", "landmark-unique", "aria-prohibited-attr")
+
+
+def test_tables_that_scroll_on_a_phone_take_the_focus_and_have_distinct_names(
+    page: Page, owner, account
+):
+    survey = completed_survey(account, {"value_for_price": (5, 4), "reliability": (3, 2)})
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, owner)
+    for path in ("/accounts/", f"/accounts/{account.pk}/surveys/{survey.pk}/"):
+        page.goto(path)
+        regions = page.locator(".table-responsive")
+        expect(regions.first).to_be_visible()
+        found = regions.evaluate_all(
+            """els => els.map(el => ({
+                 scrolls: el.scrollWidth > el.clientWidth, tabindex: el.getAttribute("tabindex"),
+                 role: el.getAttribute("role"), label: el.getAttribute("aria-label")
+                   || el.getAttribute("aria-labelledby")}))"""
+        )
+        scrolling = [region for region in found if region["scrolls"]]
+        assert scrolling, f"{path}: no table scrolls at 390 px, the check checks nothing"
+        for region in scrolling:
+            assert region["tabindex"] == "0" and region["role"] == "region", (path, region)
+            assert region["label"], (path, region)
+        labels = [region["label"] for region in found if region["role"] == "region"]
+        assert len(labels) == len(set(labels)), (path, labels)
+        violations = [v for v in axe_violations(page) if v.startswith(SCROLL_RULES)]
+        assert violations == [], path
+
+    # Wide enough, the account list fits: no tab stop of its own, no region.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto("/accounts/")
+    region = page.locator(".table-responsive").first
+    assert region.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert region.get_attribute("tabindex") is None and region.get_attribute("role") is None
