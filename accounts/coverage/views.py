@@ -14,14 +14,20 @@ from accounts.tabs import render_account_tab
 BOARD = "coverage-board"
 
 
-def _render_matrix(request, account, template="accounts/coverage/matrix.html"):
+def _render_matrix(request, account, template="accounts/coverage/matrix.html", announcement=""):
+    """The matrix page or its board; `announcement` goes to the page's live region (htmx)."""
     matrix = queries.coverage_matrix(account)
     return render_account_tab(
         request,
         account,
         "stakeholders",
         template,
-        {"matrix": matrix, "map_report": matrix.report, "subnav": "coverage"},
+        {
+            "matrix": matrix,
+            "map_report": matrix.report,
+            "subnav": "coverage",
+            "announcement": announcement,
+        },
     )
 
 
@@ -60,14 +66,16 @@ def coverage_edit(request, pk, stakeholder_pk, user_pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            saved = _("Coverage of %(stakeholder)s by %(user)s saved.") % {
+                "stakeholder": stakeholder,
+                "user": user,
+            }
             if request.htmx:
-                response = _render_matrix(request, account, "accounts/coverage/matrix.html#board")
+                response = _render_matrix(
+                    request, account, "accounts/coverage/matrix.html#board", announcement=saved
+                )
                 return reswap(retarget(response, f"#{BOARD}"), "outerHTML")
-            messages.success(
-                request,
-                _("Coverage of %(stakeholder)s by %(user)s saved.")
-                % {"stakeholder": stakeholder, "user": user},
-            )
+            messages.success(request, saved)
             return redirect("accounts:coverage", pk=account.pk)
     template = "accounts/coverage/edit.html"
     if request.htmx:

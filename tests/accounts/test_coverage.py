@@ -140,6 +140,33 @@ def test_an_htmx_save_redraws_the_board(client_for, account, owner, teammate, bo
     assert 'data-rule="single_threaded"' not in html
 
 
+def test_an_htmx_save_is_announced_in_the_pages_live_region(
+    client_for, account, owner, teammate, boss
+):
+    page = client_for(owner).get(matrix_url(account)).content.decode()
+    # The live region is outside the board (it must survive the board's redraw), empty at first.
+    assert page.count('<div id="coverage-status"') == 1
+    assert page.index('<div id="coverage-status"') < page.index('<div id="coverage-board"')
+    assert 'role="status"' in page and "hx-swap-oob" not in page
+
+    response = client_for(owner).post(
+        edit_url(account, boss, teammate),
+        {"strength": "2", "last_contact": "", "row_version": "0"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert (
+        f'<div id="coverage-status" hx-swap-oob="innerHTML">Coverage of {boss.name} by Na Li '
+        "saved.</div>"
+    ) in html
+    assert html.index('<div id="coverage-board"') < html.index('<div id="coverage-status"')
+    # Redrawing the board without a save announces nothing.
+    board = client_for(owner).get(
+        matrix_url(account), headers={"HX-Request": "true", "HX-Target": "coverage-board"}
+    )
+    assert "coverage-status" not in board.content.decode()
+
+
 def test_strength_zero_without_a_date_removes_the_row(client_for, account, owner, boss):
     coverage = CoverageFactory(stakeholder=boss, user=owner, strength=2)
     client_for(owner).post(
