@@ -40,11 +40,13 @@
       labelledBy(region.closest("[aria-labelledby]") || region) ||
       previousHeading(region) ||
       document.body.dataset.kamScrollLabel;
-    // Landmarks need distinct names: a second region under the same heading is numbered.
+    // Landmarks need distinct names: a region named like another landmark (the section it sits
+    // in, named by the same heading, or a second region under that heading) is numbered.
     var taken = new Set();
-    document.querySelectorAll("[role=region][aria-label]").forEach(function (other) {
+    var landmarks = "[role=region], section[aria-label], section[aria-labelledby], nav, aside, form[aria-label]";
+    document.querySelectorAll(landmarks).forEach(function (other) {
       if (other !== region) {
-        taken.add(other.getAttribute("aria-label"));
+        taken.add(other.getAttribute("aria-label") || labelledBy(other));
       }
     });
     var unique = name;
