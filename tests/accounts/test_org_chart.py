@@ -103,7 +103,7 @@ def test_the_org_chart_draws_every_person_coloured_and_linked_to_their_card(
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert 'role="img"' in html and '<title id="org-chart-title">' in html
+    assert 'role="group"' in html and '<title id="org-chart-title">' in html
     nodes = {node.pk: node for node in response.context["chart"].nodes}
     assert set(nodes) == {boss.pk, cto.pk, gone.pk, report.pk}
     assert "Elsewhere Person" not in html

@@ -3,6 +3,7 @@ page, each scored account is one bubble, and the bubbles are the accounts the qu
 count, also with several assessments per account and after a new criteria version is published.
 The rendered SVG is parsed, so the check holds whatever the query or the template does."""
 
+import re
 from collections import Counter
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -11,11 +12,12 @@ import pytest
 from django.urls import reverse
 
 from accounts.access import visible_accounts
+from accounts.models import Category
 from scoring.criteria import services as criteria_services
 from scoring.dashboard import queries as dashboard_queries
 from scoring.dashboard.cache import replace_version
 from scoring.health.services import recalculate_all
-from scoring.models import Assessment, CriteriaSet, SetKind
+from scoring.models import Assessment, CriteriaSet, Quadrant, SetKind
 from scoring.portfolio import queries as portfolio_queries
 from tests.factories import AccountFactory, TransactionFactory, score, uniform_values
 
@@ -165,3 +167,29 @@ def test_after_a_new_criteria_version_each_account_is_still_one_bubble(
 
     for user in (owner, director):
         assert_marks_equal_numbers(marks(client_for(user), url), current_quadrants(user), 300)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_matrix_says_what_each_colour_means(client_for, owner, scored_portfolio):
+    html = client_for(owner).get(DASHBOARD).content.decode()
+
+    legend = html[html.index('data-testid="matrix-legend"') :]
+    legend = legend[: legend.index("</div>")]
+    drawn = set(re.findall(r'class="kam-bubble kam-cat-(\w+)"', html))
+    shown = set(re.findall(r'data-category="(\w+)"', legend))
+    assert drawn and drawn <= shown
+    assert shown == set(Category.values)
+    for value, label in Category.choices:
+        assert f'kam-cat-swatch kam-cat-{value}"' in legend and str(label) in legend
+
+
+@pytest.mark.django_db
+def test_the_key_category_and_the_key_quadrant_have_different_names(
+    client_for, owner, scored_portfolio
+):
+    html = client_for(owner).get(DASHBOARD).content.decode()
+
+    assert "Key accounts by category" in html  # the tile counts the category
+    pills = re.findall(r'data-testid="quadrant-link"[^>]*>([^<]*)<', html)
+    assert any(pill.startswith("Key quadrant ·") for pill in pills)
+    assert str(Quadrant.KEY.label) != str(Category.KEY.label)
