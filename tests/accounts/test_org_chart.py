@@ -118,6 +118,10 @@ def test_the_org_chart_draws_every_person_coloured_and_linked_to_their_card(
     assert f'data-from="{gone.pk}" data-to="{report.pk}"' in html
     # Legends for colours and role tags.
     assert "Supporter" in html and "Decision maker" in html and "Left the company" in html
+    # Each box's link names what the colour and the lines show, for a screen reader.
+    assert (
+        "<title>Gao Feng, Purchasing manager — Influencer · Opponent · reports to Liu Yang" in html
+    )
 
 
 @pytest.mark.django_db

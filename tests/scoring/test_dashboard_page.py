@@ -368,3 +368,13 @@ def test_the_page_runs_as_many_queries_for_more_accounts(client_for, director, p
         response = client.get(URL)
     assert response.context["data"].total.accounts == 7
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.django_db
+def test_each_risk_bar_names_its_split_by_level(client_for, director, portfolio):
+    """The colours of a stacked bar are said in its link's name too (issue 17)."""
+    html = client_for(director).get(URL).content.decode()
+    bars = re.findall(r'data-testid="band-bar"[^>]*>\s*<title>([^<]*)</title>', html)
+    assert len(bars) == 10
+    counted = [title for title in bars if not title.endswith(": 0 accounts")]
+    assert counted and all(re.search(r" · (low|medium|high) \d+", title) for title in counted)
