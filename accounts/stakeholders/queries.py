@@ -181,6 +181,11 @@ class OrgChartNode:
     has_left: bool
     name_label: str
     title_label: str
+    reports_to: str = ""  # the manager's name, for the link's accessible name
+
+    @property
+    def attitude_label(self) -> str:
+        return Attitude(self.attitude).label
 
     # Where the template draws the parts of the box (the template has no float arithmetic).
     @property
@@ -227,6 +232,7 @@ def org_chart(account: Account) -> OrgChart:
     people = list(account.stakeholders.order_by("name", "pk").values(*CHART_FIELDS))
     layout = charts.tree_layout(charts.TreeItem(p["pk"], p["reports_to_id"]) for p in people)
     roles = dict(BuyingRole.choices)
+    names = {p["pk"]: p["name"] for p in people}
     text_width = charts.BOX_WIDTH - 16
     nodes = [
         OrgChartNode(
@@ -241,6 +247,7 @@ def org_chart(account: Account) -> OrgChart:
             has_left=p["status"] == StakeholderStatus.LEFT,
             name_label=charts.label_fits(p["name"], text_width - 30, char_width=8.2),
             title_label=charts.label_fits(p["title"], text_width),
+            reports_to=names.get(p["reports_to_id"], ""),
         )
         for p in people
     ]
@@ -263,6 +270,10 @@ class GridMarker:
     attitude: str
     role_tag: str
     label: str
+
+    @property
+    def attitude_label(self) -> str:
+        return Attitude(self.attitude).label
 
 
 @dataclass

@@ -37,7 +37,7 @@ def _saved_message(account, assessment) -> str:
             "Scores saved. Score at least one criterion of each dimension to place %(account)s "
             "on the matrix."
         ) % {"account": account.name}
-    return _("Scores saved: %(account)s is in the %(quadrant)s quadrant.") % {
+    return _("Scores saved. Quadrant of %(account)s: %(quadrant)s.") % {
         "account": account.name,
         "quadrant": Quadrant(assessment.quadrant).label,
     }

@@ -120,7 +120,7 @@ def _summary(data):
         ]
 
     rows = [
-        kpi(_("Key accounts"), COUNT, total.key_accounts, total.prev_key_accounts),
+        kpi(_("Key accounts by category"), COUNT, total.key_accounts, total.prev_key_accounts),
         kpi(_("Key accounts' share of revenue"), PERCENT, total.key_share, total.prev_key_share),
         kpi(_("Revenue, last 12 months"), MONEY, total.revenue, total.revenue_prev, before),
         kpi(
@@ -209,7 +209,7 @@ def _managers(data):
     columns = [
         Column(_("Account manager")),
         Column(_("Accounts"), COUNT),
-        Column(_("Key accounts"), COUNT),
+        Column(_("Key accounts by category"), COUNT),
         Column(_("Revenue, last 12 months"), MONEY),
         Column(_("Plan coverage"), PERCENT),
         Column(_("Visit compliance"), PERCENT),

@@ -22,7 +22,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DecimalField, F, QuerySet, Sum
+from django.db.models import Avg, Count, DecimalField, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -193,13 +193,19 @@ class BubbleAccount:
 
 
 def bubbles(accounts: QuerySet) -> list[BubbleAccount]:
+    """The largest scored accounts, each once, placed by its current assessment: the same join
+    as facts.with_facts, which the quadrant counts read. (Filtering `assessments__…` in two
+    .filter() calls joins the assessments twice, and an F() over the relation reads a third,
+    unfiltered join: one bubble per assessment, old ones included.)"""
     rows = (
         accounts.order_by()
-        .filter(assessments__is_current=True)
-        .filter(assessments__attractiveness__isnull=False, assessments__advantage__isnull=False)
         .annotate(
-            a=F("assessments__attractiveness"),
-            b=F("assessments__advantage"),
+            current=FilteredRelation("assessments", condition=Q(assessments__is_current=True))
+        )
+        .filter(current__attractiveness__isnull=False, current__advantage__isnull=False)
+        .annotate(
+            a=F("current__attractiveness"),
+            b=F("current__advantage"),
             r=Coalesce(F("health__revenue_12m"), Decimal(0), output_field=MONEY),
         )
         .order_by("-r", "name", "pk")

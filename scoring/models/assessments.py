@@ -13,7 +13,7 @@ from scoring.models.criteria import CriteriaSet, Criterion
 
 
 class Quadrant(models.TextChoices):
-    KEY = engine.KEY, _("Key account")
+    KEY = engine.KEY, _("Key quadrant")
     DEVELOP = engine.DEVELOP, _("Develop")
     MAINTAIN = engine.MAINTAIN, _("Maintain")
     OPPORTUNISTIC = engine.OPPORTUNISTIC, _("Opportunistic")

@@ -3,11 +3,9 @@
 The importance–performance chart and the satisfaction trend are drawn by the templates from what
 is computed here, so they work without JavaScript and tests can check the geometry directly."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from math import cos, pi, sin
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +20,13 @@ IP_LEFT, IP_TOP, IP_RIGHT, IP_BOTTOM = 60, 16, 24, 56
 IP_LOW, IP_HIGH = engine.SURVEY_MIN - 0.5, engine.SURVEY_MAX + 0.5
 LABEL_HEIGHT = 12
 IP_TICKS = tuple(range(engine.SURVEY_MIN, engine.SURVEY_MAX + 1))
-# Dots sharing a point are spread on a small circle around it, so each stays visible and
-# hoverable; the radius is a fraction of one step of the scale.
-SPREAD = 0.22
+DOT_RADIUS = 5.5
+DOT_CLEARANCE = 7  # the dot and its white ring: no label may cover it
+LABEL_GAP = 10  # from the dot's centre to where a label beside it starts
+LABEL_ROW = 14  # the step between the rows a label may move to
+LABEL_PAD = 2  # round each label's box, so neighbours never touch
+LEADER_FROM = 14  # a label further than this from its dot is tied to it by a leader line
+NEAR = 120  # how far round its dot a label is looked for before the whole plot is searched
 
 QUADRANT_LABELS = {
     engine.CONCENTRATE: _("Concentrate here"),
@@ -51,6 +53,7 @@ class IPDot:
     label_x: float
     label_y: float
     anchor: str
+    leader: tuple[float, float, float, float] | None = None  # x1, y1, x2, y2
 
     @property
     def cx(self) -> str:
@@ -59,6 +62,14 @@ class IPDot:
     @property
     def cy(self) -> str:
         return f"{self.y:.1f}"
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return label_box(self.label_x, self.label_y, self.anchor, label_width(self.label))
+
+    @property
+    def leader_points(self) -> tuple[str, str, str, str] | None:
+        return None if self.leader is None else tuple(f"{v:.1f}" for v in self.leader)
 
     @property
     def lx(self) -> str:
@@ -139,35 +150,83 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _place_label(x, y, width, taken, bounds):
-    """The first of right, left, above, below of the dot where the label's box stays inside the
-    plot and off the labels already placed (and off the dots); right when none is free."""
-    gap = 8
-    candidates = [
-        (x + gap, y + 4, "start", (x + gap, y - 8, x + gap + width, y + 4)),
-        (x - gap, y + 4, "end", (x - gap - width, y - 8, x - gap, y + 4)),
-        (x, y - gap - 2, "middle", (x - width / 2, y - gap - 12, x + width / 2, y - gap)),
-        (x, y + gap + 10, "middle", (x - width / 2, y + gap, x + width / 2, y + gap + 12)),
-    ]
+def label_box(label_x, label_y, anchor, width) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) an 11px label covers, `label_y` being its baseline."""
+    start = {"start": label_x, "end": label_x - width}.get(anchor, label_x - width / 2)
+    return (start - LABEL_PAD, label_y - 10, start + width + LABEL_PAD, label_y + 3)
+
+
+def _distance(x, y, box) -> float:
+    """From the point to the nearest point of the box (0 inside it)."""
+    dx = max(box[0] - x, 0, x - box[2])
+    dy = max(box[1] - y, 0, y - box[3])
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def _candidates(x, y, width, bounds, reach):
+    """Every place for a label round the dot at (x, y), nearest first: beside it, above and below
+    it, then on the rows further up and down, and further out. Ties keep the order right, left,
+    above, below, so the layout is the same for the same answers."""
     left, top, right, bottom = bounds
-    for label_x, label_y, anchor, box in candidates:
-        inside = box[0] >= left and box[2] <= right and box[1] >= top and box[3] <= bottom
-        if inside and not any(_overlaps(box, other) for other in taken):
-            taken.append(box)
-            return label_x, label_y, anchor
-    label_x, label_y, anchor, box = candidates[0] if x < (left + right) / 2 else candidates[1]
-    taken.append(box)
-    return label_x, label_y, anchor
+    rows = int(reach // LABEL_ROW) + 1
+    found = []
+    for row in range(-rows, rows + 1):
+        baseline = y + 4 + row * LABEL_ROW
+        for shift in range(0, int(reach), LABEL_ROW):
+            found.append((x + LABEL_GAP + shift, baseline, "start"))
+            found.append((x - LABEL_GAP - shift, baseline, "end"))
+        found.append((x, baseline, "middle"))
+    ranked = []
+    for order, (label_x, label_y, anchor) in enumerate(found):
+        box = label_box(label_x, label_y, anchor, width)
+        if box[0] >= left and box[2] <= right and box[1] >= top and box[3] <= bottom:
+            ranked.append((round(_distance(x, y, box), 3), order, label_x, label_y, anchor, box))
+    ranked.sort()
+    return ranked
 
 
-def _offsets(count: int) -> list[tuple[float, float]]:
-    """Where `count` dots sharing one point go, in scale units: the point itself for one,
-    evenly round a small circle for more (starting at the top, clockwise)."""
-    if count == 1:
-        return [(0.0, 0.0)]
-    return [
-        (SPREAD * sin(2 * pi * i / count), SPREAD * cos(2 * pi * i / count)) for i in range(count)
-    ]
+def _leader(x, y, box) -> tuple[float, float, float, float] | None:
+    """A line from the dot's edge to the nearest point of its label, when the label is not
+    beside the dot."""
+    distance = _distance(x, y, box)
+    if distance <= LEADER_FROM:
+        return None
+    end_x, end_y = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    return (
+        x + (end_x - x) * DOT_RADIUS / distance,
+        y + (end_y - y) * DOT_RADIUS / distance,
+        end_x,
+        end_y,
+    )
+
+
+def place_labels(dots, taken, bounds):
+    """Each label of `dots` ((x, y, width) each) at the nearest place where its box stays inside
+    `bounds` and clear of every box in `taken` (the dots, the quadrant names, the labels placed
+    before it); far from its dot, with a leader line. Returns (label_x, label_y, anchor, leader)
+    per dot, in order. The labels nearest the crowd's edge go first."""
+    taken = list(taken)
+    placed = {}
+    order = sorted(range(len(dots)), key=lambda i: (dots[i][1], dots[i][0], i))
+    for index in order:
+        x, y, width = dots[index]
+        chosen = None
+        # Near the dot first (cheap); the whole plot only when the neighbourhood is full.
+        for reach in (NEAR, max(bounds[2] - bounds[0], bounds[3] - bounds[1])):
+            for *_rank, label_x, label_y, anchor, box in _candidates(x, y, width, bounds, reach):
+                if not any(_overlaps(box, other) for other in taken):
+                    chosen = (label_x, label_y, anchor, box)
+                    break
+            if chosen is not None:
+                break
+        if chosen is None:  # no free place at all: beside the dot, as before
+            anchor = "start" if x < (bounds[0] + bounds[2]) / 2 else "end"
+            label_x = x + LABEL_GAP if anchor == "start" else x - LABEL_GAP
+            chosen = (label_x, y + 4, anchor, label_box(label_x, y + 4, anchor, width))
+        label_x, label_y, anchor, box = chosen
+        taken.append(box)
+        placed[index] = (label_x, label_y, anchor, _leader(x, y, box))
+    return [placed[index] for index in range(len(dots))]
 
 
 def importance_performance_chart(answers) -> IPChart:
@@ -245,32 +304,34 @@ def importance_performance_chart(answers) -> IPChart:
             ),
         ],
     )
-    at_point = defaultdict(list)
-    for answer in answers:
-        at_point[(answer.importance, answer.performance)].append(answer)
-    step = size / (IP_HIGH - IP_LOW)
-    placed = []
-    for (importance, performance), sharing in at_point.items():
-        for answer, (dx, dy) in zip(sharing, _offsets(len(sharing)), strict=True):
-            placed.append(
-                (
-                    answer,
-                    importance,
-                    performance,
-                    px(importance) + dx * step,
-                    py(performance) - dy * step,
-                )
-            )
-    # Dots first, so no label covers a dot; then labels, each where it collides with nothing.
-    taken = [(x - 6, y - 6, x + 6, y + 6) for _a, _i, _p, x, y in placed]
+    # Each dot where its answer puts it (indicators with the same answers share the point);
+    # then each label where it covers no dot, no quadrant name and no other label.
+    placed = [
+        (
+            answer,
+            answer.importance,
+            answer.performance,
+            px(answer.importance),
+            py(answer.performance),
+        )
+        for answer in answers
+    ]
+    taken = [
+        (x - DOT_CLEARANCE, y - DOT_CLEARANCE, x + DOT_CLEARANCE, y + DOT_CLEARANCE)
+        for _a, _i, _p, x, y in placed
+    ]
     for region in chart.regions:
         width = label_width(region.label) * 1.1  # drawn in bold
         start = region.label_x - width if region.anchor == "end" else region.label_x
         taken.append((start, region.label_y - 12, start + width, region.label_y + 2))
-    for answer, importance, performance, x, y in placed:
-        label_x, label_y, anchor = _place_label(
-            x, y, label_width(answer.label), taken, (left, top, right, bottom)
-        )
+    labels = place_labels(
+        [(x, y, label_width(answer.label)) for answer, _i, _p, x, y in placed],
+        taken,
+        (left, top, right, bottom),
+    )
+    for (answer, importance, performance, x, y), (label_x, label_y, anchor, leader) in zip(
+        placed, labels, strict=True
+    ):
         chart.dots.append(
             IPDot(
                 key=answer.key,
@@ -284,6 +345,7 @@ def importance_performance_chart(answers) -> IPChart:
                 label_x=label_x,
                 label_y=label_y,
                 anchor=anchor,
+                leader=leader,
             )
         )
     return chart

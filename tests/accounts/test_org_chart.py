@@ -103,7 +103,7 @@ def test_the_org_chart_draws_every_person_coloured_and_linked_to_their_card(
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert 'role="img"' in html and '<title id="org-chart-title">' in html
+    assert 'role="group"' in html and '<title id="org-chart-title">' in html
     nodes = {node.pk: node for node in response.context["chart"].nodes}
     assert set(nodes) == {boss.pk, cto.pk, gone.pk, report.pk}
     assert "Elsewhere Person" not in html
@@ -118,6 +118,10 @@ def test_the_org_chart_draws_every_person_coloured_and_linked_to_their_card(
     assert f'data-from="{gone.pk}" data-to="{report.pk}"' in html
     # Legends for colours and role tags.
     assert "Supporter" in html and "Decision maker" in html and "Left the company" in html
+    # Each box's link names what the colour and the lines show, for a screen reader.
+    assert (
+        "<title>Gao Feng, Purchasing manager — Influencer · Opponent · reports to Liu Yang" in html
+    )
 
 
 @pytest.mark.django_db

@@ -94,8 +94,9 @@ def test_the_power_grid_places_active_people_and_links_each_to_their_card(
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert 'data-testid="power-grid"' in html and 'role="img"' in html
+    assert 'data-testid="power-grid"' in html and 'role="group"' in html
     assert f'data-stakeholder-id="{decider.pk}" data-attitude="opponent"' in html
+    assert "influence 5, involvement 4 · Opponent</title>" in html  # the colour, in words
     assert 'data-influence="5" data-involvement="4"' in html
     assert f'data-stakeholder-id="{user.pk}"' in html
     assert f'data-stakeholder-id="{gone.pk}"' not in html

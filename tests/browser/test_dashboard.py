@@ -127,7 +127,7 @@ def test_a_director_filters_the_dashboard_and_clicks_through_to_the_accounts_beh
     column_a = [row[0] for row in summary.iter_rows(values_only=True)]
     assert "Region: East China" in column_a
     values = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
-    assert values["Key accounts"] == 2
+    assert values["Key accounts by category"] == 2
     assert values["Accounts"] == 3
 
     managers = book["Account managers"]

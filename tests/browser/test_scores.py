@@ -36,11 +36,11 @@ def test_a_manager_scores_an_account_and_reads_why(page: Page, owner, account):
     page.get_by_role("button", name="Save scores").click()
 
     expect(page).to_have_url(re.compile(rf"/accounts/{account.pk}/scores/$"))
-    expect(page.get_by_role("alert")).to_contain_text("is in the Key account quadrant")
+    expect(page.get_by_role("alert")).to_contain_text(": Key quadrant.")
     expect(page.get_by_test_id("attractiveness-index")).to_have_text("80")
     expect(page.get_by_test_id("advantage-index")).to_have_text("80")
     quadrant = page.get_by_test_id("quadrant")
-    expect(quadrant).to_have_text("Key account")
+    expect(quadrant).to_have_text("Key quadrant")
     expect(quadrant).to_have_attribute("data-quadrant", "key")
     expect(page.get_by_test_id("strategy")).to_contain_text("invest in the relationship")
     expect(page.get_by_test_id("matrix-dot")).to_be_attached()
@@ -68,7 +68,7 @@ def test_a_manager_scores_an_account_and_reads_why(page: Page, owner, account):
     fill_scores(page, lower)
     page.get_by_role("button", name="Save scores").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("is in the Opportunistic quadrant")
+    expect(page.get_by_role("alert")).to_contain_text(": Opportunistic.")
     expect(page.get_by_test_id("quadrant")).to_have_attribute("data-quadrant", "opportunistic")
     expect(page.get_by_test_id("attractiveness-index")).to_have_text("30")
     unknown = page.locator("[data-testid=contribution][data-code=market_leadership]")
@@ -76,7 +76,7 @@ def test_a_manager_scores_an_account_and_reads_why(page: Page, owner, account):
     history = page.get_by_test_id("history-row")
     expect(history).to_have_count(2)
     expect(history.first).to_have_attribute("data-current", "true")
-    expect(history.nth(1).get_by_test_id("history-quadrant")).to_have_text("Key account")
+    expect(history.nth(1).get_by_test_id("history-quadrant")).to_have_text("Key quadrant")
 
     # The older row opens that assessment, explained the same way.
     history.nth(1).get_by_test_id("history-link").click()

@@ -21,15 +21,15 @@ def test_the_history_tab_lists_each_scoring_with_what_moved(client_for, owner, a
     changes = {change.label: (change.old, change.new) for change in latest.changes}
     assert changes == {
         "Attractiveness index": ("80.0", "30.0"),
-        "Quadrant": ("Key account", "Maintain"),
+        "Quadrant": ("Key quadrant", "Maintain"),
     }
     assert {change.label: change.new for change in first.changes} == {
         "Attractiveness index": "80.0",
         "Advantage index": "80.0",
-        "Quadrant": "Key account",
+        "Quadrant": "Key quadrant",
     }
     html = response.content.decode()
-    assert "Maintain" in html and "Key account" in html
+    assert "Maintain" in html and "Key quadrant" in html
 
 
 def test_an_outsider_cannot_read_the_scores_history(client_for, outsider, account):

@@ -138,7 +138,7 @@ def test_the_summary_holds_the_kpis_as_numbers(client_for, director, east_and_no
 
     assert summary["Revenue, last 12 months"]["Value"] == 93000
     assert summary["Accounts"]["Value"] == 2
-    assert summary["Key accounts"]["Value"] == 0
+    assert summary["Key accounts by category"]["Value"] == 0
 
 
 def test_a_managers_export_holds_only_their_own_accounts(

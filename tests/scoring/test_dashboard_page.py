@@ -113,7 +113,8 @@ def test_a_director_sees_the_portfolio_dashboard_with_every_chart(client_for, di
         assert f'data-testid="chart-{chart}"' in html
     assert 'data-testid="chart-satisfaction"' in html
     # Every chart but the matrix, which has no scored account to place yet and says so.
-    assert html.count('role="img"') == 7
+    assert html.count('<svg class="kam-dash-svg') == 7
+    assert html.count('role="group" aria-labelledby="dash-') == 7  # charts of links
     assert 'data-testid="matrix-empty"' in html
     assert len(_attr(html, "month-bar")) == queries.MONTHS
     assert len(_attr(html, "satisfaction-point")) == queries.QUARTERS
@@ -367,3 +368,13 @@ def test_the_page_runs_as_many_queries_for_more_accounts(client_for, director, p
         response = client.get(URL)
     assert response.context["data"].total.accounts == 7
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.django_db
+def test_each_risk_bar_names_its_split_by_level(client_for, director, portfolio):
+    """The colours of a stacked bar are said in its link's name too (issue 17)."""
+    html = client_for(director).get(URL).content.decode()
+    bars = re.findall(r'data-testid="band-bar"[^>]*>\s*<title>([^<]*)</title>', html)
+    assert len(bars) == 10
+    counted = [title for title in bars if not title.endswith(": 0 accounts")]
+    assert counted and all(re.search(r" · (low|medium|high) \d+", title) for title in counted)

@@ -14,9 +14,8 @@ from tests.factories import StakeholderFactory, SurveyFactory, completed_survey
 
 
 def answer(key, importance, performance):
-    return SimpleNamespace(
-        key=key, label=key.title(), importance=importance, performance=performance
-    )
+    label = key.title() if key.isascii() else key
+    return SimpleNamespace(key=key, label=label, importance=importance, performance=performance)
 
 
 def test_the_ip_chart_places_one_dot_per_answer_on_the_1_to_5_scales():
@@ -54,19 +53,46 @@ def test_the_quadrant_regions_match_the_engine():
     assert str(regions[engine.OVERKILL].label) == "Possible overkill"
 
 
-def test_dots_sharing_a_point_are_spread_apart_around_it():
+def test_dots_sharing_a_point_sit_on_it_each_with_its_own_label():
     chart = charts.importance_performance_chart(
         [answer("a", 4, 4), answer("b", 4, 4), answer("c", 4, 4), answer("d", 2, 2)]
     )
-    shared = [(d.x, d.y) for d in chart.dots if d.key in "abc"]
-    assert len(set(shared)) == 3
     step = charts.IP_PLOT / 5
     centre = (charts.IP_LEFT + 3.5 * step, charts.IP_TOP + 1.5 * step)
-    for x, y in shared:
-        distance = ((x - centre[0]) ** 2 + (y - centre[1]) ** 2) ** 0.5
-        assert distance == pytest.approx(charts.SPREAD * step)
+    assert {(d.x, d.y) for d in chart.dots if d.key in "abc"} == {centre}
     alone = next(d for d in chart.dots if d.key == "d")
     assert (alone.x, alone.y) == (charts.IP_LEFT + 1.5 * step, charts.IP_TOP + 3.5 * step)
+    assert len({(d.label_x, d.label_y) for d in chart.dots}) == 4
+
+
+def assert_labels_clear(chart):
+    """No label box overlaps another label, a dot or a quadrant name, and each stays in the plot;
+    a label away from its dot has a leader line from the dot to it."""
+    boxes = [d.box for d in chart.dots]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not charts._overlaps(a, b), (a, b)
+    clearance = charts.DOT_CLEARANCE
+    for dot in chart.dots:
+        left, top, right, bottom = dot.box
+        assert chart.left <= left and right <= chart.right, dot
+        assert chart.top <= top and bottom <= chart.bottom, dot
+        for other in chart.dots:
+            ring = (other.x - clearance, other.y - clearance, other.x + clearance)
+            assert not charts._overlaps(dot.box, (*ring, other.y + clearance)), (dot, other)
+        near = charts._distance(dot.x, dot.y, dot.box) <= charts.LEADER_FROM
+        assert (dot.leader is None) == near, dot
+        if dot.leader:
+            x1, y1, x2, y2 = dot.leader
+            assert ((x1 - dot.x) ** 2 + (y1 - dot.y) ** 2) ** 0.5 == pytest.approx(
+                charts.DOT_RADIUS
+            )
+            assert charts._distance(x2, y2, dot.box) == pytest.approx(0)
+    for region in chart.regions:
+        width = charts.label_width(region.label) * 1.1
+        start = region.label_x - width if region.anchor == "end" else region.label_x
+        name = (start, region.label_y - 12, start + width, region.label_y + 2)
+        assert not any(charts._overlaps(name, box) for box in boxes), region
 
 
 def test_labels_do_not_overlap_each_other_when_there_is_room():
@@ -79,18 +105,85 @@ def test_labels_do_not_overlap_each_other_when_there_is_room():
         answer("Reliability", 3, 4),
     ]
     chart = charts.importance_performance_chart(answers)
+    assert_labels_clear(chart)
+    assert all(d.leader is None for d in chart.dots)  # room beside each dot
 
-    def box(dot):
-        width = charts.label_width(dot.label)
-        start = {"start": dot.label_x, "end": dot.label_x - width}.get(
-            dot.anchor, dot.label_x - width / 2
-        )
-        return (start, dot.label_y - 8, start + width, dot.label_y + 4)
 
-    boxes = [box(d) for d in chart.dots]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            assert not charts._overlaps(a, b), (a, b)
+SHIPPED_NAMES = [
+    "Value for price",
+    "Quality",
+    "Features",
+    "Reliability",
+    "Range",
+    "Delivery",
+    "Complaint handling",
+    "Problem resolution",
+    "Courtesy",
+    "Communication",
+    "Ease of access",
+    "Reputation",
+]
+SHIPPED_NAMES_ZH = [
+    "性价比",
+    "质量",
+    "功能",
+    "可靠性",
+    "产品范围",
+    "交付",
+    "投诉处理",
+    "问题解决",
+    "礼貌",
+    "沟通",
+    "易于联系",
+    "声誉",
+]
+
+
+@pytest.mark.parametrize("names", [SHIPPED_NAMES, SHIPPED_NAMES_ZH], ids=["en", "zh"])
+@pytest.mark.parametrize(
+    "points",
+    [
+        [(4, 4)] * 6 + [(5, 5)] * 4 + [(4, 5), (5, 4)],  # most answers alike
+        [(5, 5)] * 12,  # every indicator at one corner
+        [(3, 3)] * 12,  # every indicator on the crosshair
+        [
+            (1, 1),
+            (1, 2),
+            (2, 1),
+            (2, 2),
+            (1, 1),
+            (2, 2),
+            (5, 1),
+            (5, 2),
+            (4, 1),
+            (5, 1),
+            (1, 5),
+            (1, 5),
+        ],
+    ],
+    ids=["clustered", "one-corner", "crosshair", "edges"],
+)
+def test_no_label_overlaps_on_a_crowded_chart(names, points):
+    answers = [
+        answer(name, importance, performance)
+        for name, (importance, performance) in zip(names, points, strict=True)
+    ]
+    chart = charts.importance_performance_chart(answers)
+
+    step = charts.IP_PLOT / 5
+    for dot, (importance, performance) in zip(chart.dots, points, strict=True):
+        assert dot.x == charts.IP_LEFT + (importance - 0.5) * step  # where the answer puts it
+        assert dot.y == charts.IP_TOP + charts.IP_PLOT - (performance - 0.5) * step
+    assert_labels_clear(chart)
+
+
+def test_the_label_layout_is_the_same_for_the_same_answers():
+    answers = [answer(name, 4, 4) for name in SHIPPED_NAMES]
+    first = charts.importance_performance_chart(answers)
+    again = charts.importance_performance_chart(answers)
+    assert [(d.label_x, d.label_y, d.anchor) for d in first.dots] == [
+        (d.label_x, d.label_y, d.anchor) for d in again.dots
+    ]
 
 
 def test_the_trend_runs_in_time_proportion_oldest_first():

@@ -8,6 +8,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import Category
 from scoring.dashboard import drill
 from scoring.dashboard.charts.formatting import (
     compact_money,
@@ -55,6 +56,7 @@ class Matrix:
     bubbles: list[MatrixBubble]
     unscored: int
     scored: int
+    categories: list[tuple[str, str]] = field(default_factory=list)  # the bubbles' colours
 
 
 def matrix(data, chosen: dict) -> Matrix:
@@ -100,7 +102,8 @@ def matrix(data, chosen: dict) -> Matrix:
         for bubble in chart.bubbles
     ]
     scored = sum(counts.values())
-    return Matrix(chart, regions, bubbles, data.total.accounts - scored, scored)
+    categories = [(value, str(label)) for value, label in Category.choices]
+    return Matrix(chart, regions, bubbles, data.total.accounts - scored, scored, categories)
 
 
 # --- Tier pyramid --------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def kpi_tiles(data, chosen: dict) -> list[Kpi]:
     tiles = [
         tile(
             "key_accounts",
-            _("Key accounts"),
+            _("Key accounts by category"),
             total.key_accounts,
             intcomma(total.key_accounts),
             prev(total.prev_key_accounts),
