@@ -118,9 +118,7 @@ def test_the_org_chart_wider_than_the_page_says_it_scrolls_and_takes_the_focus(
         page.keyboard.press("ArrowRight")
     expect(region).to_have_attribute("data-kam-scrolls", re.compile("start"))
     assert region.evaluate("el => el.scrollLeft") > 0
-    # The chart's links inside svg[role=img] (nested-interactive) are the chart-semantics part of
-    # issue 17, merged separately: drop this filter once that lands.
-    assert [v for v in axe_violations(page) if not v.startswith("nested-interactive")] == []
+    assert axe_violations(page) == []
 
 
 def test_the_survey_page_has_one_landmark_per_name(page: Page, owner, account):
