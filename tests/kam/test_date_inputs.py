@@ -37,7 +37,8 @@ def date_fields():
     found = {}
     for module in forms_modules():
         for _name, form_class in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(form_class, forms.BaseForm) or form_class.__module__ != module.__name__:
+            defined_here = form_class.__module__ == module.__name__
+            if not (defined_here and issubclass(form_class, forms.BaseForm)):
                 continue
             for field_name, field in form_class.base_fields.items():
                 if isinstance(field, forms.DateField) or isinstance(field.widget, forms.DateInput):
@@ -64,4 +65,3 @@ def test_every_date_input_renders_iso_values(name, language):
         html = field.widget.render("day", DAY, attrs={"id": "id_day"})
     assert 'type="date"' in html, f"{name} is not a date picker: {html}"
     assert 'value="2026-12-08"' in html, f"{name} in {language}: {html}"
-
