@@ -12,12 +12,13 @@ class ScoringConfig(AppConfig):
         from accounts.queries import register_history_source
         from accounts.signals import records_imported
         from accounts.tabs import AccountTab, register_header_panel, register_tab
+        from planning.reminders.messages import register
         from scoring.assessments.history import assessment_history
         from scoring.dashboard.cache import connect_invalidation
         from scoring.demo import delete_demo_data
         from scoring.health.header import health_panel
         from scoring.health.history import risk_level_history, survey_history
-        from scoring.health.services import recalculate_after_import
+        from scoring.health.services import CHURN_ALERT, churn_alert_text, recalculate_after_import
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
         register_tab(
@@ -40,4 +41,5 @@ class ScoringConfig(AppConfig):
         register_history_source(risk_level_history)
         register_dependent_delete(delete_demo_data)
         connect_invalidation()
+        register(CHURN_ALERT, churn_alert_text)
         records_imported.connect(recalculate_after_import, dispatch_uid="health-after-import")

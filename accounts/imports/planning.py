@@ -86,7 +86,9 @@ def _context(today: date, *, with_tiers: bool) -> Context:
     tiers: dict[str, int] = {}
     names = []
     for tier in Tier.objects.all():
-        for word in (tier.code, tier.name, tier.name_zh_hans):
+        # "黄金" is as clear as the tier's full name "黄金客户".
+        short = tier.name_zh_hans.removesuffix("客户")
+        for word in (tier.code, tier.name, tier.name_zh_hans, short):
             if word:
                 tiers.setdefault(normalise(word), tier.pk)
         names.append(tier.label)
