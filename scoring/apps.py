@@ -12,7 +12,7 @@ class ScoringConfig(AppConfig):
         from accounts.queries import register_history_source
         from accounts.signals import records_imported
         from accounts.tabs import AccountTab, register_header_panel, register_tab
-        from planning.reminders.messages import register
+        from accounts.translatable import register
         from scoring.assessments.history import assessment_history
         from scoring.dashboard.cache import connect_invalidation
         from scoring.demo import delete_demo_data

@@ -463,7 +463,13 @@ def _plan_fields(plan: Plan) -> dict:
     return {
         "planned": plan.counts,
         "report": [
-            [row.line_number, row.action, [list(error) for error in row.errors], row.changed]
+            [
+                row.line_number,
+                row.action,
+                [list(reason) for reason in row.reasons],
+                row.changed,
+                row.names(plan.kind),
+            ]
             for row in plan.rows
         ],
     }

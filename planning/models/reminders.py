@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from planning.reminders.messages import render
+from accounts.translatable import render
 
 
 def new_feed_token() -> str:

@@ -34,12 +34,12 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+from accounts import translatable
 from accounts.access import ROLES
 from accounts.mail import queue_mail
 from accounts.models import AccountTeamMember, User
 from planning.models import Notification
 from planning.models.reminders import ALERT_KEY_PREFIXES
-from planning.reminders import messages
 from planning.week.queries import WeekItem, week_for
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class DueItem:
 
     @property
     def notification_text(self) -> str:
-        return Truncator(messages.render(self.message)).chars(TEXT_LENGTH)
+        return Truncator(translatable.render(self.message)).chars(TEXT_LENGTH)
 
 
 def _as_date(value) -> datetime.date | None:
@@ -100,10 +100,10 @@ def digest_for(user, today: datetime.date) -> list[DueItem]:
     items = []
     for section, prefix, heading in SECTIONS:
         for item in getattr(week, section):
-            message = messages.message(
+            message = translatable.message(
                 gettext_noop("%(account)s · %(section)s: %(text)s"),
                 account=item.account.name,
-                section=messages.label(heading),
+                section=translatable.label(heading),
                 text=item.message or str(item.text),
             )
             items.append(

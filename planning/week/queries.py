@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from accounts import translatable
 from accounts.access import scope_to_visible_accounts
 from accounts.models import Account, AccountTeamMember, Category, Complaint, ComplaintStatus
 from planning.models import AccountPlan, Action, ActionStatus, PlanStatus, Visit, VisitStatus
-from planning.reminders import messages
 
 UPCOMING_DAYS = 14
 NEXT_STEP_DAYS = 7
@@ -90,9 +90,9 @@ def _visit_url(visit: Visit, name: str = "planning:visit_detail") -> str:
 
 
 def _visit_message(visit: Visit) -> dict:
-    return messages.message(
+    return translatable.message(
         gettext_noop("%(type)s with %(account)s"),
-        type=messages.label(visit.get_kind_display()),
+        type=translatable.label(visit.get_kind_display()),
         account=visit.account.name,
     )
 
@@ -115,7 +115,7 @@ def week_for(user, today: datetime.date | None = None) -> Week:
 
     upcoming = [
         WeekItem(
-            text=messages.render(_visit_message(v)),
+            text=translatable.render(_visit_message(v)),
             message=_visit_message(v),
             url=_visit_url(v),
             account=v.account,
@@ -128,7 +128,7 @@ def week_for(user, today: datetime.date | None = None) -> Week:
     ]
     to_report = [
         WeekItem(
-            text=messages.render(_visit_message(v)),
+            text=translatable.render(_visit_message(v)),
             message=_visit_message(v),
             url=_visit_url(v, "planning:visit_report"),
             account=v.account,
@@ -189,10 +189,10 @@ def week_for(user, today: datetime.date | None = None) -> Week:
     active_plan = AccountPlan.objects.filter(
         account=OuterRef("pk"), status=PlanStatus.ACTIVE, year=today.year
     )
-    no_plan = messages.message(gettext_noop("No active plan for %(year)s"), year=today.year)
+    no_plan = translatable.message(gettext_noop("No active plan for %(year)s"), year=today.year)
     keys_without_plan = [
         WeekItem(
-            text=messages.render(no_plan),
+            text=translatable.render(no_plan),
             message=no_plan,
             url=reverse("planning:plans", kwargs={"pk": a.pk}),
             account=a,
@@ -210,19 +210,19 @@ def week_for(user, today: datetime.date | None = None) -> Week:
         cadence = a.tier.visit_cadence_days if a.tier else None
         if a.last_visit is None:
             days = None
-            message = messages.message(gettext_noop("Never visited"))
+            message = translatable.message(gettext_noop("Never visited"))
         else:
             days = (today - timezone.localtime(a.last_visit).date()).days
             if cadence is None or days <= cadence:
                 continue
-            message = messages.message(
+            message = translatable.message(
                 gettext_noop("Last visited %(days)s days ago (every %(cadence)s days)"),
                 days=days,
                 cadence=cadence,
             )
         keys_not_visited.append(
             WeekItem(
-                text=messages.render(message),
+                text=translatable.render(message),
                 message=message,
                 url=reverse("planning:visits", kwargs={"pk": a.pk}),
                 account=a,

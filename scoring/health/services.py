@@ -40,12 +40,11 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from accounts import outbox
+from accounts import outbox, translatable
 from accounts.conflicts import EditConflict, claim
 from accounts.jobs import expired_before, heartbeat
 from accounts.models import Account, Category, User
 from planning.models import Notification
-from planning.reminders import messages
 from planning.reminders.services import user_language
 from scoring import engine
 from scoring.dashboard import cache as dashboard_cache
@@ -256,7 +255,7 @@ def _new_alerts(crossings: list[Computed], as_of: datetime.date) -> list[Notific
                 Notification(
                     user=owner,
                     key=alert_key(computed.account_id, as_of),
-                    text=Truncator(messages.render(message)).chars(TEXT_LENGTH),
+                    text=Truncator(translatable.render(message)).chars(TEXT_LENGTH),
                     message=message,
                     url=reverse("scoring:health", args=[computed.account_id]),
                     due_on=as_of,
