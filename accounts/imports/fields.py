@@ -222,6 +222,11 @@ def _choice_lookup(choices) -> dict[str, str]:
         with translation.override(language):
             for code, label in choices.choices:
                 lookup.setdefault(normalise(str(label)), code)
+    # The everyday short forms: 支持 for 支持者, 决策 for 决策人, 分析 for 分析型.
+    for word, code in list(lookup.items()):
+        short = word.removesuffix("者").removesuffix("人").removesuffix("型")
+        if short != word and len(short) >= 2:
+            lookup.setdefault(short, code)
     return lookup
 
 
