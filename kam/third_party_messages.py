@@ -6,5 +6,4 @@ from django.utils.translation import gettext_noop
 
 THIRD_PARTY_MESSAGES = (
     gettext_noop("- Select an option -"),  # Django 6.1's blank choice (BLANK_CHOICE_LABEL)
-    gettext_noop("%s (descending)"),  # django-filter's OrderingFilter (only a zh_CN catalogue)
 )
