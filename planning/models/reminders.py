@@ -96,7 +96,8 @@ class Notification(models.Model):
         """What it says, in the active language."""
         if not self.message:
             return self.text
-        return Truncator(render(self.message)).chars(self._meta.get_field("text").max_length)
+        shown = render(self.message) or self.text  # a kind no app renders any more
+        return Truncator(shown).chars(self._meta.get_field("text").max_length)
 
     @property
     def is_alert(self) -> bool:
