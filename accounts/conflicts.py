@@ -34,6 +34,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.templatetags.kam_format import list_of
+
 CODE = "edit_conflict"
 
 
@@ -359,13 +361,13 @@ def display_value(field, value) -> str:
         names = {
             str(obj.pk): str(obj) for obj in field.queryset.model._base_manager.filter(pk__in=keys)
         }
-        return ", ".join(names.get(str(key), str(key)) for key in keys)
+        return list_of(names.get(str(key), str(key)) for key in keys)
     if isinstance(field, forms.BooleanField):
         return _("yes") if value else _("no")
     if hasattr(field, "choices"):
         labels = {str(key): label for key, label in _flat_choices(field.choices)}
         items = value if isinstance(value, (list, tuple, set)) else [value]
-        return ", ".join(str(labels.get(str(item), item)) for item in items)
+        return list_of(labels.get(str(item), item) for item in items)
     if isinstance(value, datetime.datetime):
         return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):

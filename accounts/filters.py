@@ -1,10 +1,29 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import queries
 from accounts.models import Account, Category, Industry, Region
+
+
+def _descending(label) -> str:
+    return gettext("%s (descending)") % label
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter formats its "(descending)" labels once, when the filter is declared (at
+    import, in English): format them when shown instead, in the reader's language."""
+
+    def build_choices(self, fields, labels):
+        choices = super().build_choices(fields, labels)
+        ascending = dict(choices)
+        return [
+            (value, lazy(_descending, str)(ascending[value[1:]]) if value[:1] == "-" else label)
+            for value, label in choices
+        ]
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -24,7 +43,7 @@ class AccountFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         queryset=lambda request: queries.account_managers(), empty_label=_("Any account manager")
     )
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         fields=(
             ("name", "name"),
             ("category", "category"),

@@ -13,12 +13,13 @@ class ScoringConfig(AppConfig):
         from accounts.queries import register_history_source
         from accounts.signals import records_imported
         from accounts.tabs import AccountTab, register_header_panel, register_tab
+        from accounts.translatable import register
         from scoring.assessments.history import assessment_history
         from scoring.dashboard.cache import connect_invalidation
         from scoring.demo import delete_demo_data
         from scoring.health.header import health_panel
         from scoring.health.history import risk_level_history, survey_history
-        from scoring.health.services import recalculate_after_import
+        from scoring.health.services import CHURN_ALERT, churn_alert_text, recalculate_after_import
         from scoring.tiers.queries import rule_tiers
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
@@ -43,4 +44,5 @@ class ScoringConfig(AppConfig):
         register_dependent_delete(delete_demo_data)
         register_rule_tiers(rule_tiers)
         connect_invalidation()
+        register(CHURN_ALERT, churn_alert_text)
         records_imported.connect(recalculate_after_import, dispatch_uid="health-after-import")

@@ -68,8 +68,8 @@ def role_group(name: str) -> Group:
 
 
 def tier(code: str = "gold") -> Tier:
-    ranks = {"platinum": (1, "Platinum", "铂金", 14), "gold": (2, "Gold", "黄金", 30),
-             "iron": (3, "Iron", "钢铁", 60), "lead": (4, "Lead", "重铅", 90)}  # fmt: skip
+    ranks = {"platinum": (1, "Platinum", "铂金客户", 14), "gold": (2, "Gold", "黄金客户", 30),
+             "iron": (3, "Iron", "铁客户", 60), "lead": (4, "Lead", "铅客户", 90)}  # fmt: skip
     rank, name, name_zh, cadence = ranks[code]
     return Tier.objects.get_or_create(
         code=code,

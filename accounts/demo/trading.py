@@ -377,10 +377,10 @@ class _Builder:
 
 def _tiers() -> dict[str, Tier]:
     defaults = {
-        "platinum": ("Platinum", "铂金", 1),
-        "gold": ("Gold", "黄金", 2),
-        "iron": ("Iron", "钢铁", 3),
-        "lead": ("Lead", "重铅", 4),
+        "platinum": ("Platinum", "铂金客户", 1),
+        "gold": ("Gold", "黄金客户", 2),
+        "iron": ("Iron", "铁客户", 3),
+        "lead": ("Lead", "铅客户", 4),
     }
     return {
         code: Tier.objects.get_or_create(

@@ -23,18 +23,23 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from accounts.models import Attitude, BuyingRole, Category, Industry, Region, SocialStyle
+from accounts.translatable import Message
 
 ACCOUNTS, STAKEHOLDERS, TRANSACTIONS = "accounts", "stakeholders", "transactions"
 KINDS = (ACCOUNTS, STAKEHOLDERS, TRANSACTIONS)
 
 
 class FieldError(ValueError):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    """`message` reads in the active language; `stored` keeps it as a message (msgid and values)
+    for the report, which is read later, maybe in another language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.stored = message
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def text(max_length: int) -> Parser:
         result = str(value).strip()
         if len(result) > max_length:
             raise FieldError(
-                _("“%(value)s” is longer than %(limit)s characters.")
+                Message(gettext_noop("“%(value)s” is longer than %(limit)s characters."))
                 % {"value": _shown(result), "limit": max_length}
             )
         return result
@@ -109,7 +114,7 @@ def _separators(text: str) -> str:
 
 def _number(value) -> Decimal:
     if isinstance(value, bool):
-        raise FieldError(_("“%(value)s” is not a number.") % {"value": value})
+        raise FieldError(Message(gettext_noop("“%(value)s” is not a number.")) % {"value": value})
     if isinstance(value, (int, float, Decimal)):
         number = Decimal(str(value))
     else:
@@ -120,9 +125,13 @@ def _number(value) -> Decimal:
         try:
             number = Decimal(cleaned)
         except InvalidOperation:
-            raise FieldError(_("“%(value)s” is not a number.") % {"value": _shown(value)}) from None
+            raise FieldError(
+                Message(gettext_noop("“%(value)s” is not a number.")) % {"value": _shown(value)}
+            ) from None
     if not number.is_finite():
-        raise FieldError(_("“%(value)s” is not a number.") % {"value": _shown(value)})
+        raise FieldError(
+            Message(gettext_noop("“%(value)s” is not a number.")) % {"value": _shown(value)}
+        )
     return number
 
 
@@ -130,12 +139,15 @@ def integer(minimum: int, maximum: int) -> Parser:
     def parse(value, context):
         number = _number(value)
         if number != number.to_integral_value():
-            raise FieldError(_("“%(value)s” is not a whole number.") % {"value": _shown(value)})
+            raise FieldError(
+                Message(gettext_noop("“%(value)s” is not a whole number."))
+                % {"value": _shown(value)}
+            )
         if number < 0 <= minimum:
-            raise FieldError(_("%(value)s is negative.") % {"value": number})
+            raise FieldError(Message(gettext_noop("%(value)s is negative.")) % {"value": number})
         if not minimum <= number <= maximum:
             raise FieldError(
-                _("%(value)s is not between %(minimum)s and %(maximum)s.")
+                Message(gettext_noop("%(value)s is not between %(minimum)s and %(maximum)s."))
                 % {"value": number, "minimum": minimum, "maximum": maximum}
             )
         return int(number)
@@ -151,13 +163,14 @@ def money(max_digits: int = 14, *, positive: bool = False, negative: bool = Fals
         number = _number(value)
         if number < 0 and not negative:
             raise FieldError(
-                _("%(value)s is negative; amounts must not be negative.") % {"value": number}
+                Message(gettext_noop("%(value)s is negative; amounts must not be negative."))
+                % {"value": number}
             )
         number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if positive and number == 0:
-            raise FieldError(_("The amount must be more than zero."))
+            raise FieldError(Message(gettext_noop("The amount must be more than zero.")))
         if abs(number) >= limit:
-            raise FieldError(_("%(value)s is too large.") % {"value": number})
+            raise FieldError(Message(gettext_noop("%(value)s is too large.")) % {"value": number})
         return number
 
     return parse
@@ -177,7 +190,9 @@ def day(*, future: bool = False) -> Parser:
         else:
             result = _parse_date(str(value))
         if not future and result > context.today:
-            raise FieldError(_("%(date)s is in the future.") % {"date": result.isoformat()})
+            raise FieldError(
+                Message(gettext_noop("%(date)s is in the future.")) % {"date": result.isoformat()}
+            )
         return result
 
     return parse
@@ -193,7 +208,8 @@ def _parse_date(value: str) -> date:
         except ValueError:
             continue
     raise FieldError(
-        _("“%(value)s” is not a date; write it as 2026-11-28.") % {"value": _shown(value)}
+        Message(gettext_noop("“%(value)s” is not a date; write it as 2026-11-28."))
+        % {"value": _shown(value)}
     )
 
 
@@ -206,6 +222,11 @@ def _choice_lookup(choices) -> dict[str, str]:
         with translation.override(language):
             for code, label in choices.choices:
                 lookup.setdefault(normalise(str(label)), code)
+    # The everyday short forms: 支持 for 支持者, 决策 for 决策人, 分析 for 分析型.
+    for word, code in list(lookup.items()):
+        short = word.removesuffix("者").removesuffix("人").removesuffix("型")
+        if short != word and len(short) >= 2:
+            lookup.setdefault(short, code)
     return lookup
 
 
@@ -216,11 +237,11 @@ def choice(choices, noun) -> Parser:
         code = _choice_lookup(choices).get(normalise(value))
         if code is None:
             raise FieldError(
-                _("Unknown %(field)s “%(value)s”; use one of: %(choices)s.")
+                Message(gettext_noop("Unknown %(field)s “%(value)s”; use one of: %(choices)s."))
                 % {
                     "field": noun,
                     "value": _shown(value),
-                    "choices": ", ".join(str(label) for _code, label in choices.choices),
+                    "choices": [label for _code, label in choices.choices],
                 }
             )
         return code
@@ -243,7 +264,8 @@ def boolean(value, context) -> bool:
     if word in FALSE_WORDS or word == _("No").casefold():
         return False
     raise FieldError(
-        _("“%(value)s” is neither yes nor no; write yes/no or 是/否.") % {"value": _shown(value)}
+        Message(gettext_noop("“%(value)s” is neither yes nor no; write yes/no or 是/否."))
+        % {"value": _shown(value)}
     )
 
 
@@ -251,8 +273,8 @@ def tier(value, context) -> int:
     pk = context.tiers.get(normalise(value))
     if pk is None:
         raise FieldError(
-            _("Unknown tier “%(value)s”; use one of: %(choices)s.")
-            % {"value": _shown(value), "choices": ", ".join(context.tier_names)}
+            Message(gettext_noop("Unknown tier “%(value)s”; use one of: %(choices)s."))
+            % {"value": _shown(value), "choices": list(context.tier_names)}
         )
     return pk
 
@@ -263,7 +285,8 @@ def email(value, context) -> str:
         EmailValidator()(result)
     except ValidationError:
         raise FieldError(
-            _("“%(value)s” is not an email address.") % {"value": _shown(result)}
+            Message(gettext_noop("“%(value)s” is not an email address."))
+            % {"value": _shown(result)}
         ) from None
     return result
 
@@ -275,7 +298,9 @@ def website(value, context) -> str:
     try:
         URLValidator()(result)
     except ValidationError:
-        message = _("“%(value)s” is not a web address.") % {"value": _shown(value)}
+        message = Message(gettext_noop("“%(value)s” is not a web address.")) % {
+            "value": _shown(value)
+        }
         raise FieldError(message) from None
     return result
 

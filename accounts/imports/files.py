@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exports import AS_READ, TEXT, Column, Table
 from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, TRANSACTIONS, fields_for
+from accounts.imports.matching import report_entries
 from accounts.imports.queries import import_action_labels
 from accounts.imports.reading import read_table
 from accounts.models import (
@@ -26,6 +27,7 @@ from accounts.models import (
     SocialStyle,
     Tier,
 )
+from accounts.translatable import render
 
 # --- The report -----------------------------------------------------------------------------------
 
@@ -40,7 +42,7 @@ def report_table(job: ImportJob) -> Table:
     table = read_table(bytes(job.content), job.file_name)
     fields = fields_for(job.kind)
     actions = import_action_labels()
-    outcome = {line: (action, errors) for line, action, errors, *_rest in job.report}
+    outcome = {entry[0]: (entry[1], entry[2]) for entry in job.report}
 
     def row(item):
         line, cells = item
@@ -63,7 +65,8 @@ def report_table(job: ImportJob) -> Table:
 
 def _problems(fields, errors) -> str:
     return "; ".join(
-        f"{fields[key].label if key in fields else key}: {message}" for key, message in errors
+        f"{fields[key].label if key in fields else key}: {render(message)}"
+        for key, message in errors
     )
 
 
@@ -80,7 +83,7 @@ def _report_without_file(job: ImportJob) -> Table:
     ) % {"date": date_format(timezone.localtime(job.file_deleted_at), "SHORT_DATE_FORMAT")}
     rows = [["", "", note, ""]] + [
         [line, actions.get(action, ""), _problems(fields, errors), ", ".join(map(label, changed))]
-        for line, action, errors, changed, *_notes in job.report
+        for line, action, errors, changed, _names, _notes in report_entries(job.report)
     ]
     return Table(
         slug=f"import-report-{job.pk}",

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.access import is_admin, sees_every_account, visible_accounts
-from accounts.imports.fields import Field
+from accounts.imports.fields import ACCOUNTS, Field
 from accounts.models import AccountTeamMember
+from accounts.translatable import Message
 
 CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
 ACTIONS = (CREATE, UPDATE, UNCHANGED, REJECT)
@@ -22,7 +23,10 @@ CHUNK = 5000  # keys per lookup query
 class RowResult:
     line_number: int
     action: str = CREATE
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # in the active language
+    # The same as messages (accounts.translatable), for the stored report: read in the reader's
+    # language, not the language of the check.
+    reasons: list[tuple[str, object]] = field(default_factory=list)
     values: dict = field(default_factory=dict)
     pk: int | None = None
     changed: list[str] = field(default_factory=list)  # field keys an update changes
@@ -31,8 +35,22 @@ class RowResult:
     # reader's language: ("tier_rules", {"tier": id, "rule_tier": id, "value": "0"}).
     notes: list[tuple[str, dict]] = field(default_factory=list)
 
+    def names(self, kind: str) -> dict[str, str]:
+        """What tells a reader which record the row is: its account's name, and the order number
+        of a transaction or the name of a stakeholder."""
+        data = self.data
+        account = data.get("account_name") or data.get("account") or ""
+        if kind == ACCOUNTS:
+            account = data.get("name") or ""
+        names = {
+            "account": account or data.get("account_external_id") or data.get("external_id"),
+            "detail": "" if kind == ACCOUNTS else data.get("reference") or data.get("name"),
+        }
+        return {key: str(value) for key, value in names.items() if value}
+
     def reject(self, field_key: str, message: str) -> None:
-        self.errors.append((field_key, message))
+        self.errors.append((field_key, str(message)))
+        self.reasons.append((field_key, message))
         self.action = REJECT
 
 
@@ -88,7 +106,11 @@ def editable_accounts(user, pks) -> set[int]:
 def reject_duplicate(row: RowResult, field_key: str, value, first_line: int) -> None:
     row.reject(
         field_key,
-        _("Line %(line)s already has “%(value)s”; each record may be in the file once.")
+        Message(
+            gettext_noop(
+                "Line %(line)s already has “%(value)s”; each record may be in the file once."
+            )
+        )
         % {"line": first_line, "value": value},
     )
 
@@ -100,9 +122,20 @@ def settle(row: RowResult, fields: dict[str, Field], existing: dict | None, extr
     if existing is None:
         for key, item in fields.items():
             if item.required_new and key not in row.data:
-                message = _("%(field)s is required for a new record.") % {"field": item.label}
+                message = Message(gettext_noop("%(field)s is required for a new record.")) % {
+                    "field": item.label
+                }
                 row.reject(key, message)
         return
     row.pk = existing["pk"]
     row.changed = [key for key, attr in stored.items() if existing.get(attr) != row.data[key]]
     row.action = UPDATE if row.changed else UNCHANGED
+
+
+def report_entries(report: list) -> list[tuple]:
+    """A stored report's rows as (line, action, reasons, changed, names, notes); reports written
+    before the rows named their record and kept their warnings have no names and no notes."""
+    return [
+        (*entry[:4], entry[4] if len(entry) > 4 else {}, entry[5] if len(entry) > 5 else [])
+        for entry in report
+    ]

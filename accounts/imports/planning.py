@@ -23,7 +23,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.access import can_import, is_admin
 from accounts.imports.fields import (
@@ -51,6 +51,7 @@ from accounts.imports.matching import (
 from accounts.imports.reading import Table
 from accounts.imports.related import plan_stakeholders, plan_transactions
 from accounts.models import Account, Category, Tier
+from accounts.translatable import Message
 
 __all__ = ["ACTIONS", "CREATE", "REJECT", "UNCHANGED", "UPDATE", "Plan", "RowResult", "plan_import"]
 
@@ -119,7 +120,9 @@ def _context(today: date, *, with_tiers: bool) -> Context:
     tiers: dict[str, int] = {}
     names = []
     for tier in Tier.objects.all():
-        for word in (tier.code, tier.name, tier.name_zh_hans):
+        # "黄金" is as clear as the tier's full name "黄金客户".
+        short = tier.name_zh_hans.removesuffix("客户")
+        for word in (tier.code, tier.name, tier.name_zh_hans, short):
             if word:
                 tiers.setdefault(normalise(word), tier.pk)
         names.append(tier.label)
@@ -135,14 +138,17 @@ def _parse(line_number, cells, columns, fields, context) -> RowResult:
         try:
             row.data[item.key] = item.parse(value, context)
         except FieldError as error:
-            row.reject(item.key, error.message)
+            row.reject(item.key, error.stored)
     failed = {key for key, _message in row.errors}
     for key, item in fields.items():
         if item.required and key not in row.data and key not in failed:
-            row.reject(key, _("%(field)s is required.") % {"field": item.label})
+            row.reject(key, Message(gettext_noop("%(field)s is required.")) % {"field": item.label})
     reference = {"account", "account_external_id"}
     if "account" in fields and not row.data.keys() & reference and not failed & reference:
-        row.reject("account", _("%(field)s is required.") % {"field": fields["account"].label})
+        row.reject(
+            "account",
+            Message(gettext_noop("%(field)s is required.")) % {"field": fields["account"].label},
+        )
     return row
 
 
@@ -185,7 +191,7 @@ def _plan_accounts(rows: list[RowResult], user, fields) -> None:
         if match is not None and match["pk"] not in editable:
             # The one thing a file may learn of others' accounts (DESIGN.md §3): creating the
             # row would break the external ID's unique key. Whose account it is stays unsaid.
-            row.reject("external_id", _("This external ID is already in use."))
+            row.reject("external_id", Message(gettext_noop("This external ID is already in use.")))
             continue
         if match is None:
             named = by_name.get(name, [])
@@ -195,8 +201,10 @@ def _plan_accounts(rows: list[RowResult], user, fields) -> None:
             if len(mine) > 1:
                 row.reject(
                     "name",
-                    _("Several of your accounts are called “%(name)s”; add an external ID column "
-                      "to tell them apart.") % {"name": name},
+                    Message(gettext_noop(
+                        "Several of your accounts are called “%(name)s”; add an external ID "
+                        "column to tell them apart."
+                    )) % {"name": name},
                 )  # fmt: skip
                 continue
             match = mine[0] if mine else None
@@ -212,6 +220,8 @@ def _plan_accounts(rows: list[RowResult], user, fields) -> None:
         if category == Category.KEY and not has_owner:
             row.reject(
                 "category",
-                _("A key account must have an account manager; import it with another category "
-                  "and assign one first."),
+                Message(gettext_noop(
+                    "A key account must have an account manager; import it with another "
+                    "category and assign one first."
+                )),
             )  # fmt: skip

@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from accounts import outbox
 from accounts.access import is_admin
 from accounts.imports.fields import fields_for
-from accounts.imports.matching import CREATE, REJECT, UNCHANGED, UPDATE
+from accounts.imports.matching import CREATE, REJECT, UNCHANGED, UPDATE, report_entries
 from accounts.models import Account, ImportedAccount, ImportJob, Tier
 from accounts.models.imports import WAITING
 from accounts.queries import FieldChange, HistoryEntry
+from accounts.translatable import render
 
 ACTION_LABELS = {
     CREATE: pgettext_lazy("import row", "Create"),
@@ -91,6 +92,8 @@ class ReportRow:
     badge: str
     problems: list[ReportProblem]
     changed: list[str]
+    account: str = ""
+    detail: str = ""  # a transaction's order number, a stakeholder's name
     warnings: list[str] = ()
 
 
@@ -114,14 +117,14 @@ def _note_text(code: str, values: dict, tier_names: dict) -> str:
 def report_page(job: ImportJob, action: str = "", page_number=None, per_page: int = 100):
     """One page of the dry run's rows (those with `action` only, when given), described for the
     page; only the rows shown are turned into ReportRows, whatever the size of the file."""
-    entries = [entry for entry in job.report if not action or entry[1] == action]
+    entries = [entry for entry in report_entries(job.report) if not action or entry[1] == action]
     page = Paginator(entries, per_page).get_page(page_number)
     fields = fields_for(job.kind)
 
     def label(key):
         return str(fields[key].label) if key in fields else key
 
-    noted = any(entry[4:] and entry[4] for entry in page.object_list)
+    noted = any(entry[5] for entry in page.object_list)
     tier_names = {tier.pk: tier.label for tier in Tier.objects.all()} if noted else {}
     page.object_list = [
         ReportRow(
@@ -129,12 +132,13 @@ def report_page(job: ImportJob, action: str = "", page_number=None, per_page: in
             action=row_action,
             label=str(ACTION_LABELS[row_action]),
             badge=ACTION_BADGES[row_action],
-            problems=[ReportProblem(label(key), message) for key, message in errors],
+            problems=[ReportProblem(label(key), render(message)) for key, message in errors],
             changed=[label(key) for key in changed],
-            # Reports written before the warnings were kept have four parts.
-            warnings=[_note_text(code, values, tier_names) for code, values in (notes or [[]])[0]],
+            account=names.get("account", ""),
+            detail=names.get("detail", ""),
+            warnings=[_note_text(code, values, tier_names) for code, values in notes],
         )
-        for line, row_action, errors, changed, *notes in page.object_list
+        for line, row_action, errors, changed, names, notes in page.object_list
     ]
     return page
 

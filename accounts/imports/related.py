@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.imports.matching import (
     REJECT,
@@ -17,6 +17,7 @@ from accounts.imports.matching import (
     settle,
 )
 from accounts.models import Account, Stakeholder, Transaction
+from accounts.translatable import Message
 
 # --- Stakeholders and transactions: rows that belong to an existing account ----------------------
 
@@ -56,7 +57,12 @@ def _resolve_accounts(rows: list[RowResult], user) -> None:
             pk = by_name[name][0]
         else:
             message = (
-                _("Several of your accounts are called “%(value)s”; use the account's external ID.")
+                Message(
+                    gettext_noop(
+                        "Several of your accounts are called “%(value)s”; use the account's "
+                        "external ID."
+                    )
+                )
                 % {"value": name}
                 if by_name.get(name)
                 else _not_found(name)
@@ -64,6 +70,7 @@ def _resolve_accounts(rows: list[RowResult], user) -> None:
             row.reject("account", message)
             continue
         row.data["account_id"] = pk
+        row.data["account_name"] = found[pk]["name"]
 
 
 def plan_stakeholders(rows: list[RowResult], user, fields) -> None:
@@ -91,7 +98,11 @@ def plan_stakeholders(rows: list[RowResult], user, fields) -> None:
         if len(existing[key]) > 1:
             row.reject(
                 "name",
-                _("This account has several stakeholders called “%(name)s”; edit them in KAM.")
+                Message(
+                    gettext_noop(
+                        "This account has several stakeholders called “%(name)s”; edit them in KAM."
+                    )
+                )
                 % {"name": row.data["name"]},
             )
             continue
@@ -137,8 +148,10 @@ def plan_transactions(rows: list[RowResult], user, fields) -> None:
         if len(matches) > 1:
             row.reject(
                 key_field,
-                _("This account has several transactions matching “%(value)s”; give each row "
-                  "its order number.") % {"value": shown},
+                Message(gettext_noop(
+                    "This account has several transactions matching “%(value)s”; give each "
+                    "row its order number."
+                )) % {"value": shown},
             )  # fmt: skip
             continue
         match = matches[0] if matches else None
@@ -155,19 +168,21 @@ def _check_transaction(row: RowResult, stored: dict) -> None:
     if amount is not None and margin is not None and margin > amount:
         row.reject(
             "gross_margin",
-            _("The gross margin %(margin)s is more than the amount %(amount)s.")
+            Message(gettext_noop("The gross margin %(margin)s is more than the amount %(amount)s."))
             % {"margin": margin, "amount": amount},
         )
     if amount is not None and returned is not None and returned > amount:
         row.reject(
             "returned_amount",
-            _("The returned amount %(returned)s is more than the amount %(amount)s.")
+            Message(
+                gettext_noop("The returned amount %(returned)s is more than the amount %(amount)s.")
+            )
             % {"returned": returned, "amount": amount},
         )
     if ordered is not None and paid is not None and paid < ordered:
         row.reject(
             "paid_on",
-            _("Paid on %(paid)s, before the order date %(date)s.")
+            Message(gettext_noop("Paid on %(paid)s, before the order date %(date)s."))
             % {"paid": paid.isoformat(), "date": ordered.isoformat()},
         )
 
@@ -175,4 +190,6 @@ def _check_transaction(row: RowResult, stored: dict) -> None:
 def _not_found(value: str) -> str:
     """One answer for an account that does not exist and one the user may not edit, so that a
     dry run tells nothing of others' accounts (DESIGN.md §3)."""
-    return _("“%(value)s” is not found among the accounts you may edit.") % {"value": value}
+    return Message(gettext_noop("“%(value)s” is not found among the accounts you may edit.")) % {
+        "value": value
+    }

@@ -466,8 +466,9 @@ def _plan_fields(plan: Plan) -> dict:
             [
                 row.line_number,
                 row.action,
-                [list(error) for error in row.errors],
+                [list(reason) for reason in row.reasons],
                 row.changed,
+                row.names(plan.kind),
                 [list(note) for note in row.notes],
             ]
             for row in plan.rows

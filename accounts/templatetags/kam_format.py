@@ -7,9 +7,19 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import format_currency, format_percent
 from django import template
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 register = template.Library()
+
+
+def list_of(items) -> str:
+    """Items listed the language's way: "a, b, c" in English, "a、b、c" in Chinese."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
+
+
+@register.filter(name="list_of")
+def list_of_filter(items) -> str:
+    return list_of(items)
 
 
 def babel_locale() -> str:

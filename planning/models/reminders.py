@@ -6,7 +6,10 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from accounts.translatable import render
 
 
 def new_feed_token() -> str:
@@ -58,7 +61,12 @@ class Notification(models.Model):
         verbose_name=_("user"),
     )
     key = models.CharField(_("key"), max_length=120)
+    # What it says, in its recipient's language when it was written; shown only when there is
+    # no message (notifications from before messages existed).
     text = models.CharField(_("text"), max_length=300)
+    message = models.JSONField(
+        _("message"), default=dict, blank=True, help_text=_("What it says, as codes and values.")
+    )
     url = models.CharField(_("link"), max_length=300, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -81,7 +89,15 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.text
+        return self.shown_text
+
+    @property
+    def shown_text(self) -> str:
+        """What it says, in the active language."""
+        if not self.message:
+            return self.text
+        shown = render(self.message) or self.text  # a kind no app renders any more
+        return Truncator(shown).chars(self._meta.get_field("text").max_length)
 
     @property
     def is_alert(self) -> bool:

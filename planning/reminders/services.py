@@ -32,9 +32,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+from accounts import translatable
 from accounts.access import ROLES
 from accounts.mail import queue_mail
 from accounts.models import AccountTeamMember, User
@@ -69,13 +69,11 @@ class DueItem:
     text: str
     url: str
     due_on: datetime.date | None
+    message: dict
 
     @property
     def notification_text(self) -> str:
-        return Truncator(
-            _("%(account)s · %(section)s: %(text)s")
-            % {"account": self.account_name, "section": self.heading, "text": self.text}
-        ).chars(TEXT_LENGTH)
+        return Truncator(translatable.render(self.message)).chars(TEXT_LENGTH)
 
 
 def _as_date(value) -> datetime.date | None:
@@ -102,6 +100,12 @@ def digest_for(user, today: datetime.date) -> list[DueItem]:
     items = []
     for section, prefix, heading in SECTIONS:
         for item in getattr(week, section):
+            message = translatable.message(
+                gettext_noop("%(account)s · %(section)s: %(text)s"),
+                account=item.account.name,
+                section=translatable.label(heading),
+                text=item.message or str(item.text),
+            )
             items.append(
                 DueItem(
                     key=_key(prefix, item),
@@ -112,6 +116,7 @@ def digest_for(user, today: datetime.date) -> list[DueItem]:
                     url=item.url[:URL_LENGTH],
                     # Keys not visited have no due date: `when` is their last visit.
                     due_on=None if section == "keys_not_visited" else _as_date(item.when),
+                    message=message,
                 )
             )
     return items
@@ -124,7 +129,12 @@ def _create_notifications(user, items: list[DueItem]) -> list[Notification]:
     )
     fresh = [
         Notification(
-            user=user, key=item.key, text=item.notification_text, url=item.url, due_on=item.due_on
+            user=user,
+            key=item.key,
+            text=item.notification_text,
+            message=item.message,
+            url=item.url,
+            due_on=item.due_on,
         )
         for item in items
         if item.key not in existing

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from accounts import translatable
 from accounts.access import scope_to_visible_accounts
 from accounts.models import Account, AccountTeamMember, Category, Complaint, ComplaintStatus
 from planning.models import AccountPlan, Action, ActionStatus, PlanStatus, Visit, VisitStatus
@@ -32,6 +33,9 @@ class WeekItem:
     when: datetime.date | datetime.datetime | None = None
     days: int | None = None  # days overdue, or since the last visit
     obj: object = None
+    # The text as a message (planning.reminders.messages) when KAM wrote it, so a notification
+    # made from it reads in its reader's language; None when the text is the user's own words.
+    message: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,12 @@ def _visit_url(visit: Visit, name: str = "planning:visit_detail") -> str:
     return reverse(name, kwargs={"pk": visit.account_id, "visit_pk": visit.pk})
 
 
-def _visit_label(visit: Visit) -> str:
-    return _("%(type)s with %(account)s") % {
-        "type": visit.get_kind_display(),
-        "account": visit.account.name,
-    }
+def _visit_message(visit: Visit) -> dict:
+    return translatable.message(
+        gettext_noop("%(type)s with %(account)s"),
+        type=translatable.label(visit.get_kind_display()),
+        account=visit.account.name,
+    )
 
 
 def week_for(user, today: datetime.date | None = None) -> Week:
@@ -110,7 +115,8 @@ def week_for(user, today: datetime.date | None = None) -> Week:
 
     upcoming = [
         WeekItem(
-            text=_visit_label(v),
+            text=translatable.render(_visit_message(v)),
+            message=_visit_message(v),
             url=_visit_url(v),
             account=v.account,
             when=v.starts_at,
@@ -122,7 +128,8 @@ def week_for(user, today: datetime.date | None = None) -> Week:
     ]
     to_report = [
         WeekItem(
-            text=_visit_label(v),
+            text=translatable.render(_visit_message(v)),
+            message=_visit_message(v),
             url=_visit_url(v, "planning:visit_report"),
             account=v.account,
             when=v.starts_at,
@@ -182,9 +189,11 @@ def week_for(user, today: datetime.date | None = None) -> Week:
     active_plan = AccountPlan.objects.filter(
         account=OuterRef("pk"), status=PlanStatus.ACTIVE, year=today.year
     )
+    no_plan = translatable.message(gettext_noop("No active plan for %(year)s"), year=today.year)
     keys_without_plan = [
         WeekItem(
-            text=_("No active plan for %(year)s") % {"year": today.year},
+            text=translatable.render(no_plan),
+            message=no_plan,
             url=reverse("planning:plans", kwargs={"pk": a.pk}),
             account=a,
         )
@@ -201,18 +210,20 @@ def week_for(user, today: datetime.date | None = None) -> Week:
         cadence = a.tier.visit_cadence_days if a.tier else None
         if a.last_visit is None:
             days = None
-            text = _("Never visited")
+            message = translatable.message(gettext_noop("Never visited"))
         else:
             days = (today - timezone.localtime(a.last_visit).date()).days
             if cadence is None or days <= cadence:
                 continue
-            text = _("Last visited %(days)s days ago (every %(cadence)s days)") % {
-                "days": days,
-                "cadence": cadence,
-            }
+            message = translatable.message(
+                gettext_noop("Last visited %(days)s days ago (every %(cadence)s days)"),
+                days=days,
+                cadence=cadence,
+            )
         keys_not_visited.append(
             WeekItem(
-                text=text,
+                text=translatable.render(message),
+                message=message,
                 url=reverse("planning:visits", kwargs={"pk": a.pk}),
                 account=a,
                 when=a.last_visit,

@@ -39,6 +39,7 @@ from scoring.models import (
     SurveyAnswer,
     ValueScorecard,
 )
+from scoring.models.criteria import SHIPPED_NOTE
 from scoring.tiers.services import apply_tier_rules
 
 __all__ = ["create_health", "create_scoring", "delete_demo_data"]
@@ -67,7 +68,7 @@ def shipped_set(kind: str, published_at) -> CriteriaSet:
         status=SetStatus.PUBLISHED,
         name=name,
         name_zh_hans=name_zh,
-        change_note="The default criteria that ship with KAM.",
+        change_note=SHIPPED_NOTE,
         created_at=published_at,
         published_at=published_at,
     )

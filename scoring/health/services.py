@@ -40,7 +40,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from accounts import outbox
+from accounts import outbox, translatable
 from accounts.conflicts import EditConflict, claim
 from accounts.jobs import expired_before, heartbeat
 from accounts.models import Account, Category, User
@@ -207,15 +207,26 @@ class BatchResult:
     alerts: int = 0
 
 
-def _alert_text(account_name: str, values: dict) -> str:
-    return Truncator(
-        _("%(account)s is now at high churn risk (%(score)s): %(reasons)s")
-        % {
-            "account": account_name,
-            "score": values["risk_score"],
-            "reasons": explain.reasons_sentence(values["factors"]),
-        }
-    ).chars(Notification._meta.get_field("text").max_length)
+CHURN_ALERT = "churn_risk"
+TEXT_LENGTH = Notification._meta.get_field("text").max_length
+
+
+def churn_alert_text(*, account: str, score, factors: list[dict]) -> str:
+    """The alert in the active language (planning renders stored alerts through this)."""
+    return _("%(account)s is now at high churn risk (%(score)s): %(reasons)s") % {
+        "account": account,
+        "score": score,
+        "reasons": explain.reasons_sentence(factors),
+    }
+
+
+def _alert_message(account_name: str, values: dict) -> dict:
+    return {
+        "kind": CHURN_ALERT,
+        "account": account_name,
+        "score": values["risk_score"],
+        "factors": values["factors"],
+    }
 
 
 def alert_key(account_id: int, day: datetime.date) -> str:
@@ -238,12 +249,14 @@ def _new_alerts(crossings: list[Computed], as_of: datetime.date) -> list[Notific
         owner = owners.get(computed.facts.owner_id)
         if owner is None or alert_key(computed.account_id, as_of) in sent:
             continue
+        message = _alert_message(computed.facts.name, computed.values)
         with translation.override(user_language(owner)):
             notifications.append(
                 Notification(
                     user=owner,
                     key=alert_key(computed.account_id, as_of),
-                    text=_alert_text(computed.facts.name, computed.values),
+                    text=Truncator(translatable.render(message)).chars(TEXT_LENGTH),
+                    message=message,
                     url=reverse("scoring:health", args=[computed.account_id]),
                     due_on=as_of,
                 )

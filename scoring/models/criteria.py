@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,6 +24,10 @@ def _localised(english: str, chinese: str) -> str:
     if chinese and (get_language() or "").startswith("zh"):
         return chinese
     return english
+
+
+# The note of the criteria sets KAM ships: stored as this msgid, shown translated.
+SHIPPED_NOTE = gettext_noop("The default criteria that ship with KAM.")
 
 
 class SetKind(models.TextChoices):
@@ -136,6 +140,11 @@ class CriteriaSet(Versioned):
     @property
     def label(self):
         return _localised(self.name, self.name_zh_hans)
+
+    @property
+    def shown_change_note(self) -> str:
+        """The note in the reader's language when it is the one KAM ships (stored as its msgid)."""
+        return gettext(self.change_note) if self.change_note == SHIPPED_NOTE else self.change_note
 
     @property
     def is_draft(self):

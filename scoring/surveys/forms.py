@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts.conflicts import EditOrCreateForm
+from accounts.forms import DateInput
 from scoring import engine
 from scoring.models import SurveyIndicator
 from scoring.models.surveys import IndicatorGroup
@@ -144,9 +145,7 @@ class RecordSurveyForm(SurveyAnswersForm):
         empty_label=pgettext_lazy("select", "Choose a stakeholder…"),
         help_text=_("An active stakeholder of this account who answered."),
     )
-    answered_on = forms.DateField(
-        label=_("Answered on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    answered_on = forms.DateField(label=_("Answered on"), widget=DateInput())
 
     field_order = ["respondent", "answered_on"]
 

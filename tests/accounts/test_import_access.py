@@ -16,7 +16,9 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts.imports import services
+from accounts.imports.matching import report_entries
 from accounts.models import Account, ImportJob, ImportStatus, Stakeholder, Transaction
+from accounts.translatable import render
 from tests.access_checks import assert_hidden_from, assert_refused, url_names
 from tests.accounts.import_jobs import left_by_a_dead_worker
 from tests.factories import AccountFactory, StakeholderFactory, TransactionFactory
@@ -90,7 +92,11 @@ def import_file(client, kind, file, capture) -> ImportJob:
 
 
 def rows_by_line(job) -> dict[int, tuple[str, list]]:
-    return {line: (action, errors) for line, action, errors, _changed in job.report}
+    """{line: (action, [[field, reason as read in the active language]])}"""
+    return {
+        line: (action, [[key, render(message)] for key, message in errors])
+        for line, action, errors, _changed, _names in report_entries(job.report)
+    }
 
 
 def job_state(job):
@@ -284,7 +290,7 @@ def test_the_upload_page_lists_only_the_managers_own_imports(client_for, owner, 
 
 
 def assert_nothing_names_the_outsider(client, job, outsider):
-    messages = [message for _line, _action, errors, _c in job.report for _f, message in errors]
+    messages = [message for _action, errors in rows_by_line(job).values() for _f, message in errors]
     page = client.get(reverse("accounts:import_detail", args=[job.pk])).content.decode()
     for word in (outsider.get_full_name(), outsider.first_name, outsider.last_name, "outsider"):
         assert not any(word in message for message in messages), (word, messages)

@@ -42,5 +42,5 @@ def test_a_tier_the_rules_contradict_is_warned_per_row(
     assert job.planned["reject"] == 0  # a warning, not a refusal
 
     # The warning is stored as a code and values, and worded when read.
-    notes = {entry[0]: entry[4] for entry in job.report}
+    notes = {entry[0]: entry[5] for entry in job.report}
     assert notes[2] == [["tier_rules", {"tier": highest.pk, "rule_tier": lowest.pk, "value": "0"}]]
