@@ -86,7 +86,7 @@ def test_a_manager_prepares_a_visit_reports_it_and_coverage_follows(
 
     # The coverage matrix shows the visit date as the last contact of both pairs.
     with translation.override("en"):
-        shown = formats.date_format(visit_day, "SHORT_DATE_FORMAT")
+        shown = formats.date_format(visit_day, "DATE_FORMAT")
     page.goto(f"/accounts/{account.pk}/coverage/")
     for person in (boss, coach):
         cell = page.locator(
