@@ -44,7 +44,9 @@ def test_a_manager_lands_on_my_week_and_follows_a_next_step(page: Page, owner, a
     steps = page.get_by_test_id("week-next_steps")
     expect(steps).to_contain_text("Send the revised quote")
 
-    steps.get_by_role("link", name="Send the revised quote").click()
+    # The account is the prominent part; the link says what it opens and for whom.
+    expect(steps.get_by_test_id("week-item-account")).to_have_text(account.name)
+    steps.get_by_role("link", name=f"Open the visit: {account.name}").click()
     expect(page).to_have_url(re.compile(rf"/accounts/{account.pk}/visits/{visit.pk}/$"))
 
     page.locator("nav.kam-navbar").get_by_role("link", name="My week").click()
