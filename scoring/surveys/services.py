@@ -112,11 +112,13 @@ def link_path(survey) -> str:
 
 
 def link_url(survey, build_absolute_uri=None) -> str:
-    """The absolute link: SITE_URL when set (the address respondents reach), else the request's."""
+    """The absolute link. In a request, the address the manager's browser reached KAM at (the
+    request's, checked against ALLOWED_HOSTS), so the link they copy works wherever KAM is served;
+    SITE_URL only without a request (a background job), where there is nothing else."""
     path = link_path(survey)
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return build_absolute_uri(path) if build_absolute_uri else path
+    if build_absolute_uri is not None:
+        return build_absolute_uri(path)
+    return settings.SITE_URL + path if settings.SITE_URL else path
 
 
 @transaction.atomic

@@ -183,7 +183,9 @@ def test_each_item_names_its_account_first_and_its_link_says_what_it_opens(
         f'<span class="fw-semibold text-body" data-testid="week-item-account">{account.name}'
         in item
     )
-    link = item[item.index('data-testid="week-item-link"') : item.index("</a>")]
-    assert "Open the visit" in link and account.name in link
+    link = item[item.rindex("<a ", 0, item.index('data-testid="week-item-link"')) :]
+    link = link[: link.index("</a>")]
+    assert f'aria-label="Open the visit: {account.name}"' in link
+    assert link.endswith(">Open the visit")
     assert "Send the quote" not in link
     assert "Send the quote" in item

@@ -87,13 +87,14 @@ def test_sending_creates_a_pending_link_survey_and_mails_it(
     message = mail.outbox[0]
     assert message.to == ["liu.yang@example.cn"]
     assert "Liu Yang" in message.body
-    link = next(line for line in message.body.splitlines() if line.startswith("https://"))
-    assert link.startswith("https://kam.example.cn/s/")
+    # In a request the link is the address the manager reached KAM at, not SITE_URL (issue 17).
+    link = next(line for line in message.body.splitlines() if line.startswith("http://"))
+    assert link.startswith("http://testserver/s/")
     # The mail is written in the survey's language, not the manager's (the translations come
     # later; the date's format already shows which language rendered it).
     assert f"{timezone.localtime(survey.link_expires_at).year}年" in message.body
     detail = client.get(survey.get_absolute_url()).content.decode()
-    assert 'data-testid="survey-link-url"' in detail and "https://kam.example.cn/s/" in detail
+    assert 'data-testid="survey-link-url"' in detail and 'value="http://testserver/s/' in detail
     assert 'data-testid="survey-withdraw"' in detail
 
 
@@ -328,3 +329,28 @@ def test_the_link_uses_the_request_host_without_site_url(
     survey = Survey.objects.get()
     detail = client_for(owner).get(survey.get_absolute_url()).content.decode()
     assert 'value="http://testserver/s/' in detail
+
+
+def test_the_link_to_copy_is_where_the_site_is_served_not_site_url(
+    account, respondent, owner, client_for, settings
+):
+    """`make run PORT=8001` with SITE_URL saying :8000: the copied link must still open."""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "kam.internal"]
+    client = client_for(owner)
+    client.post(
+        reverse("scoring:survey_send", args=[account.pk]),
+        {"respondent": respondent.pk, "language": "en", "expires_in": "30"},
+        HTTP_HOST="kam.internal:8001",
+    )
+    survey = Survey.objects.get()
+    detail = client.get(survey.get_absolute_url(), HTTP_HOST="kam.internal:8001").content.decode()
+    link = re.search(r'value="([^"]+)" data-testid="survey-link-url"', detail).group(1)
+    assert link.startswith("http://kam.internal:8001/s/")
+    assert "127.0.0.1:8000" not in detail
+    assert Client().get(link, HTTP_HOST="kam.internal:8001").status_code == 200
+
+
+def test_without_a_request_the_link_is_built_from_site_url(sent):
+    _survey, url = sent
+    assert url.startswith("https://kam.example.cn/s/")
