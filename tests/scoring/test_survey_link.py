@@ -354,3 +354,61 @@ def test_the_link_to_copy_is_where_the_site_is_served_not_site_url(
 def test_without_a_request_the_link_is_built_from_site_url(sent):
     _survey, url = sent
     assert url.startswith("https://kam.example.cn/s/")
+
+
+def test_a_survey_waiting_for_its_answer_does_not_say_it_was_answered(sent, client_for, owner):
+    survey, _url = sent
+    detail = client_for(owner).get(survey.get_absolute_url()).content.decode()
+    assert 'data-state="sent">Waiting for the answer<' in detail
+    assert "Sent as a private link" in detail
+    assert "Answered through a private link" not in detail
+
+
+def test_a_survey_whose_link_expired_says_so_not_waiting(sent, client_for, owner, account):
+    survey, _url = sent
+    Survey.objects.filter(pk=survey.pk).update(
+        link_expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    client = client_for(owner)
+    for page in (survey.get_absolute_url(), reverse("scoring:health", args=[account.pk])):
+        html = client.get(page).content.decode()
+        assert 'data-state="expired">Link expired<' in html
+        assert "Waiting for the answer" not in html
+
+
+def test_an_answered_link_survey_says_answered_through_the_link(sent):
+    survey, _url = sent
+    survey.status = SurveyStatus.COMPLETED
+    assert survey.channel_label == "Answered through a private link"
+    assert survey.state_label == "Completed"
+
+
+def test_a_second_open_link_to_the_same_person_is_refused(
+    sent, account, respondent, owner, client_for
+):
+    survey, _url = sent
+    response = client_for(owner).post(
+        reverse("scoring:survey_send", args=[account.pk]),
+        {"respondent": respondent.pk, "language": "en", "expires_in": "30"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["respondent"]
+    assert "Liu Yang already has an open link" in errors[0]
+    assert Survey.objects.count() == 1
+
+    services.withdraw_survey(survey=survey, actor=owner, expected_version=survey.row_version)
+    again, _url = services.send_survey(
+        account=account, respondent=respondent, language="en", days=7, sent_by=owner
+    )
+    assert again.link_is_open
+
+
+def test_an_expired_link_does_not_block_a_new_one(sent, account, respondent, owner):
+    survey, _url = sent
+    Survey.objects.filter(pk=survey.pk).update(
+        link_expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    again, _url = services.send_survey(
+        account=account, respondent=respondent, language="en", days=7, sent_by=owner
+    )
+    assert again.pk != survey.pk
