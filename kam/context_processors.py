@@ -1,6 +1,9 @@
+from functools import partial
+
 from django.conf import settings
 
 from accounts import access
+from planning.reminders.queries import unread_count_for_request
 
 
 def nav_section(request) -> str | None:
@@ -32,5 +35,7 @@ def site(request):
             # Django's admin needs is_staff on top of the KAM admin role.
             "can_use_django_admin": user.is_staff and access.is_admin(user),
             "section": nav_section(request),
+            # Called by the template when the top bar shows it: one query, then kept on the request.
+            "unread": partial(unread_count_for_request, request),
         },
     }
