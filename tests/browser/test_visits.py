@@ -100,5 +100,5 @@ def test_a_manager_prepares_a_visit_reports_it_and_coverage_follows(
     page.goto("/week/")
     next_steps = page.get_by_test_id("week-next_steps")
     expect(next_steps).to_contain_text("Send the pilot proposal")
-    next_steps.get_by_role("link", name="Send the pilot proposal").click()
+    next_steps.get_by_role("link", name=f"Open the visit: {account.name}").click()
     expect(page.get_by_test_id("visit")).to_have_attribute("data-status", "reported")
