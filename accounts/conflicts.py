@@ -104,7 +104,7 @@ def _when(moment: datetime.datetime | None) -> str:
     local = timezone.localtime(moment)
     if local.date() == timezone.localdate():
         return date_format(local, "TIME_FORMAT")
-    return date_format(local, "SHORT_DATETIME_FORMAT")
+    return date_format(local, "DATETIME_FORMAT")
 
 
 def last_change(model, pk, current=None) -> tuple[object | None, datetime.datetime | None]:
@@ -369,9 +369,9 @@ def display_value(field, value) -> str:
         items = value if isinstance(value, (list, tuple, set)) else [value]
         return list_of(labels.get(str(item), item) for item in items)
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return date_format(value, "DATE_FORMAT")
     if isinstance(value, Decimal):
         return number_format(value, force_grouping=True)
     return str(value)

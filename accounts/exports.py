@@ -6,8 +6,10 @@ Both writers read rows in chunks and never hold a whole table in memory: CSV is 
 browser as it is read; the workbook is written row by row to a temporary file (openpyxl's
 write-only mode) and sent from there.
 
-Text from the data always goes through `safe_text`, in CSV too: an account named
-"=HYPERLINK(…)" is opened as text by any spreadsheet, never as a formula.
+Text from the data is never run as a formula: an account named "=HYPERLINK(…)" stays text. In CSV
+a cell has no type, so `safe_text` puts a quote before a leading =, +, -, @ (the importer takes it
+off again). In a workbook a text cell is stored typed as text (`text_cell`), which Excel and WPS
+never evaluate, so it needs no quote: "+86 138…" reads as written.
 """
 
 from __future__ import annotations
@@ -191,7 +193,15 @@ def csv_response(table: Table) -> StreamingHttpResponse:
 
 def _xlsx_text(value) -> str:
     # Control characters other than tab and line breaks cannot be stored in a worksheet.
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_text(value))[:CELL_LIMIT]
+    return ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))[:CELL_LIMIT]
+
+
+def text_cell(cell):
+    """`cell` (holding a str) typed as text: openpyxl would store a text starting with "=" as a
+    formula; typed as text, no spreadsheet runs it, and nothing needs a guarding quote."""
+    cell.value = _xlsx_text(cell.value)
+    cell.data_type = "s"
+    return cell
 
 
 def _sheet_title(title: str) -> str:
@@ -243,7 +253,7 @@ def write_xlsx(table: Table, output, progress: Callable[[int], None] | None = No
     bold = Font(bold=True)
     header = []
     for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(column.header))
+        cell = text_cell(WriteOnlyCell(sheet, value=column.header))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -295,7 +305,7 @@ def _xlsx_cell(sheet, value, kind: str, yes: str, no: str):
     is_date = kind in (DATE, DATETIME) and isinstance(value, date)
     is_number = kind in (NUMBER, MONEY) and isinstance(value, (int, float, Decimal))
     if not (is_date or is_number):
-        return _xlsx_text(value)
+        return text_cell(WriteOnlyCell(sheet, value=str(value)))
     if isinstance(value, datetime) and timezone.is_aware(value):
         # Excel has no time zones: the local time, as the pages show it.
         value = timezone.make_naive(value)

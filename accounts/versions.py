@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 RESTORE_REASON = "restored:{history_id}:{when}"
@@ -91,6 +92,13 @@ def shown(f, value, labels) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    # As pages show them: amounts grouped ("3,877.00", not "3877.00"), dates in the one format.
+    if isinstance(value, Decimal):
+        return number_format(value, force_grouping=True)
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 
@@ -202,7 +210,7 @@ def restore_reason_text(reason: str | None) -> str:
     if moment is None:
         return reason
     return _("Restored from the version of %(when)s") % {
-        "when": date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+        "when": date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     }
 
 

@@ -80,7 +80,7 @@ def _report_without_file(job: ImportJob) -> Table:
     note = _(
         "The uploaded file was deleted on %(date)s (its retention ended): this report has no "
         "columns of the file."
-    ) % {"date": date_format(timezone.localtime(job.file_deleted_at), "SHORT_DATE_FORMAT")}
+    ) % {"date": date_format(timezone.localtime(job.file_deleted_at), "DATE_FORMAT")}
     rows = [["", "", note, ""]] + [
         [line, actions.get(action, ""), _problems(fields, errors), ", ".join(map(label, changed))]
         for line, action, errors, changed, _names, _notes in report_entries(job.report)

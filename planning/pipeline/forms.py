@@ -29,7 +29,10 @@ class OpportunityForm(EditOrCreateForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["value"].help_text = _("What the opportunity is worth if it is won.")
-        self.fields["probability"].help_text = _("The chance of winning it, from 0 to 100.")
+        self.fields["probability"].help_text = _(
+            "The chance of winning it, from 0 to 100. It follows the stage (10 at the first, up "
+            "to 80 at closing) unless you change it."
+        )
         self.helper = _fragment_helper()
         self.helper.layout = Layout(
             "name",

@@ -139,13 +139,14 @@ def opportunity_move(
     today = timezone.localdate()
     opportunity.stage = to_stage
     opportunity.criteria_met = []
+    opportunity.probability = stages.probability_after_move(
+        from_stage, to_stage, opportunity.probability
+    )
     if to_stage == DevelopmentStage.WON:
         opportunity.closed_on = today
-        opportunity.probability = 100
         opportunity.lost_reason = ""
     elif to_stage == DevelopmentStage.LOST:
         opportunity.closed_on = today
-        opportunity.probability = 0
         opportunity.lost_reason = reason
     else:
         opportunity.closed_on = None

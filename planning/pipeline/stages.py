@@ -11,6 +11,13 @@ Moves
 * Lost always needs a reason (why it was lost).
 * A closed opportunity (won or lost) can only be reopened to an open stage, with a reason.
 * Every move resets the ticked criteria: the new stage starts with none.
+
+Probability
+-----------
+Each stage has a usual chance of winning (STAGE_PROBABILITY: 10 % at target, up to 80 % at
+closing; won is 100 %, lost 0 %). A move sets the opportunity's probability to the new stage's,
+unless someone set it by hand: a probability that differs from the usual one of the stage it
+leaves was typed for this deal and is kept (won and lost always set 100 % and 0 %).
 """
 
 from dataclasses import dataclass
@@ -22,6 +29,24 @@ from planning.models.pipeline import OPEN_STAGES, DevelopmentStage
 Stage = DevelopmentStage
 CLOSED_STAGES = (Stage.WON, Stage.LOST)
 BOARD_STAGES = (*OPEN_STAGES, *CLOSED_STAGES)
+
+STAGE_PROBABILITY = {
+    Stage.TARGET: 10,
+    Stage.INFORMATION: 20,
+    Stage.VALUE: 40,
+    Stage.RELATIONSHIP: 60,
+    Stage.CLOSING: 80,
+    Stage.WON: 100,
+    Stage.LOST: 0,
+}
+
+
+def probability_after_move(from_stage: str, to_stage: str, probability: int) -> int:
+    """The probability once moved: the new stage's usual one, unless it was set by hand (it
+    differs from the usual one of the stage left). Won and lost are certain either way."""
+    if is_closed(to_stage) or probability == STAGE_PROBABILITY.get(from_stage):
+        return STAGE_PROBABILITY[to_stage]
+    return probability
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,14 @@ def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
+def unread_count_for_request(request) -> int:
+    """The signed-in user's unread count, counted once per request however many places show it
+    (the top bar on every page, My week, the notifications page)."""
+    if not hasattr(request, "_kam_unread_notifications"):
+        request._kam_unread_notifications = unread_count(request.user)
+    return request._kam_unread_notifications
+
+
 def get_notification_or_404(user, notification_pk) -> Notification:
     """Another user's notification, or an unknown id, is a 404."""
     return get_object_or_404(Notification, user=user, pk=notification_pk)

@@ -16,7 +16,7 @@ def notification_list(request):
         {
             "page": page,
             "notifications": page.object_list,
-            "unread": queries.unread_count(request.user),
+            "unread": queries.unread_count_for_request(request),
         },
     )
 

@@ -2,9 +2,9 @@
 figures are (scope, filters, comparison period) so a sheet forwarded on its own still says so.
 
 Everything written comes from the `Dashboard` the view computed for this user and these filters,
-so a manager's workbook holds only their own accounts, as their page does. Text from the data
-goes through `safe_text` (accounts.exports, shared with the account list's exports), so an account
-named "=HYPERLINK(…)" stays text in any spreadsheet.
+so a manager's workbook holds only their own accounts, as their page does. Text is written as
+typed text cells (`text_cell`, shared with the account list's exports), so an account named
+"=HYPERLINK(…)" stays text in any spreadsheet, with no guarding quote.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from accounts.exports import safe_text
+from accounts.exports import text_cell
 from accounts.models import Category, RelationshipStage
 from scoring.dashboard import facts, queries
 from scoring.dashboard.filters import COMPARE_CHOICES, DashboardFilter
@@ -359,14 +359,14 @@ def _filter_lines(portfolio: DashboardFilter) -> list[str]:
 
 def _write_table(book, title: str, heading: list[str], columns: list[Column], rows) -> None:
     sheet = book.create_sheet(_sheet_title(title, book.sheetnames))
-    sheet.cell(row=1, column=1, value=safe_text(title)).font = Font(bold=True, size=14)
+    text_cell(sheet.cell(row=1, column=1, value=title)).font = Font(bold=True, size=14)
     for row_number, line in enumerate(heading, start=2):
-        sheet.cell(row=row_number, column=1, value=safe_text(line))
+        text_cell(sheet.cell(row=row_number, column=1, value=str(line)))
     header_row = len(heading) + 3  # a blank row between the heading and the table
 
     widths = []
     for index, column in enumerate(columns, start=1):
-        sheet.cell(row=header_row, column=index, value=safe_text(column.header)).font = Font(
+        text_cell(sheet.cell(row=header_row, column=index, value=str(column.header))).font = Font(
             bold=True
         )
         widths.append(_width(column.header))
@@ -378,6 +378,8 @@ def _write_table(book, title: str, heading: list[str], columns: list[Column], ro
             if isinstance(value, Typed):
                 value, kind = value.value, value.kind
             cell = sheet.cell(row=row_number, column=index + 1, value=_cell_value(value, kind))
+            if isinstance(cell.value, str):
+                text_cell(cell)
             if kind in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[kind]
             widths[index] = max(widths[index], _width(cell.value, kind))
@@ -392,7 +394,7 @@ def _cell_value(value, kind: str):
     if value is None:
         return None
     if kind == TEXT or isinstance(value, str):  # a text in a date column: "the 12 months before"
-        return safe_text(value)
+        return str(value)
     return value
 
 

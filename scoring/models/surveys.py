@@ -174,6 +174,26 @@ class Survey(Versioned):
             and self.link_expires_at > timezone.now()
         )
 
+    @property
+    def state(self) -> str:
+        """The status as pages show it: a sent survey whose link expired waits for nothing."""
+        if self.status == SurveyStatus.SENT and not self.link_is_open:
+            return "expired"
+        return self.status
+
+    @property
+    def state_label(self) -> str:
+        if self.state == "expired":
+            return str(_("Link expired"))
+        return self.get_status_display()
+
+    @property
+    def channel_label(self) -> str:
+        """How it was asked; "answered through a private link" only once it was answered."""
+        if self.channel == SurveyChannel.LINK and not self.is_completed:
+            return str(_("Sent as a private link"))
+        return self.get_channel_display()
+
 
 class SurveyAnswer(models.Model):
     survey = models.ForeignKey(

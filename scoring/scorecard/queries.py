@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Complaint, ComplaintStatus, Transaction
@@ -195,8 +196,8 @@ def _shown(f, value) -> str:
     if f.name in LEVEL_FIELD_NAMES:
         return f"{value} · {LEVEL_WORDS.get(value, '')}"
     if isinstance(value, Decimal):
-        # 4000000.00 → 4000000, 22.50 → 22.5: the history reads like what was typed.
-        return f"{value.normalize():f}"
+        # 4000000.00 → 4,000,000 and 22.50 → 22.5: as typed, grouped like every amount on the page.
+        return number_format(Decimal(f"{value.normalize():f}"), force_grouping=True)
     return str(value)
 
 

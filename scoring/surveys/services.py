@@ -10,11 +10,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.conflicts import claim
 from accounts.mail import queue_mail
-from accounts.models import StakeholderStatus
+from accounts.models import Stakeholder, StakeholderStatus
 from scoring import engine
 from scoring.health.services import request_account_recalculation
 from scoring.models import (
@@ -48,6 +49,39 @@ def _check_respondent(account, respondent) -> None:
         raise ValidationError({"respondent": _("Choose a stakeholder of this account.")})
     if respondent.status != StakeholderStatus.ACTIVE:
         raise ValidationError({"respondent": _("This stakeholder has left the company.")})
+
+
+def _refuse_a_second_open_link(respondent) -> None:
+    """One open link per person: a second would leave two live links to the same questions, and
+    the person would be asked twice. The open one's page shows its link to copy again, or it can
+    be withdrawn first. The stakeholder's row is locked so two sends at once cannot both pass."""
+    Stakeholder.objects.select_for_update().filter(pk=respondent.pk).first()
+    open_link = (
+        Survey.objects.filter(
+            respondent_id=respondent.pk,
+            status=SurveyStatus.SENT,
+            link_expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if open_link is not None:
+        raise ValidationError(
+            {
+                "respondent": _(
+                    "%(name)s already has an open link, sent %(sent)s and working until "
+                    "%(expires)s. Copy it again from that survey's page, or withdraw it there "
+                    "before sending a new one."
+                )
+                % {
+                    "name": respondent.name,
+                    "sent": date_format(timezone.localtime(open_link.created_at), "DATE_FORMAT"),
+                    "expires": date_format(
+                        timezone.localtime(open_link.link_expires_at), "DATETIME_FORMAT"
+                    ),
+                }
+            }
+        )
 
 
 def _checked_answers(answers) -> list[tuple[SurveyIndicator, int, int]]:
@@ -112,11 +146,13 @@ def link_path(survey) -> str:
 
 
 def link_url(survey, build_absolute_uri=None) -> str:
-    """The absolute link: SITE_URL when set (the address respondents reach), else the request's."""
+    """The absolute link. In a request, the address the manager's browser reached KAM at (the
+    request's, checked against ALLOWED_HOSTS), so the link they copy works wherever KAM is served;
+    SITE_URL only without a request (a background job), where there is nothing else."""
     path = link_path(survey)
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return build_absolute_uri(path) if build_absolute_uri else path
+    if build_absolute_uri is not None:
+        return build_absolute_uri(path)
+    return settings.SITE_URL + path if settings.SITE_URL else path
 
 
 @transaction.atomic
@@ -124,6 +160,7 @@ def send_survey(*, account, respondent, language, days, sent_by, build_absolute_
     """A survey waiting for the stakeholder to answer through a private link, e-mailed to them
     when they have an address. Returns (survey, link)."""
     _check_respondent(account, respondent)
+    _refuse_a_second_open_link(respondent)
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Choose a language.")})
     if days not in LINK_DAYS:

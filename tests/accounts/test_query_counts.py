@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # Every signed-in page reads its session from the database (kam/settings.py: sessions are not
 # cached, so Redis being down signs nobody out): one query.
-SESSION = 1
+SESSION = 1 + 1  # the session, and the top bar's unread-notification count
 MAX_QUERIES = 10 + SESSION
 # The account header's health panel (scoring.health.header: risk and satisfaction sparklines)
 # reads one query on every tab.

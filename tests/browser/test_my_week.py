@@ -44,7 +44,11 @@ def test_a_manager_lands_on_my_week_and_follows_a_next_step(page: Page, owner, a
     steps = page.get_by_test_id("week-next_steps")
     expect(steps).to_contain_text("Send the revised quote")
 
-    steps.get_by_role("link", name="Send the revised quote").click()
+    # The account is the prominent part; the link says what it opens and for whom.
+    expect(steps.get_by_test_id("week-item-account")).to_have_text(account.name)
+    link = steps.get_by_test_id("week-item-link")
+    expect(link).to_have_accessible_name(f"Open the visit: {account.name}")
+    link.click()
     expect(page).to_have_url(re.compile(rf"/accounts/{account.pk}/visits/{visit.pk}/$"))
 
     page.locator("nav.kam-navbar").get_by_role("link", name="My week").click()
@@ -52,6 +56,8 @@ def test_a_manager_lands_on_my_week_and_follows_a_next_step(page: Page, owner, a
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar feed")
     page.get_by_test_id("calendar-create").click()
     expect(page.get_by_test_id("calendar-shown-once")).to_be_visible()
+    page.get_by_test_id("copy-feed-url").click()
+    expect(page.get_by_test_id("feed-url-copied")).to_have_text("Copied")
     assert axe_violations(page) == []
     url = page.get_by_test_id("calendar-feed-url").input_value()
     response = page.request.get(url)

@@ -92,7 +92,11 @@ def test_a_stakeholder_answers_a_private_link_in_chinese(new_page, owner, accoun
     manager.get_by_label("Send to").select_option(label="刘洋 · Purchasing manager")
     manager.get_by_test_id("send-submit").click()
     link = manager.get_by_test_id("survey-link-url").input_value()
-    assert "/s/" in link
+    assert link.startswith(manager.url.split("/accounts/")[0] + "/s/")  # where KAM is served
+    # The copy button says it copied, in a live region a screen reader announces.
+    manager.get_by_test_id("copy-survey-link").click()
+    expect(manager.get_by_test_id("survey-link-copied")).to_have_text("Copied")
+    expect(manager.get_by_test_id("survey-link-copied")).to_have_attribute("aria-live", "polite")
 
     respondent = new_page()  # a fresh context: no session, no cookies
     respondent.goto(link)

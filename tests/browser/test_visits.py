@@ -86,7 +86,7 @@ def test_a_manager_prepares_a_visit_reports_it_and_coverage_follows(
 
     # The coverage matrix shows the visit date as the last contact of both pairs.
     with translation.override("en"):
-        shown = formats.date_format(visit_day, "SHORT_DATE_FORMAT")
+        shown = formats.date_format(visit_day, "DATE_FORMAT")
     page.goto(f"/accounts/{account.pk}/coverage/")
     for person in (boss, coach):
         cell = page.locator(
@@ -100,5 +100,5 @@ def test_a_manager_prepares_a_visit_reports_it_and_coverage_follows(
     page.goto("/week/")
     next_steps = page.get_by_test_id("week-next_steps")
     expect(next_steps).to_contain_text("Send the pilot proposal")
-    next_steps.get_by_role("link", name="Send the pilot proposal").click()
+    next_steps.get_by_role("link", name=f"Open the visit: {account.name}").click()
     expect(page.get_by_test_id("visit")).to_have_attribute("data-status", "reported")

@@ -393,3 +393,18 @@ def test_a_director_sees_the_opportunity_without_forms(client_for, director, acc
     board = client.get(reverse("planning:pipeline", args=[account.pk])).content.decode()
     assert 'data-testid="card-next"' not in board
     assert "New opportunity" not in board
+
+
+def test_the_probability_follows_the_stage_unless_set_by_hand(owner, account):
+    usual = OpportunityFactory(account=account, stage=Stage.TARGET, probability=10)
+    typed = OpportunityFactory(account=account, stage=Stage.TARGET, probability=35)
+    for opportunity in (usual, typed):
+        services.opportunity_move(
+            actor=owner,
+            opportunity=opportunity,
+            expected_version=opportunity.row_version,
+            to_stage="information",
+            reason="Jumped ahead",
+        )
+        opportunity.refresh_from_db()
+    assert (usual.probability, typed.probability) == (20, 35)

@@ -114,3 +114,27 @@ def test_progress_marks_done_current_and_todo():
     lost = stages.progress(Stage.LOST)
     assert lost[-1].state == "lost"
     assert {s.state for s in stages.progress(Stage.WON)[:-1]} == {"done"}
+
+
+def test_the_usual_probability_rises_with_the_stages():
+    chances = [stages.STAGE_PROBABILITY[stage] for stage in stages.BOARD_STAGES[:5]]
+    assert chances == sorted(chances) and len(set(chances)) == 5
+    assert (stages.STAGE_PROBABILITY[Stage.WON], stages.STAGE_PROBABILITY[Stage.LOST]) == (100, 0)
+
+
+@pytest.mark.parametrize(
+    ("from_stage", "to_stage", "probability", "expected"),
+    [
+        (Stage.TARGET, Stage.INFORMATION, 10, 20),  # the usual one: follows the stage
+        (Stage.VALUE, Stage.CLOSING, 40, 80),
+        (Stage.CLOSING, Stage.VALUE, 80, 40),  # back too
+        (Stage.TARGET, Stage.VALUE, 35, 35),  # typed for this deal: kept
+        (Stage.VALUE, Stage.WON, 35, 100),  # won and lost are certain either way
+        (Stage.VALUE, Stage.LOST, 35, 0),
+        (Stage.LOST, Stage.INFORMATION, 0, 20),  # reopened
+    ],
+)
+def test_a_move_sets_the_stages_probability_unless_it_was_set_by_hand(
+    from_stage, to_stage, probability, expected
+):
+    assert stages.probability_after_move(from_stage, to_stage, probability) == expected

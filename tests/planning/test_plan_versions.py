@@ -95,12 +95,12 @@ def test_history_and_comparison_cost_the_same_queries_with_a_long_history(
         save_plan(plan, owner, summary=f"Summary {number}")
     first = plan.history.earliest()
     client = client_for(owner)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert (
             client.get(reverse("planning:plan_history", args=[account.pk, plan.pk])).status_code
             == 200
         )
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert (
             client.get(
                 reverse("planning:plan_version", args=[account.pk, plan.pk, first.history_id])

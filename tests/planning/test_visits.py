@@ -294,3 +294,25 @@ def test_editing_a_visit_keeps_an_attendee_who_has_since_left(client_for, owner,
     visit.refresh_from_db()
     assert visit.kind == "call"
     assert set(visit.attendees.all()) == {boss, analyst}
+
+
+@pytest.mark.parametrize(
+    ("status", "heading"),
+    [
+        (VisitStatus.PLANNED, "Who you will meet"),
+        (VisitStatus.REPORTED, "Who you met"),
+        (VisitStatus.CANCELLED, "Who you were to meet"),
+    ],
+)
+def test_the_attendee_heading_follows_the_visit_status(
+    client_for, owner, account, people, status, heading
+):
+    visit = past_visit(account, people, [owner])
+    reported_at = timezone.now() if status == VisitStatus.REPORTED else None
+    Visit.objects.filter(pk=visit.pk).update(status=status, reported_at=reported_at)
+    html = (
+        client_for(owner)
+        .get(reverse("planning:visit_detail", args=[account.pk, visit.pk]))
+        .content.decode()
+    )
+    assert f'id="attendees-heading">{heading}</h3>' in html

@@ -166,3 +166,26 @@ def test_the_page_shows_each_section_with_links_and_all_is_well_states(account, 
 def test_managers_land_on_my_week_and_directors_on_the_dashboard(owner, director, client_for):
     assert client_for(owner).get(reverse("home")).url == reverse("my:week")
     assert client_for(director).get(reverse("home")).url == reverse("scoring:dashboard")
+
+
+def test_each_item_names_its_account_first_and_its_link_says_what_it_opens(
+    account, owner, client_for
+):
+    today = timezone.localdate()
+    reported(account, next_step="Send the quote", next_step_on=today + timedelta(1))
+    html = client_for(owner).get(reverse("my:week")).content.decode()
+    section = html[html.index('data-testid="week-next_steps"') :]
+    item = section[section.index('class="list-group-item week-item"') : section.index("</li>")]
+    assert item.index('data-testid="week-item-account"') < item.index(
+        'data-testid="week-item-link"'
+    )
+    assert (
+        f'<span class="fw-semibold text-body" data-testid="week-item-account">{account.name}'
+        in item
+    )
+    link = item[item.rindex("<a ", 0, item.index('data-testid="week-item-link"')) :]
+    link = link[: link.index("</a>")]
+    assert f'aria-label="Open the visit: {account.name}"' in link
+    assert link.endswith(">Open the visit")
+    assert "Send the quote" not in link
+    assert "Send the quote" in item

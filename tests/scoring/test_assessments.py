@@ -339,9 +339,9 @@ def test_the_tab_and_a_detail_render_in_a_bounded_number_of_queries(
     past(account, criteria_set, count)
     oldest = account.assessments.order_by("scored_at").first()
     client = client_for(owner)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("scoring:scores", args=[account.pk])).status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         url = reverse("scoring:score_detail", args=[account.pk, oldest.pk])
         assert client.get(url).status_code == 200
 
@@ -352,7 +352,7 @@ def test_the_form_renders_in_a_bounded_number_of_queries(
 ):
     past(account, shipped_criteria_set(), count)
     client = client_for(owner)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("scoring:score_create", args=[account.pk]))
     assert response.status_code == 200
 

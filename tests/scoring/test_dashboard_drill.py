@@ -353,7 +353,7 @@ def test_pages_of_fifty_keep_the_query_string(client_for, director, owner):
     assert len(second.context["rows"]) == 10
 
 
-QUERY_LIMIT = 6  # session, user, owner choice, count, page ids, page rows
+QUERY_LIMIT = 7  # session, user, owner choice, count, page ids, page rows, unread count
 
 
 @pytest.mark.parametrize("accounts", [3, 60])

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 # Runs: also the recalculations saved in the outbox, waiting for the broker, and (the full page,
 # not its polled part) the count of outgoing mail in trouble. Each page also reads
 # its session from the database (sessions are not cached, so Redis being down signs nobody out).
-SESSION = 1
+SESSION = 1 + 1  # the session, and the top bar's unread-notification count
 MAX_QUERIES = {
     "tab": 11 + SESSION,
     "overview": 6 + SESSION,

@@ -103,6 +103,6 @@ def test_the_ranking_page_runs_a_fixed_number_of_queries(
     _segments(count)
     client = client_for(director)
     client.get(reverse("scoring:segment_list"))  # warm the session and role caches
-    with django_assert_max_num_queries(6):  # with the session
+    with django_assert_max_num_queries(7):  # with the session and the unread count
         response = client.get(reverse("scoring:segment_list"))
     assert response.content.count(b'data-testid="segment-row"') == count

@@ -87,13 +87,14 @@ def test_sending_creates_a_pending_link_survey_and_mails_it(
     message = mail.outbox[0]
     assert message.to == ["liu.yang@example.cn"]
     assert "Liu Yang" in message.body
-    link = next(line for line in message.body.splitlines() if line.startswith("https://"))
-    assert link.startswith("https://kam.example.cn/s/")
+    # In a request the link is the address the manager reached KAM at, not SITE_URL (issue 17).
+    link = next(line for line in message.body.splitlines() if line.startswith("http://"))
+    assert link.startswith("http://testserver/s/")
     # The mail is written in the survey's language, not the manager's (the translations come
     # later; the date's format already shows which language rendered it).
     assert f"{timezone.localtime(survey.link_expires_at).year}年" in message.body
     detail = client.get(survey.get_absolute_url()).content.decode()
-    assert 'data-testid="survey-link-url"' in detail and "https://kam.example.cn/s/" in detail
+    assert 'data-testid="survey-link-url"' in detail and 'value="http://testserver/s/' in detail
     assert 'data-testid="survey-withdraw"' in detail
 
 
@@ -328,3 +329,86 @@ def test_the_link_uses_the_request_host_without_site_url(
     survey = Survey.objects.get()
     detail = client_for(owner).get(survey.get_absolute_url()).content.decode()
     assert 'value="http://testserver/s/' in detail
+
+
+def test_the_link_to_copy_is_where_the_site_is_served_not_site_url(
+    account, respondent, owner, client_for, settings
+):
+    """`make run PORT=8001` with SITE_URL saying :8000: the copied link must still open."""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "kam.internal"]
+    client = client_for(owner)
+    client.post(
+        reverse("scoring:survey_send", args=[account.pk]),
+        {"respondent": respondent.pk, "language": "en", "expires_in": "30"},
+        HTTP_HOST="kam.internal:8001",
+    )
+    survey = Survey.objects.get()
+    detail = client.get(survey.get_absolute_url(), HTTP_HOST="kam.internal:8001").content.decode()
+    link = re.search(r'value="([^"]+)" data-testid="survey-link-url"', detail).group(1)
+    assert link.startswith("http://kam.internal:8001/s/")
+    assert "127.0.0.1:8000" not in detail
+    assert Client().get(link, HTTP_HOST="kam.internal:8001").status_code == 200
+
+
+def test_without_a_request_the_link_is_built_from_site_url(sent):
+    _survey, url = sent
+    assert url.startswith("https://kam.example.cn/s/")
+
+
+def test_a_survey_waiting_for_its_answer_does_not_say_it_was_answered(sent, client_for, owner):
+    survey, _url = sent
+    detail = client_for(owner).get(survey.get_absolute_url()).content.decode()
+    assert 'data-state="sent">Waiting for the answer<' in detail
+    assert "Sent as a private link" in detail
+    assert "Answered through a private link" not in detail
+
+
+def test_a_survey_whose_link_expired_says_so_not_waiting(sent, client_for, owner, account):
+    survey, _url = sent
+    Survey.objects.filter(pk=survey.pk).update(
+        link_expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    client = client_for(owner)
+    for page in (survey.get_absolute_url(), reverse("scoring:health", args=[account.pk])):
+        html = client.get(page).content.decode()
+        assert 'data-state="expired">Link expired<' in html
+        assert "Waiting for the answer" not in html
+
+
+def test_an_answered_link_survey_says_answered_through_the_link(sent):
+    survey, _url = sent
+    survey.status = SurveyStatus.COMPLETED
+    assert survey.channel_label == "Answered through a private link"
+    assert survey.state_label == "Completed"
+
+
+def test_a_second_open_link_to_the_same_person_is_refused(
+    sent, account, respondent, owner, client_for
+):
+    survey, _url = sent
+    response = client_for(owner).post(
+        reverse("scoring:survey_send", args=[account.pk]),
+        {"respondent": respondent.pk, "language": "en", "expires_in": "30"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["respondent"]
+    assert "Liu Yang already has an open link" in errors[0]
+    assert Survey.objects.count() == 1
+
+    services.withdraw_survey(survey=survey, actor=owner, expected_version=survey.row_version)
+    again, _url = services.send_survey(
+        account=account, respondent=respondent, language="en", days=7, sent_by=owner
+    )
+    assert again.link_is_open
+
+
+def test_an_expired_link_does_not_block_a_new_one(sent, account, respondent, owner):
+    survey, _url = sent
+    Survey.objects.filter(pk=survey.pk).update(
+        link_expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    again, _url = services.send_survey(
+        account=account, respondent=respondent, language="en", days=7, sent_by=owner
+    )
+    assert again.pk != survey.pk

@@ -62,7 +62,7 @@ def kpi_tiles(data, chosen: dict) -> list[Kpi]:
     total = data.total
     snapshot = data.compare_day is not None
     compare_text = (
-        _("vs %(day)s") % {"day": date_format(data.compare_day, "SHORT_DATE_FORMAT")}
+        _("vs %(day)s") % {"day": date_format(data.compare_day, "DATE_FORMAT")}
         if snapshot
         else _("no earlier snapshot")
     )
