@@ -95,7 +95,7 @@ def rows_by_line(job) -> dict[int, tuple[str, list]]:
     """{line: (action, [[field, reason as read in the active language]])}"""
     return {
         line: (action, [[key, render(message)] for key, message in errors])
-        for line, action, errors, _changed, _names in report_entries(job.report)
+        for line, action, errors, _changed, _names, _notes in report_entries(job.report)
     }
 
 

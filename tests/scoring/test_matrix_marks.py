@@ -158,7 +158,10 @@ def test_after_a_new_criteria_version_each_account_is_still_one_bubble(
     draft = CriteriaSet.objects.get(pk=draft.pk)
     with django_capture_on_commit_callbacks(execute=True):
         criteria_services.publish(
-            criteria_set=draft, actor=admin_user, expected_version=draft.row_version
+            criteria_set=draft,
+            actor=admin_user,
+            expected_version=draft.row_version,
+            change_note="Same criteria, a new version.",
         )
     assert set(
         Assessment.objects.filter(is_current=True).values_list("criteria_set_id", flat=True)
