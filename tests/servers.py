@@ -68,3 +68,15 @@ class Gunicorn:
                 self.process.wait()
         self._output.close()
         return self.log.read_text()
+
+
+def second_connection():
+    """A connection of its own to the test database (autocommit), as another process holds one:
+    to take a lock or end a session beside the one the test runs in. PostgreSQL only."""
+    import psycopg
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    for django_only in ("cursor_factory", "context", "prepare_threshold"):
+        params.pop(django_only, None)
+    return psycopg.connect(**params, autocommit=True)

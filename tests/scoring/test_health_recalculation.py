@@ -6,7 +6,6 @@ import datetime
 import re
 from decimal import Decimal
 
-import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -37,6 +36,7 @@ from tests.factories import (
     shipped_risk_model,
     tier,
 )
+from tests.servers import second_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -353,23 +353,11 @@ def test_a_batch_failing_after_its_writes_leaves_nothing_of_them(monkeypatch):
     assert Notification.objects.filter(key__startswith="risk:").count() == 6
 
 
-def _second_connection():
-    db = connection.settings_dict
-    return psycopg.connect(
-        dbname=db["NAME"],
-        host=db.get("HOST") or "127.0.0.1",
-        port=db.get("PORT") or 5432,
-        user=db.get("USER") or "postgres",
-        password=db.get("PASSWORD") or None,
-        autocommit=True,
-    )
-
-
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the guard is a PostgreSQL advisory lock"
 )
 def test_a_run_is_skipped_while_another_holds_the_lock(portfolio):
-    with _second_connection() as other:
+    with second_connection() as other:
         other.execute("SELECT pg_advisory_lock(%s)", [services.LOCK_KEY])
         skipped = run()
         other.execute("SELECT pg_advisory_unlock(%s)", [services.LOCK_KEY])
@@ -387,7 +375,7 @@ def test_a_run_is_skipped_while_another_holds_the_lock(portfolio):
 )
 def test_the_lock_is_released_after_a_run(portfolio):
     run()
-    with _second_connection() as other:
+    with second_connection() as other:
         acquired = other.execute("SELECT pg_try_advisory_lock(%s)", [services.LOCK_KEY])
         assert acquired.fetchone()[0] is True
 

@@ -6,7 +6,6 @@ dismisses it; only admins may. The real SIGKILL of a worker: tests/scoring/test_
 import datetime
 import re
 
-import psycopg
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection
@@ -33,6 +32,7 @@ from tests.factories import (
     StakeholderFactory,
     shipped_risk_model,
 )
+from tests.servers import second_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -305,15 +305,7 @@ def test_a_retry_that_finds_another_run_in_progress_is_skipped_and_may_be_asked_
         pytest.skip("the guard is a PostgreSQL advisory lock")
     shipped_risk_model()
     stopped = made_run(status=RunStatus.INTERRUPTED, started_at=ago(600), finished_at=ago(500))
-    db = connection.settings_dict
-    with psycopg.connect(
-        dbname=db["NAME"],
-        host=db.get("HOST") or "127.0.0.1",
-        port=db.get("PORT") or 5432,
-        user=db.get("USER") or "postgres",
-        password=db.get("PASSWORD") or None,
-        autocommit=True,
-    ) as other:
+    with second_connection() as other:
         other.execute("SELECT pg_advisory_lock(%s)", [services.LOCK_KEY])
         with django_capture_on_commit_callbacks(execute=True):
             services.retry_run(run=stopped, actor=admin_user)
@@ -523,15 +515,7 @@ def test_a_run_declared_dead_while_it_goes_on_stops_without_saving_more(monkeypa
     def recalculate_batch(lo, hi, **kwargs):
         run = HealthRun.objects.get()
         if lo > accounts[1].pk:
-            db = connection.settings_dict
-            with psycopg.connect(
-                dbname=db["NAME"],
-                host=db.get("HOST") or "127.0.0.1",
-                port=db.get("PORT") or 5432,
-                user=db.get("USER") or "postgres",
-                password=db.get("PASSWORD") or None,
-                autocommit=True,
-            ) as reaper:
+            with second_connection() as reaper:
                 reaper.execute(
                     "UPDATE scoring_healthrun SET status = 'interrupted' WHERE id = %s", [run.pk]
                 )

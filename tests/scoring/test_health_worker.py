@@ -14,9 +14,7 @@ import signal
 import time
 from decimal import Decimal
 
-import psycopg
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,6 +42,7 @@ from tests.factories import (
     shipped_risk_model,
     tier,
 )
+from tests.servers import second_connection
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 
@@ -225,15 +224,7 @@ def _portfolio(count: int) -> list[int]:
 
 
 def _lock_is_free() -> bool:
-    db = connection.settings_dict
-    with psycopg.connect(
-        dbname=db["NAME"],
-        host=db.get("HOST") or "127.0.0.1",
-        port=db.get("PORT") or 5432,
-        user=db.get("USER") or "postgres",
-        password=db.get("PASSWORD") or None,
-        autocommit=True,
-    ) as other:
+    with second_connection() as other:
         if other.execute("SELECT pg_try_advisory_lock(%s)", [services.LOCK_KEY]).fetchone()[0]:
             other.execute("SELECT pg_advisory_unlock(%s)", [services.LOCK_KEY])
             return True

@@ -9,7 +9,6 @@ from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
-import psycopg
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -49,6 +48,7 @@ from scoring.models import (
     SurveyStatus,
 )
 from tests.factories import AccountFactory, shipped_risk_model
+from tests.servers import second_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -516,11 +516,7 @@ def another_run_holds_the_lock():
         yield
         cache.delete(services.CACHE_LOCK)
         return
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    params.pop("prepare_threshold", None)
-    with psycopg.connect(**params, autocommit=True) as other:
+    with second_connection() as other:
         other.execute("SELECT pg_advisory_lock(%s)", [services.LOCK_KEY])
         yield
         other.execute("SELECT pg_advisory_unlock(%s)", [services.LOCK_KEY])
