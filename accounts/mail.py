@@ -52,18 +52,27 @@ PAGE_ROWS = 100
 
 
 def queue_mail(
-    *, key: str, kind: str, to: list[str], subject: str, text: str, html: str = ""
+    *,
+    key: str,
+    kind: str,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    send_soon: bool = True,
 ) -> OutgoingMail | None:
     """Queue a mail in the caller's transaction; a worker sends it after the commit. `key` names
     what the mail is about ("digest:<user>:<date>"): a mail already queued under it is not
-    queued again, and None is returned."""
+    queued again, and None is returned. `send_soon=False`: the caller asks for the sending
+    once, after queuing many (send_after_commit); the every-minute run sends them anyway."""
     mail, created = OutgoingMail.objects.get_or_create(
         key=key,
         defaults={"kind": kind, "to": list(to), "subject": subject, "text": text, "html": html},
     )
     if not created:
         return None
-    send_after_commit()
+    if send_soon:
+        send_after_commit()
     return mail
 
 

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from accounts import translatable
 from accounts.access import ROLES
-from accounts.mail import queue_mail
+from accounts.mail import queue_mail, send_after_commit
 from accounts.models import AccountTeamMember, User
 from planning.models import Notification
 from planning.models.reminders import ALERT_KEY_PREFIXES
@@ -238,7 +238,9 @@ class Digest:
 
 
 @transaction.atomic
-def queue_digest_mail(*, user, today: datetime.date, items: list[DueItem]) -> Digest:
+def queue_digest_mail(
+    *, user, today: datetime.date, items: list[DueItem], send_soon: bool = True
+) -> Digest:
     """Queue the day's digest e-mail when the user has an address and something in it was not
     e-mailed yet (a due item or an alert), marking what it carries as e-mailed in the same
     transaction. At most one digest a user a day (its key names the day): a second run the
@@ -260,6 +262,7 @@ def queue_digest_mail(*, user, today: datetime.date, items: list[DueItem]) -> Di
         key=digest_mail_key(user, today),
         kind="digest",
         to=[user.email],
+        send_soon=send_soon,
         **_digest_mail(user, today, items, unmailed, alerts),
     )
     if queued is None:
@@ -327,7 +330,8 @@ def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
                     continue
                 totals["notifications"] += len(fresh)
                 try:
-                    mail = queue_digest_mail(user=user, today=today, items=items)
+                    # One request to send them all, after the loop, not one task per user.
+                    mail = queue_digest_mail(user=user, today=today, items=items, send_soon=False)
                 except SoftTimeLimitExceeded:
                     raise
                 except Exception:
@@ -336,6 +340,8 @@ def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
                     continue
             totals["alerts"] += len(mail.alerts)
             totals["queued"] += mail.queued
+    if totals["queued"]:
+        send_after_commit()
     return totals
 
 
