@@ -1,6 +1,8 @@
 """Celery work that survives a broker outage: a transactional outbox (DESIGN.md §6).
 
-`enqueue(task, *args, **kwargs)` is how every service asks for background work. It writes an
+`enqueue(task, *args, **kwargs)` is how every service asks for background work (`task`: the task,
+or its name, "scoring.tasks.warm_dashboards", when the tasks module sits above the caller's layer
+and so may not be imported by it: DESIGN.md §2). It writes an
 OutboxMessage in the caller's transaction and, once that commits, publishes it at once with a
 single quick try. If the broker is unreachable the row stays pending and the request goes on: the
 relay (`relay()`: a beat task every 30 s, and each worker as it starts) publishes it once Redis is
@@ -82,10 +84,21 @@ def _runs_eagerly(task) -> bool:
     return bool(task.app.conf.task_always_eager)
 
 
+def registered_task(name: str):
+    """The task registered under `name`. A process that has not imported the task's module yet
+    (a web process) runs Celery's autodiscovery of every app's tasks.py first; an unknown name
+    raises KeyError, so a misspelt name fails where it is asked for."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
 def enqueue(task, *args, **kwargs) -> OutboxMessage | None:
     """Ask for `task(*args, **kwargs)` once the current transaction commits (at once outside
-    one). The arguments must be JSON (primary keys, strings, numbers). Returns the outbox row,
-    or None when tasks run eagerly (no broker)."""
+    one); `task` is a task or its registered name. The arguments must be JSON (primary keys,
+    strings, numbers). Returns the outbox row, or None when tasks run eagerly (no broker)."""
+    if isinstance(task, str):
+        task = registered_task(task)
     if _runs_eagerly(task):
         transaction.on_commit(lambda: task.delay(*args, **kwargs))
         return None
@@ -97,7 +110,7 @@ def enqueue(task, *args, **kwargs) -> OutboxMessage | None:
 def _publish(message: OutboxMessage) -> bool:
     """One quick try to hand `message` to the broker; True when it took it."""
     try:
-        task = current_app.tasks[message.task]
+        task = registered_task(message.task)
         with _producers(task.app).acquire(block=True, timeout=PUBLISH_TIMEOUT) as producer:
             # One connection attempt: kombu would otherwise retry for broker_connection_timeout
             # with two-second sleeps between tries.
