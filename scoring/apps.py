@@ -8,6 +8,7 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring")
 
     def ready(self):
+        # Imported here: these modules use the models, which are ready only now.
         from accounts.demo import register_dependent_delete
         from accounts.imports.planning import register_rule_tiers
         from accounts.queries import register_history_source
@@ -17,9 +18,11 @@ class ScoringConfig(AppConfig):
         from scoring.assessments.history import assessment_history
         from scoring.dashboard.cache import connect_invalidation
         from scoring.demo import delete_demo_data
+        from scoring.health.alerts import CHURN_ALERT, churn_alert_text
         from scoring.health.header import health_panel
         from scoring.health.history import risk_level_history, survey_history
-        from scoring.health.services import CHURN_ALERT, churn_alert_text, recalculate_after_import
+        from scoring.health.services import recalculate_after_import, recalculate_after_survey
+        from scoring.surveys.signals import survey_changed
         from scoring.tiers.queries import rule_tiers
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
@@ -46,3 +49,4 @@ class ScoringConfig(AppConfig):
         connect_invalidation()
         register(CHURN_ALERT, churn_alert_text)
         records_imported.connect(recalculate_after_import, dispatch_uid="health-after-import")
+        survey_changed.connect(recalculate_after_survey, dispatch_uid="health-after-survey")

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from scoring.criteria import services as criteria_services
 from scoring.dashboard import services as dashboard_services
 from scoring.health import retention as health_retention
-from scoring.health import services as health_services
+from scoring.health import runs as health_runs
 from scoring.models import RunStatus, RunTrigger
 from scoring.tiers import services as tier_services
 
@@ -42,7 +42,7 @@ def recalculate_health(
     """Satisfaction and churn risk for every account (nightly, and an admin's "recalculate
     now"). Idempotent and crash-safe batch by batch; a second concurrent run is skipped.
     `batch_size` overrides the default batch (accounts per transaction)."""
-    run = health_services.recalculate_all(
+    run = health_runs.recalculate_all(
         trigger=trigger,
         requested_by=_user(actor_id),
         batch_size=batch_size,
@@ -56,7 +56,7 @@ def retry_health_run(
     self, run_id: int, actor_id: int | None = None, batch_size: int | None = None
 ) -> dict | None:
     """An admin's retry of an interrupted run: a new run that carries on after what it saved."""
-    run = health_services.resume_run(
+    run = health_runs.resume_run(
         run_id=run_id,
         requested_by=_user(actor_id),
         batch_size=batch_size,
@@ -69,7 +69,7 @@ def retry_health_run(
 def recalculate_account_health(self, account_id: int) -> dict:
     """One account, after a survey. While a full run holds the lock, try again shortly: the full
     run may have read the account before the survey was saved."""
-    run = health_services.recalculate_account(account_id=account_id, task_id=self.request.id or "")
+    run = health_runs.recalculate_account(account_id=account_id, task_id=self.request.id or "")
     if run.status == RunStatus.SKIPPED:
         raise self.retry(countdown=15)
     return _run_summary(run)
@@ -78,7 +78,7 @@ def recalculate_account_health(self, account_id: int) -> dict:
 @shared_task(acks_late=True)
 def reap_dead_health_runs() -> int:
     """Every minute: mark interrupted the runs whose worker died (see reap_dead_runs)."""
-    return health_services.reap_dead_runs()
+    return health_runs.reap_dead_runs()
 
 
 @shared_task(acks_late=True)

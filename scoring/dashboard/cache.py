@@ -12,11 +12,24 @@ import datetime
 import hashlib
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from accounts import access
+from accounts import access, outbox
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    Complaint,
+    StageChange,
+    Tier,
+    Transaction,
+)
+from accounts.signals import records_imported
+from planning.models import AccountPlan, Opportunity, Visit
+from scoring.health.signals import health_recalculated
+from scoring.models import Assessment, CriteriaSet, Survey
 
 VERSION_KEY = "dashboard:version"
 TIMEOUT = 60 * 60 * 24
@@ -99,20 +112,19 @@ def _on_import(sender, **kwargs):
 IGNORED_UPDATES = {"accounts.User": {"last_login"}}
 
 
+def _on_health_recalculated(sender, *, run, **kwargs):
+    """A health run changed figures: drop the cached ones; after a full run, precompute the
+    dashboards people open first once the new figures are committed (after the token)."""
+    data_changed()
+    if run.account_id is None:
+        outbox.enqueue(WARM_DASHBOARDS)
+
+
+# The task (scoring.tasks, a layer above) is asked for by name.
+WARM_DASHBOARDS = "scoring.tasks.warm_dashboards"
+
+
 def counted_models():
-    from django.contrib.auth import get_user_model
-
-    from accounts.models import (
-        Account,
-        AccountTeamMember,
-        Complaint,
-        StageChange,
-        Tier,
-        Transaction,
-    )
-    from planning.models import AccountPlan, Opportunity, Visit
-    from scoring.models import Assessment, CriteriaSet, Survey
-
     return (
         Account,
         AccountTeamMember,
@@ -132,10 +144,11 @@ def counted_models():
 
 def connect_invalidation() -> None:
     """Called from the scoring app's ready(): scoring listens to the apps below it, which know
-    nothing of the dashboard. Bulk writes send no model signals: the health recalculation calls
-    data_changed() itself, and imports send accounts.signals.records_imported."""
-    from accounts.signals import records_imported
-
+    nothing of the dashboard. Bulk writes send no model signals: the health recalculation sends
+    scoring.health.signals.health_recalculated, and imports accounts.signals.records_imported."""
+    health_recalculated.connect(
+        _on_health_recalculated, dispatch_uid="dashboard-cache-health", weak=False
+    )
     records_imported.connect(_on_import, dispatch_uid="dashboard-cache-import", weak=False)
     for model in counted_models():
         uid = f"dashboard-cache-{model._meta.label}"

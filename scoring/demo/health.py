@@ -47,7 +47,9 @@ from planning.models import Visit, VisitStatus
 from scoring import defaults, engine
 from scoring.demo import words
 from scoring.health.measures import read_batch
-from scoring.health.services import BATCH_SIZE, compute, current_risk_model, recalculate_all
+from scoring.health.recalculation import compute
+from scoring.health.risk_model import current_risk_model
+from scoring.health.runs import BATCH_SIZE, recalculate_all
 from scoring.models import (
     HealthSnapshot,
     RiskFactor,
@@ -492,7 +494,7 @@ def backfill_snapshots(context: DemoContext) -> int:
             for facts in read_batch(lo, hi, as_of=day, windows=model.windows):
                 if chosen is not None and facts.account_id not in chosen:
                     continue
-                # What services.compute gives a snapshot, without the factors' explanation.
+                # What recalculation.compute gives a snapshot, without the factors' explanation.
                 score = engine.risk_score(facts.measures, model.rules).score
                 snapshots.append(
                     HealthSnapshot(

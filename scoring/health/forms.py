@@ -12,7 +12,7 @@ from accounts import access
 from accounts import queries as account_queries
 from accounts.conflicts import VersionedForm
 from scoring.health import explain, queries
-from scoring.health.services import (
+from scoring.health.risk_model import (
     FactorValues,
     days_field,
     full_field,
@@ -100,7 +100,7 @@ def _factor_label(factor_name, part) -> str:
 class RiskModelForm(VersionedForm, forms.Form):
     """The policy's three numbers, then weight, "counts from", "full weight at" and days for each
     factor. Field types and ranges are checked here; the rules between fields (start ≠ full,
-    days only where a factor uses them, medium below high) by services.validate_risk_model, so
+    days only where a factor uses them, medium below high) by risk_model.validate_risk_model, so
     no other caller can save a model the engine cannot run. Loaded at the policy's row_version,
     which covers the factors too."""
 

@@ -1,6 +1,7 @@
 """Account health (DESIGN.md §4 RiskScore, §6): the churn-risk model admins edit, each account's
 current satisfaction and churn risk with every factor's contribution, daily snapshots for trends,
-and a record of each recalculation run. scoring.health.services computes and writes them."""
+and a record of each recalculation run. scoring.health.runs and
+scoring.health.recalculation compute and write them."""
 
 from decimal import Decimal
 

@@ -1,6 +1,7 @@
 """Writes of the surveys: record one, send, withdraw and delete a private link, answer through
-it, and edit the indicators. Each is one transaction with its history; a changed survey asks for
-its account's health to be recalculated once the transaction commits."""
+it, and edit the indicators. Each is one transaction with its history; a changed survey sends
+scoring.surveys.signals.survey_changed, on which health queues its account's recalculation for
+once the transaction commits."""
 
 import datetime as dt
 
@@ -17,7 +18,6 @@ from accounts.conflicts import claim
 from accounts.mail import queue_mail
 from accounts.models import Stakeholder, StakeholderStatus
 from scoring import engine
-from scoring.health.services import request_account_recalculation
 from scoring.models import (
     Survey,
     SurveyAnswer,
@@ -27,6 +27,7 @@ from scoring.models import (
 )
 from scoring.models.surveys import new_link_nonce
 from scoring.surveys import tokens
+from scoring.surveys.signals import survey_changed
 
 MIN_ANSWERED = 3
 LINK_DAYS = (7, 14, 30)
@@ -137,7 +138,7 @@ def record_survey(*, account, respondent, answered_on, answers, comments="", rec
     survey._history_user = recorded_by
     survey.save()
     _save_answers(survey, checked)
-    request_account_recalculation(account_id=account.pk)
+    survey_changed.send(sender=Survey, account_id=account.pk)
     return survey
 
 
@@ -220,7 +221,7 @@ def delete_survey(*, survey, actor, expected_version: int) -> None:
     account_id = survey.account_id
     survey._history_user = actor
     survey.delete()
-    request_account_recalculation(account_id=account_id)
+    survey_changed.send(sender=Survey, account_id=account_id)
 
 
 def open_survey_for_link(pk: int, nonce: str) -> Survey:
@@ -255,7 +256,7 @@ def answer_survey(*, pk: int, nonce: str, answers, comments="") -> Survey:
     survey._change_reason = "answered through the private link"
     survey.save()
     _save_answers(survey, checked)
-    request_account_recalculation(account_id=survey.account_id)
+    survey_changed.send(sender=Survey, account_id=survey.account_id)
     return survey
 
 

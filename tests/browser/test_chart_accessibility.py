@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from accounts.models import Attitude, Category
-from scoring.health.services import recalculate_all
+from scoring.health.runs import recalculate_all
 from tests.browser.conftest import AXE, log_in
 from tests.factories import (
     AccountFactory,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from accounts.models import Category
-from scoring.health.services import recalculate_all
+from scoring.health.runs import recalculate_all
 from tests.browser.conftest import log_in
 from tests.factories import (
     AccountFactory,

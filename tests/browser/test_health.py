@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from planning.models import VisitStatus
-from scoring.health import services
+from scoring.health import runs
 from scoring.models import HealthRun
 from scoring.models.health import RunStatus, RunTrigger
 from tests.browser.conftest import log_in
@@ -32,7 +32,7 @@ def test_an_admin_changes_a_weight_recalculates_and_sees_the_score_change(
     VisitFactory(
         account=account, starts_at=visited, status=VisitStatus.REPORTED, reported_at=visited
     )
-    services.recalculate_account(account_id=account.pk)
+    runs.recalculate_account(account_id=account.pk)
 
     log_in(page, admin_user)
     page.goto(f"/accounts/{account.pk}/health/")

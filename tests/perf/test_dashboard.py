@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.dashboard import cache, queries
-from scoring.health import services
+from scoring.health import runs
 from scoring.models import AccountHealth, HealthSnapshot, RunTrigger
 from tests.perf.conftest import BENCH_ACCOUNTS, measure
 from tests.perf.test_account_pages import client_for
@@ -49,7 +49,7 @@ ON CONFLICT (account_id, day) DO NOTHING
 def recalculated(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if AccountHealth.objects.filter(revenue_prev_12m__gt=0).count() == 0:
-            services.recalculate_all(trigger=RunTrigger.COMMAND)
+            runs.recalculate_all(trigger=RunTrigger.COMMAND)
         month_ago = timezone.localdate() - datetime.timedelta(days=queries.COMPARE_DAYS["month"])
         if HealthSnapshot.objects.filter(day=month_ago).count() < BENCH_ACCOUNTS:
             with connection.cursor() as cursor:

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Account
-from scoring.health import services
+from scoring.health import runs
 from scoring.models import AccountHealth, RunTrigger
 from tests.perf.conftest import BENCH_ACCOUNTS
 from tests.perf.test_account_pages import client_for, run
@@ -43,13 +43,13 @@ def recalculated(django_db_setup, django_db_blocker):
     """Health for every account, with a change since last week (kept for later runs)."""
     with django_db_blocker.unblock():
         if AccountHealth.objects.count() < BENCH_ACCOUNTS:
-            services.recalculate_all(trigger=RunTrigger.COMMAND)
+            runs.recalculate_all(trigger=RunTrigger.COMMAND)
         if not AccountHealth.objects.filter(risk_change__isnull=False).exists():
             with connection.cursor() as cursor:
                 cursor.execute(
                     WEEK_OLD_SNAPSHOTS, {"day": timezone.localdate() - datetime.timedelta(days=7)}
                 )
-            services.recalculate_all(trigger=RunTrigger.COMMAND)
+            runs.recalculate_all(trigger=RunTrigger.COMMAND)
         # As a nightly run leaves the table (other benchmarks rewrite it inside transactions).
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE) scoring_accounthealth")

@@ -42,7 +42,7 @@ from accounts.models import (
 from accounts.queries import years_before
 from planning.models import Notification, Visit, VisitStatus
 from scoring import engine
-from scoring.health import services
+from scoring.health import risk_model, runs
 from scoring.health.measures import DEFAULT_CADENCE_DAYS
 from scoring.models import (
     AccountHealth,
@@ -124,7 +124,7 @@ def test_full_recalculation_and_a_second_run_that_changes_nothing():
     assert Account.objects.count() == BENCH_ACCOUNTS
     _clear_health()
 
-    first, first_s = _timed(lambda: services.recalculate_all(trigger=RunTrigger.COMMAND))
+    first, first_s = _timed(lambda: runs.recalculate_all(trigger=RunTrigger.COMMAND))
     assert first.status == RunStatus.FINISHED, first.error_text
     assert first.accounts == first.changed == BENCH_ACCOUNTS
     assert AccountHealth.objects.count() == BENCH_ACCOUNTS
@@ -132,7 +132,7 @@ def test_full_recalculation_and_a_second_run_that_changes_nothing():
         AccountHealth.objects.values_list("risk_level").annotate(n=Count("pk")).order_by()
     )
 
-    second, second_s = _timed(lambda: services.recalculate_all(trigger=RunTrigger.COMMAND))
+    second, second_s = _timed(lambda: runs.recalculate_all(trigger=RunTrigger.COMMAND))
     assert second.status == RunStatus.FINISHED, second.error_text
     assert (second.accounts, second.changed, second.alerts) == (BENCH_ACCOUNTS, 0, 0)
 
@@ -140,13 +140,13 @@ def test_full_recalculation_and_a_second_run_that_changes_nothing():
     # account's explanation changes and gets rewritten, with a snapshot for the new day.
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     nightly, nightly_s = _timed(
-        lambda: services.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=tomorrow)
+        lambda: runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=tomorrow)
     )
     assert nightly.status == RunStatus.FINISHED, nightly.error_text
 
     print(
         f"\n\nHealth recalculation, {BENCH_ACCOUNTS:,} accounts, batches of "
-        f"{services.BATCH_SIZE:,}:\n"
+        f"{runs.BATCH_SIZE:,}:\n"
         f"  first run (everything written): {first_s:7.2f} s  "
         f"{BENCH_ACCOUNTS / first_s:9,.0f} accounts/s  ({first.alerts:,} alerts)\n"
         f"  second run (nothing changed):   {second_s:7.2f} s  "
@@ -304,7 +304,7 @@ def naive_recalculate(accounts, as_of, model):
 def test_the_naive_per_account_loop_on_a_sample():
     _clear_health()
     as_of = timezone.localdate()
-    model = services.current_risk_model()
+    model = risk_model.current_risk_model()
     # A spread sample: every n-th account, n odd so that it meets every residue of the survey
     # spread (ids divisible by 4 and by 8).
     step = max(1, BENCH_ACCOUNTS // NAIVE_SAMPLE) | 1
@@ -316,7 +316,7 @@ def test_the_naive_per_account_loop_on_a_sample():
 
     # The set-based side, over the whole portfolio so its per-account cost is its real one.
     _clear_health()
-    run, full_s = _timed(lambda: services.recalculate_all(trigger=RunTrigger.COMMAND))
+    run, full_s = _timed(lambda: runs.recalculate_all(trigger=RunTrigger.COMMAND))
     assert run.status == RunStatus.FINISHED, run.error_text
     per_account_set = full_s / run.accounts
 
@@ -347,7 +347,7 @@ CHILD = """
 import resource, sys, time
 import django
 django.setup()
-from scoring.health import services
+from scoring.health import runs
 from scoring.models import RunTrigger
 from django.db import connection
 from django.utils import timezone
@@ -357,7 +357,7 @@ with connection.cursor() as cursor:
     cursor.execute("DELETE FROM scoring_accounthealth")
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
-run = services.recalculate_all(trigger=RunTrigger.COMMAND)
+run = runs.recalculate_all(trigger=RunTrigger.COMMAND)
 elapsed = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(run.status, run.accounts, run.changed, baseline, peak, f"{elapsed:.2f}")

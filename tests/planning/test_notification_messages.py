@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Attitude, BuyingRole, Category
 from planning.models import Notification
 from planning.reminders import services
-from scoring.health import services as health
+from scoring.health import runs
 from scoring.models import RunTrigger
 from tests.factories import (
     AccountFactory,
@@ -52,7 +52,7 @@ def test_a_churn_alert_written_in_english_reads_in_chinese(client_for, account, 
     )
     owner.language = "en"
     owner.save()
-    health.recalculate_all(trigger=RunTrigger.COMMAND, as_of=as_of)
+    runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=as_of)
     (alert,) = Notification.objects.filter(user=owner, key__startswith="risk:")
     assert "is now at high churn risk" in alert.text  # written in the owner's language then
 

@@ -12,7 +12,7 @@ from accounts.models import Account
 from scoring.assessments.queries import scoring_base
 from scoring.assessments.services import assess_account
 from scoring.criteria import services as criteria_services
-from scoring.health import services as health_services
+from scoring.health import risk_model, services
 from scoring.health.queries import risk_factors, risk_policy
 from scoring.models import (
     Assessment,
@@ -354,12 +354,12 @@ def health_model_edit(p: Personas) -> ConflictCase:
         policy = risk_policy()
         factors = risk_factors()
         rows = {
-            f.code: health_services.FactorValues(
+            f.code: risk_model.FactorValues(
                 weight=f.weight if i else f.weight + 5, start=f.start, full=f.full, days=f.days
             )
             for i, f in enumerate(factors)
         }
-        health_services.update_risk_model(
+        services.update_risk_model(
             policy_data={
                 "medium_from": policy.medium_from,
                 "high_from": policy.high_from,

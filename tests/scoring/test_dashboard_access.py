@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Category
-from scoring.health.services import recalculate_all
+from scoring.health.runs import recalculate_all
 from tests.access_checks import url_names
 from tests.factories import (
     AccountFactory,

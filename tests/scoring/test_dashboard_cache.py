@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Category, Region, Transaction
 from scoring.dashboard import cache, queries
-from scoring.health.services import recalculate_all
+from scoring.health.runs import recalculate_all
 from tests.factories import AccountFactory, ManagerFactory, TransactionFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from accounts.models import Account, Category, RelationshipStage
 from planning.models import DevelopmentStage
 from scoring import engine
 from scoring.dashboard import facts, queries
-from scoring.health.services import recalculate_all
+from scoring.health.runs import recalculate_all
 from scoring.models import AccountHealth
 from tests.factories import (
     AccountFactory,

@@ -12,7 +12,7 @@ from accounts.models import Account, Category, ComplaintStatus, Region, Tier
 from planning.models import DevelopmentStage, VisitStatus
 from scoring import engine
 from scoring.dashboard import queries
-from scoring.health.services import recalculate_all
+from scoring.health.runs import recalculate_all
 from scoring.models import AccountHealth
 from tests.factories import (
     AccountFactory,

@@ -26,7 +26,7 @@ from scoring.dashboard.charts.portfolio import (
     tier_pyramid,
 )
 from scoring.dashboard.charts.trends import monthly_bars, satisfaction_line
-from scoring.health.services import recalculate_all
+from scoring.health.runs import recalculate_all
 from tests.factories import (
     AccountFactory,
     ComplaintFactory,

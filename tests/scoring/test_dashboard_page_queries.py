@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Category
 from planning.models import DevelopmentStage
-from scoring.health.services import recalculate_all
+from scoring.health.runs import recalculate_all
 from tests.factories import (
     AccountFactory,
     ComplaintFactory,

@@ -12,7 +12,7 @@ from accounts.mail import send_pending_mail
 from accounts.models import Attitude, BuyingRole, ComplaintStatus
 from planning.models import Notification, VisitStatus
 from planning.reminders import services as reminders
-from scoring.health import services
+from scoring.health import runs
 from scoring.models import AccountHealth, RunTrigger
 from tests.factories import (
     AccountFactory,
@@ -43,7 +43,7 @@ def at(offset: int) -> datetime.datetime:
 
 
 def run(offset: int = 0):
-    return services.recalculate_all(trigger=RunTrigger.COMMAND, as_of=day(offset))
+    return runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=day(offset))
 
 
 def make_high(account):

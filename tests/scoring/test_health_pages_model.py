@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from scoring.health import services
+from scoring.health import risk_model, runs, services
 from scoring.models import AccountHealth, RiskFactor, RiskPolicy
 from scoring.models.health import RunTrigger
 from tests.access_checks import assert_field_error
@@ -107,7 +107,7 @@ def test_an_admin_saves_the_model_with_history_and_no_recalculation(
     assert re.search(r'data-testid="policy-medium">30<', page)
     # Until a run over every account starts, the page offers one.
     assert 'data-testid="model-not-applied"' in page and 'data-testid="recalculate-now"' in page
-    services.recalculate_all(trigger=RunTrigger.ADMIN)
+    runs.recalculate_all(trigger=RunTrigger.ADMIN)
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="model-not-applied"' not in page
     assert 'data-testid="recalculate-now"' not in page
@@ -171,11 +171,11 @@ def test_the_service_refuses_what_the_engine_cannot_run(admin_user):
     shipped_risk_model()
     before = snapshot()
     factors = {
-        f.code: services.FactorValues(f.weight, f.start, f.full, f.days)
+        f.code: risk_model.FactorValues(f.weight, f.start, f.full, f.days)
         for f in RiskFactor.objects.all()
     }
-    factors["contact_recency"] = services.FactorValues(20, Decimal(2), Decimal(2), None)
-    factors["complaint_silence"] = services.FactorValues(5, Decimal(1), Decimal(3), None)
+    factors["contact_recency"] = risk_model.FactorValues(20, Decimal(2), Decimal(2), None)
+    factors["complaint_silence"] = risk_model.FactorValues(5, Decimal(1), Decimal(3), None)
     policy = {"medium_from": 25, "high_from": 50, "satisfaction_window_days": 365}
     with pytest.raises(ValidationError) as refused:
         services.update_risk_model(

@@ -1,6 +1,6 @@
-"""Recalculating churn risk and satisfaction (scoring.health.services): what the first run writes,
-that a second run over unchanged data writes nothing, that a change touches exactly its account,
-batches, a failing batch, the overlap guard, and a single-account run."""
+"""Recalculating churn risk and satisfaction (scoring.health.runs, .recalculation): what the first
+run writes, that a second run over unchanged data writes nothing, that a change touches exactly its
+account, batches, a failing batch, the overlap guard, and a single-account run."""
 
 import datetime
 import re
@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import Attitude, BuyingRole, ComplaintStatus
 from planning.models import Notification, VisitStatus
 from scoring import engine
-from scoring.health import services
+from scoring.health import recalculation, runs
+from scoring.health.risk_model import current_risk_model
 from scoring.models import (
     AccountHealth,
     HealthRun,
@@ -75,14 +76,14 @@ def covered(account, people=2):
 
 
 def run(**options):
-    return services.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF, **options)
+    return runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF, **options)
 
 
 def health_values(**filters) -> dict:
     return {
         row.pop("account_id"): row
         for row in AccountHealth.objects.filter(**filters).values(
-            "account_id", *services.HEALTH_FIELDS
+            "account_id", *recalculation.HEALTH_FIELDS
         )
     }
 
@@ -223,7 +224,7 @@ def test_a_change_touches_exactly_its_account_and_todays_snapshot(portfolio):
 def test_the_next_day_adds_a_snapshot_and_keeps_the_old_one(portfolio):
     account, _calm, _lapsed = portfolio
     run()
-    services.recalculate_all(trigger=RunTrigger.COMMAND, as_of=day(1))
+    runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=day(1))
 
     days = list(HealthSnapshot.objects.filter(account=account).values_list("day", "risk_score"))
     # A day later the visit is 64 days old: (64/30 − 1)/2 × 20 = 11.33 → 11 still.
@@ -300,14 +301,14 @@ def _high(account):
 def test_a_failing_batch_is_recorded_and_the_others_are_written(monkeypatch):
     accounts = [AccountFactory() for _ in range(15)]
     bad = accounts[5:10]
-    real = services.read_batch
+    real = recalculation.read_batch
 
     def read_batch(lo, hi, **kwargs):
         if lo <= bad[0].pk <= hi:
             raise RuntimeError("measure query failed")
         return real(lo, hi, **kwargs)
 
-    monkeypatch.setattr(services, "read_batch", read_batch)
+    monkeypatch.setattr(recalculation, "read_batch", read_batch)
 
     result = run(batch_size=5)
 
@@ -325,14 +326,14 @@ def test_a_batch_failing_after_its_writes_leaves_nothing_of_them(monkeypatch):
     for account in accounts:
         _high(account)
     bad = accounts[3:]
-    real = services._new_alerts
+    real = recalculation.new_alerts
 
     def alerts(crossings, as_of):
         if any(c.account_id == bad[0].pk for c in crossings):
             raise RuntimeError("the notification insert failed")
         return real(crossings, as_of)
 
-    monkeypatch.setattr(services, "_new_alerts", alerts)
+    monkeypatch.setattr(recalculation, "new_alerts", alerts)
 
     result = run(batch_size=3)
 
@@ -347,7 +348,7 @@ def test_a_batch_failing_after_its_writes_leaves_nothing_of_them(monkeypatch):
     assert not HealthSnapshot.objects.filter(account__in=bad).exists()
     assert AccountHealth.objects.filter(account__in=accounts[:3], risk_level="high").count() == 3
 
-    monkeypatch.setattr(services, "_new_alerts", real)
+    monkeypatch.setattr(recalculation, "new_alerts", real)
     again = run(batch_size=3)
     assert (again.status, again.changed, again.alerts) == (RunStatus.FINISHED, 3, 3)
     assert Notification.objects.filter(key__startswith="risk:").count() == 6
@@ -358,9 +359,9 @@ def test_a_batch_failing_after_its_writes_leaves_nothing_of_them(monkeypatch):
 )
 def test_a_run_is_skipped_while_another_holds_the_lock(portfolio):
     with second_connection() as other:
-        other.execute("SELECT pg_advisory_lock(%s)", [services.LOCK_KEY])
+        other.execute("SELECT pg_advisory_lock(%s)", [runs.LOCK_KEY])
         skipped = run()
-        other.execute("SELECT pg_advisory_unlock(%s)", [services.LOCK_KEY])
+        other.execute("SELECT pg_advisory_unlock(%s)", [runs.LOCK_KEY])
 
     assert skipped.status == RunStatus.SKIPPED
     assert skipped.finished_at is not None and skipped.accounts == 0
@@ -376,7 +377,7 @@ def test_a_run_is_skipped_while_another_holds_the_lock(portfolio):
 def test_the_lock_is_released_after_a_run(portfolio):
     run()
     with second_connection() as other:
-        acquired = other.execute("SELECT pg_try_advisory_lock(%s)", [services.LOCK_KEY])
+        acquired = other.execute("SELECT pg_try_advisory_lock(%s)", [runs.LOCK_KEY])
         assert acquired.fetchone()[0] is True
 
 
@@ -396,7 +397,7 @@ def test_a_run_left_running_is_marked_interrupted_by_the_next(portfolio):
 def test_a_single_account_run_touches_only_that_account(portfolio):
     _account, calm, _lapsed = portfolio
 
-    result = services.recalculate_account(account_id=calm.pk, as_of=AS_OF)
+    result = runs.recalculate_account(account_id=calm.pk, as_of=AS_OF)
 
     assert (result.status, result.account_id, result.trigger) == (
         RunStatus.FINISHED,
@@ -420,11 +421,11 @@ def test_a_batch_costs_the_same_queries_for_few_and_many_accounts(
     accounts = [AccountFactory() for _ in range(count)]
     for account in accounts[:2]:
         _high(account)  # alerts: one owner query, one insert
-    model = services.current_risk_model()
+    model = current_risk_model()
     # 9 reads + previous values, today's snapshots, week-ago scores + 2 upserts +
     # owners + alerts already sent + notifications.
     with django_assert_max_num_queries(17):
-        result = services.recalculate_batch(
+        result = recalculation.recalculate_batch(
             accounts[0].pk, accounts[-1].pk, as_of=AS_OF, model=model
         )
     assert (result.accounts, result.changed, result.alerts) == (count, count, 2)
@@ -469,8 +470,8 @@ def test_a_full_run_vacuums_the_rows_it_rewrote():
     shipped_risk_model()
     for _ in range(3):
         AccountFactory()
-    services.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF)
-    services.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF + datetime.timedelta(days=1))
+    runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF)
+    runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF + datetime.timedelta(days=1))
 
     with connection.cursor() as cursor:
         cursor.execute(

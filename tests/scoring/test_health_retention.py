@@ -14,7 +14,7 @@ from scoring.dashboard.figures import portfolio_figures
 from scoring.dashboard.queries import COMPARE_DAYS
 from scoring.health import retention
 from scoring.health.queries import TREND_DAYS, health_trend
-from scoring.health.services import week_ago_scores
+from scoring.health.recalculation import week_ago_scores
 from scoring.models import AccountHealth, HealthSnapshot
 from scoring.tasks import thin_health_snapshots
 from tests.factories import AccountFactory

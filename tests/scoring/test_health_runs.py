@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Attitude, BuyingRole
 from planning.models import Notification
 from scoring import tasks
-from scoring.health import services
+from scoring.health import recalculation, runs, services
 from scoring.models import (
     AccountHealth,
     HealthRun,
@@ -93,7 +93,7 @@ def results() -> tuple:
     return (
         {
             row.pop("account_id"): row
-            for row in AccountHealth.objects.values("account_id", *services.HEALTH_FIELDS)
+            for row in AccountHealth.objects.values("account_id", *recalculation.HEALTH_FIELDS)
         },
         set(HealthSnapshot.objects.values_list("account_id", "day", "risk_score")),
         set(Notification.objects.filter(key__startswith="risk:").values_list("user_id", "key")),
@@ -105,14 +105,14 @@ def uninterrupted() -> tuple:
     AccountHealth.objects.all().delete()
     HealthSnapshot.objects.all().delete()
     Notification.objects.filter(key__startswith="risk:").delete()
-    run = services.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF)
+    run = runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF)
     assert run.status == RunStatus.FINISHED, run.error_text
     return results(), (run.accounts, run.changed, run.alerts)
 
 
 def stopping_after(monkeypatch, batches: int, error: BaseException):
     """Make the run stop with `error` when it reaches batch number `batches` + 1."""
-    real = services.recalculate_batch
+    real = runs.recalculate_batch
     seen = []
 
     def recalculate_batch(lo, hi, **kwargs):
@@ -121,7 +121,7 @@ def stopping_after(monkeypatch, batches: int, error: BaseException):
             raise error
         return real(lo, hi, **kwargs)
 
-    monkeypatch.setattr(services, "recalculate_batch", recalculate_batch)
+    monkeypatch.setattr(runs, "recalculate_batch", recalculate_batch)
     return seen
 
 
@@ -149,14 +149,14 @@ def test_the_reaper_marks_interrupted_only_runs_silent_for_a_whole_lease():
     assert dead.finished_at == beat_long_ago and dead.accounts == 40
     assert never_beat.finished_at == never_beat.started_at
     # Idempotent: nothing is left to reap.
-    assert services.reap_dead_runs() == 0
+    assert runs.reap_dead_runs() == 0
 
 
 def test_the_next_run_marks_a_run_left_running_interrupted_at_its_last_sign_of_life():
     shipped_risk_model()
     stale = made_run(heartbeat_at=ago(10), started_at=ago(600))  # beat recently, but no lock
 
-    run = services.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF)
+    run = runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF)
 
     stale.refresh_from_db()
     assert (stale.status, stale.finished_at) == (RunStatus.INTERRUPTED, stale.heartbeat_at)
@@ -230,7 +230,7 @@ def test_retry_carries_on_after_what_was_saved_and_ends_as_an_uninterrupted_run(
     accounts = portfolio(12)
     stopping_after(monkeypatch, 2, SystemExit("worker shut down"))
     with pytest.raises(SystemExit):
-        services.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=5)
+        runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=5)
     monkeypatch.undo()
     stopped = HealthRun.objects.get()
     assert (stopped.status, stopped.stopped_because) == (RunStatus.INTERRUPTED, StopReason.STOPPED)
@@ -267,17 +267,17 @@ def test_a_run_with_failed_batches_is_retried_from_the_first_account(
 ):
     shipped_risk_model()
     accounts = portfolio(9)
-    real = services.read_batch
+    real = recalculation.read_batch
 
     def read_batch(lo, hi, **kwargs):
         if lo <= accounts[0].pk <= hi:
             raise RuntimeError("measure query failed")
         return real(lo, hi, **kwargs)
 
-    monkeypatch.setattr(services, "read_batch", read_batch)
+    monkeypatch.setattr(recalculation, "read_batch", read_batch)
     stopping_after(monkeypatch, 2, SoftTimeLimitExceeded())
     with pytest.raises(SoftTimeLimitExceeded):
-        services.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=3)
+        runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=3)
     monkeypatch.undo()
     stopped = HealthRun.objects.get()
     # The failure was recorded as it happened, so the interrupted run still lists it.
@@ -306,10 +306,10 @@ def test_a_retry_that_finds_another_run_in_progress_is_skipped_and_may_be_asked_
     shipped_risk_model()
     stopped = made_run(status=RunStatus.INTERRUPTED, started_at=ago(600), finished_at=ago(500))
     with second_connection() as other:
-        other.execute("SELECT pg_advisory_lock(%s)", [services.LOCK_KEY])
+        other.execute("SELECT pg_advisory_lock(%s)", [runs.LOCK_KEY])
         with django_capture_on_commit_callbacks(execute=True):
             services.retry_run(run=stopped, actor=admin_user)
-        other.execute("SELECT pg_advisory_unlock(%s)", [services.LOCK_KEY])
+        other.execute("SELECT pg_advisory_unlock(%s)", [runs.LOCK_KEY])
 
     skipped = HealthRun.objects.get(retry_of=stopped)
     stopped.refresh_from_db()
@@ -510,7 +510,7 @@ def test_a_run_declared_dead_while_it_goes_on_stops_without_saving_more(monkeypa
         pytest.skip("needs a second connection to the same database")
     shipped_risk_model()
     accounts = [AccountFactory() for _ in range(6)]
-    real = services.recalculate_batch
+    real = runs.recalculate_batch
 
     def recalculate_batch(lo, hi, **kwargs):
         run = HealthRun.objects.get()
@@ -521,9 +521,9 @@ def test_a_run_declared_dead_while_it_goes_on_stops_without_saving_more(monkeypa
                 )
         return real(lo, hi, **kwargs)
 
-    monkeypatch.setattr(services, "recalculate_batch", recalculate_batch)
+    monkeypatch.setattr(runs, "recalculate_batch", recalculate_batch)
 
-    run = services.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=2)
+    run = runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=2)
 
     assert run.status == RunStatus.INTERRUPTED
     assert (run.accounts, run.done_through) == (2, accounts[1].pk)
@@ -537,7 +537,7 @@ def test_a_run_stopped_by_its_time_limit_is_interrupted_at_once(monkeypatch):
     stopping_after(monkeypatch, 1, SoftTimeLimitExceeded())
 
     with pytest.raises(SoftTimeLimitExceeded):
-        services.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=2)
+        runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=2)
 
     run = HealthRun.objects.get()
     assert (run.status, run.stopped_because, run.accounts, run.done_through) == (

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import Account, Attitude, BuyingRole, Complaint, StageChange, Stakeholder
 from kam.celery import app
 from planning.models import Notification, Visit, VisitStatus
-from scoring.health import services
+from scoring.health import recalculation, runs
 from scoring.models import (
     AccountHealth,
     HealthRun,
@@ -72,7 +72,7 @@ def _finished_run(after_pk=0):
 def health_values() -> dict:
     return {
         row.pop("account_id"): row
-        for row in AccountHealth.objects.values("account_id", *services.HEALTH_FIELDS)
+        for row in AccountHealth.objects.values("account_id", *recalculation.HEALTH_FIELDS)
     }
 
 
@@ -86,7 +86,7 @@ def reference_run() -> tuple[dict, set]:
     AccountHealth.objects.all().delete()
     HealthSnapshot.objects.all().delete()
     Notification.objects.filter(key__startswith="risk:").delete()
-    run = services.recalculate_all(trigger=RunTrigger.COMMAND)
+    run = runs.recalculate_all(trigger=RunTrigger.COMMAND)
     assert run.status == RunStatus.FINISHED, run.error_text
     return health_values(), alert_keys()
 
@@ -225,8 +225,8 @@ def _portfolio(count: int) -> list[int]:
 
 def _lock_is_free() -> bool:
     with second_connection() as other:
-        if other.execute("SELECT pg_try_advisory_lock(%s)", [services.LOCK_KEY]).fetchone()[0]:
-            other.execute("SELECT pg_advisory_unlock(%s)", [services.LOCK_KEY])
+        if other.execute("SELECT pg_try_advisory_lock(%s)", [runs.LOCK_KEY]).fetchone()[0]:
+            other.execute("SELECT pg_advisory_unlock(%s)", [runs.LOCK_KEY])
             return True
     return False
 

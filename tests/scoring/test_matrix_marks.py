@@ -16,7 +16,7 @@ from accounts.models import Category
 from scoring.criteria import services as criteria_services
 from scoring.dashboard import queries as dashboard_queries
 from scoring.dashboard.cache import replace_version
-from scoring.health.services import recalculate_all
+from scoring.health.runs import recalculate_all
 from scoring.models import Assessment, CriteriaSet, Quadrant, SetKind
 from scoring.portfolio import queries as portfolio_queries
 from tests.factories import AccountFactory, TransactionFactory, score, uniform_values

@@ -303,7 +303,7 @@ def test_the_nightly_run_applies_the_rules_as_stored_without_a_version(account):
 
 
 def test_a_factor_changed_meanwhile_is_listed_by_its_name(client_for, admin_user, other_admin):
-    from scoring.health import services
+    from scoring.health import risk_model, services
     from scoring.health.queries import risk_factors, risk_policy
     from tests.factories import shipped_risk_model
 
@@ -315,9 +315,9 @@ def test_a_factor_changed_meanwhile_is_listed_by_its_name(client_for, admin_user
     data = {name: "" if value is None else value for name, value in data.items()}
     policy = risk_policy()
     factors = {
-        f.code: services.FactorValues(f.weight, f.start, f.full, f.days) for f in risk_factors()
+        f.code: risk_model.FactorValues(f.weight, f.start, f.full, f.days) for f in risk_factors()
     }
-    factors["contact_recency"] = services.FactorValues(
+    factors["contact_recency"] = risk_model.FactorValues(
         40, factors["contact_recency"].start, factors["contact_recency"].full, None
     )
     services.update_risk_model(

@@ -31,7 +31,7 @@ from planning.models import Notification
 from scoring import defaults, engine
 from scoring import demo as scoring_demo
 from scoring.demo.health import FULL_BACKFILL_UP_TO, backfill_accounts, backfill_days
-from scoring.health import services
+from scoring.health import risk_model, runs
 from scoring.health.measures import read_batch
 from scoring.models import (
     AccountHealth,
@@ -286,7 +286,7 @@ class TestTheSeededHealth:
         assert snapshots == health
 
     def test_a_past_snapshot_is_the_risk_read_as_of_its_day(self):
-        model = services.current_risk_model()
+        model = risk_model.current_risk_model()
         day = timezone.localdate() - timedelta(weeks=6)
         checked = 0
         stored = HealthSnapshot.objects.filter(day=day).order_by("account_id")
@@ -512,14 +512,14 @@ def another_run_holds_the_lock():
     """The lock as another worker would hold it: on PostgreSQL a session advisory lock from a
     second connection, elsewhere the cache key."""
     if connection.vendor != "postgresql":
-        assert cache.add(services.CACHE_LOCK, True, 60)
+        assert cache.add(runs.CACHE_LOCK, True, 60)
         yield
-        cache.delete(services.CACHE_LOCK)
+        cache.delete(runs.CACHE_LOCK)
         return
     with second_connection() as other:
-        other.execute("SELECT pg_advisory_lock(%s)", [services.LOCK_KEY])
+        other.execute("SELECT pg_advisory_lock(%s)", [runs.LOCK_KEY])
         yield
-        other.execute("SELECT pg_advisory_unlock(%s)", [services.LOCK_KEY])
+        other.execute("SELECT pg_advisory_unlock(%s)", [runs.LOCK_KEY])
 
 
 @pytest.mark.usefixtures("another_run_holds_the_lock")

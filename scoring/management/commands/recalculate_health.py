@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Account
-from scoring.health import services
+from scoring.health import runs
 from scoring.models import RunStatus, RunTrigger
 
 MAX_PK = 2**63 - 1
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             "--batch-size",
             type=int,
             metavar="N",
-            help=f"Accounts per batch (default {services.BATCH_SIZE:,}).",
+            help=f"Accounts per batch (default {runs.BATCH_SIZE:,}).",
         )
 
     def handle(self, *, account, as_of, batch_size, **options):
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         if batch_size is not None and not 1 <= batch_size <= MAX_BATCH:
             raise CommandError(f"--batch-size must be from 1 to {MAX_BATCH:,}.")
 
-        run = services.run_recalculation(
+        run = runs.run_recalculation(
             trigger=RunTrigger.COMMAND, account_id=account, as_of=as_of, batch_size=batch_size
         )
         if run.status == RunStatus.SKIPPED:
