@@ -6,7 +6,7 @@ delivers again (its worker died) does no harm; the health runs also recognise th
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from scoring.criteria import services as criteria_services
+from scoring.assessments import services as assessment_services
 from scoring.dashboard import services as dashboard_services
 from scoring.health import retention as health_retention
 from scoring.health import runs as health_runs
@@ -22,7 +22,7 @@ def _user(pk: int | None):
 def carry_over_scores(criteria_set_id: int, actor_id: int | None = None) -> int:
     """After a criteria set is published: every scored account gets an assessment under it.
     Idempotent: accounts already assessed under the set are skipped."""
-    return criteria_services.carry_over_scores(criteria_set_id=criteria_set_id, actor_id=actor_id)
+    return assessment_services.carry_over_scores(criteria_set_id=criteria_set_id, actor_id=actor_id)
 
 
 @shared_task(acks_late=True)

@@ -1,9 +1,10 @@
 """Write side of account assessments. Every assessment is computed by scoring.engine from the
 values given and stored with the criteria set it was computed under; the newest is current."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.conflicts import EditConflict
 from accounts.models import Account
 from scoring import engine
-from scoring.models import Assessment, AssessmentSource, CriteriaSet, CriterionScore
+from scoring.criteria import services as criteria_services
+from scoring.criteria.queries import current_values_by_account
+from scoring.models import Assessment, AssessmentSource, CriteriaSet, CriterionScore, SetKind
 
 
 def _result(criteria_set: CriteriaSet, criteria, values_by_code) -> engine.AccountResult:
@@ -144,15 +147,33 @@ def scores_conflict(current: Assessment | None) -> EditConflict:
     )
 
 
-def current_values_by_account(account_ids: Iterable[int] | None = None) -> dict[int, dict]:
-    """Each account's values in its current assessment, by criterion code (for carrying scores
-    over to a new criteria version, and for previews)."""
-    scores = CriterionScore.objects.filter(assessment__is_current=True)
-    if account_ids is not None:
-        scores = scores.filter(assessment__account_id__in=list(account_ids))
-    values: dict[int, dict] = {}
-    for account_id, code, value in scores.values_list(
-        "assessment__account_id", "criterion__code", "value"
-    ).iterator(chunk_size=10000):
-        values.setdefault(account_id, {})[code] = value
-    return values
+def carry_over_scores(*, criteria_set_id: int, actor_id: int | None = None, batch_size=1000) -> int:
+    """After a criteria set is published (scoring.tasks.carry_over_scores): re-score every
+    account whose current assessment is under another version with its values
+    carried over by criterion code (a value outside a changed scale becomes unscored), in
+    batches by account id, each batch its own transaction. Safe to re-run: accounts already
+    current under this set are skipped. Returns how many accounts were re-scored."""
+    criteria_set = CriteriaSet.objects.filter(pk=criteria_set_id).first()
+    if criteria_set is None or not criteria_set.is_published:
+        return 0  # discarded, or a newer version was published meanwhile: that one carries over
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    if criteria_set.kind == SetKind.SEGMENT:
+        return criteria_services.carry_over_segment_scores(criteria_set, actor)
+    specs = [c.spec for c in criteria_set.criteria.all()]
+    pending = (
+        Assessment.objects.filter(is_current=True)
+        .exclude(criteria_set=criteria_set)
+        .order_by("account_id")
+        .values_list("account_id", flat=True)
+    )
+    written, last = 0, 0
+    while batch := list(pending.filter(account_id__gt=last)[:batch_size]):
+        values = current_values_by_account(batch)
+        written += bulk_assess(
+            criteria_set=criteria_set,
+            values_by_account={pk: engine.carry_values(specs, values.get(pk, {})) for pk in batch},
+            actor=actor,
+            source=AssessmentSource.CARRIED_OVER,
+        )
+        last = batch[-1]
+    return written

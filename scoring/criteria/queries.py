@@ -2,6 +2,7 @@
 editor's list and detail pages, and the preview of a draft against the published set."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from scoring import engine
-from scoring.assessments.services import current_values_by_account
 from scoring.models import (
     Assessment,
     CriteriaSet,
     Criterion,
+    CriterionScore,
     Dimension,
     Quadrant,
     SetKind,
@@ -37,6 +38,20 @@ def with_criteria(queryset: QuerySet[CriteriaSet]) -> QuerySet[CriteriaSet]:
 def published_set(kind: str = SetKind.ACCOUNT) -> CriteriaSet | None:
     """The published set of a kind with its criteria (two queries), or None."""
     return with_criteria(criteria_sets(kind).filter(status=SetStatus.PUBLISHED)).first()
+
+
+def current_values_by_account(account_ids: Iterable[int] | None = None) -> dict[int, dict]:
+    """Each account's values in its current assessment, by criterion code (for carrying scores
+    over to a new criteria version, and for previews)."""
+    scores = CriterionScore.objects.filter(assessment__is_current=True)
+    if account_ids is not None:
+        scores = scores.filter(assessment__account_id__in=list(account_ids))
+    values: dict[int, dict] = {}
+    for account_id, code, value in scores.values_list(
+        "assessment__account_id", "criterion__code", "value"
+    ).iterator(chunk_size=10000):
+        values.setdefault(account_id, {})[code] = value
+    return values
 
 
 def draft_set(kind: str = SetKind.ACCOUNT) -> CriteriaSet | None:

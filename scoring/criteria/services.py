@@ -11,7 +11,6 @@ set's row_version, publishes exactly the draft that was on the page."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, ProtectedError
@@ -22,10 +21,8 @@ from simple_history.utils import bulk_create_with_history
 from accounts import outbox
 from accounts.conflicts import claim
 from scoring import engine
-from scoring.assessments.services import bulk_assess, current_values_by_account
 from scoring.models import (
     Assessment,
-    AssessmentSource,
     CriteriaSet,
     Criterion,
     Dimension,
@@ -60,6 +57,9 @@ CRITERION_FIELDS = (
 )
 # Copied to a new draft: everything but the set and the primary key.
 _COPIED = CRITERION_FIELDS
+
+# The task (scoring.tasks, a layer above) is asked for by name.
+CARRY_OVER_SCORES = "scoring.tasks.carry_over_scores"
 
 
 def _as(instance, actor):
@@ -310,47 +310,15 @@ def publish(
         else:
             to_rescore = 0
         set_id, actor_id = criteria_set.pk, getattr(actor, "pk", None)
-        # Imported here: the task module wraps this one. A worker carries the scores over after
-        # the commit (in tests and `make run` Celery runs eagerly, so it is done on return).
-        from scoring.tasks import carry_over_scores as carry_over_task
-
-        outbox.enqueue(carry_over_task, set_id, actor_id)
+        # A worker carries the scores over after the commit (scoring.assessments.services.
+        # carry_over_scores; in tests and `make run` Celery runs eagerly, so it is done on return).
+        outbox.enqueue(CARRY_OVER_SCORES, set_id, actor_id)
     return Published(criteria_set, previous, to_rescore)
 
 
-def carry_over_scores(*, criteria_set_id: int, actor_id: int | None = None, batch_size=1000) -> int:
-    """Re-score every account whose current assessment is under another version with its values
-    carried over by criterion code (a value outside a changed scale becomes unscored), in
-    batches by account id, each batch its own transaction. Safe to re-run: accounts already
-    current under this set are skipped. Returns how many accounts were re-scored."""
-    criteria_set = CriteriaSet.objects.filter(pk=criteria_set_id).first()
-    if criteria_set is None or not criteria_set.is_published:
-        return 0  # discarded, or a newer version was published meanwhile: that one carries over
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    if criteria_set.kind == SetKind.SEGMENT:
-        return _carry_over_segment_scores(criteria_set, actor)
-    specs = [c.spec for c in criteria_set.criteria.all()]
-    pending = (
-        Assessment.objects.filter(is_current=True)
-        .exclude(criteria_set=criteria_set)
-        .order_by("account_id")
-        .values_list("account_id", flat=True)
-    )
-    written, last = 0, 0
-    while batch := list(pending.filter(account_id__gt=last)[:batch_size]):
-        values = current_values_by_account(batch)
-        written += bulk_assess(
-            criteria_set=criteria_set,
-            values_by_account={pk: engine.carry_values(specs, values.get(pk, {})) for pk in batch},
-            actor=actor,
-            source=AssessmentSource.CARRIED_OVER,
-        )
-        last = batch[-1]
-    return written
-
-
-def _carry_over_segment_scores(criteria_set: CriteriaSet, actor) -> int:
-    """Segment scores hang off criteria: copy each segment's scores from the version before to
+def carry_over_segment_scores(criteria_set: CriteriaSet, actor) -> int:
+    """After a segment criteria set is published (scoring.assessments.services.carry_over_scores):
+    segment scores hang off criteria, so copy each segment's scores from the version before to
     the new criteria with the same code. Returns how many segments got scores."""
     previous = (
         CriteriaSet.objects.filter(

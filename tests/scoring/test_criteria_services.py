@@ -20,6 +20,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from scoring import engine
+from scoring.assessments.services import carry_over_scores
 from scoring.criteria import queries, services
 from scoring.models import (
     Assessment,
@@ -298,23 +299,23 @@ def test_publishing_archives_the_old_set_and_carries_every_score_over(
 def test_carrying_over_again_changes_nothing(portfolio, published, admin_user):
     draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
     publish(draft, admin_user)  # callbacks not run: we call it here
-    assert services.carry_over_scores(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 5
-    assert services.carry_over_scores(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 0
+    assert carry_over_scores(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 5
+    assert carry_over_scores(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 0
     assert Assessment.objects.filter(criteria_set=draft).count() == 5
 
 
 def test_carrying_over_runs_in_batches(portfolio, published, admin_user):
     draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
     publish(draft, admin_user)
-    assert services.carry_over_scores(criteria_set_id=draft.pk, batch_size=2) == 5
+    assert carry_over_scores(criteria_set_id=draft.pk, batch_size=2) == 5
     assert Assessment.objects.filter(is_current=True, criteria_set=draft).count() == 5
 
 
 def test_an_archived_set_carries_nothing_over(portfolio, published, admin_user):
-    assert services.carry_over_scores(criteria_set_id=published.pk) == 0  # already current
+    assert carry_over_scores(criteria_set_id=published.pk) == 0  # already current
     published.status = SetStatus.ARCHIVED
     published.save()
-    assert services.carry_over_scores(criteria_set_id=published.pk) == 0
+    assert carry_over_scores(criteria_set_id=published.pk) == 0
 
 
 def test_publishing_an_empty_set_is_refused_and_nothing_changes(published, admin_user):
