@@ -1,25 +1,19 @@
-"""The accounts behind a figure of the dashboard: every chart element and tile links here with
-the dashboard's filters and one slice (a stage, a quadrant, a risk band…)."""
+"""The accounts behind a figure of the dashboard: every chart element and tile links to that list
+(views.dashboard_accounts) with the dashboard's filters and one slice (a stage, a quadrant, a risk
+band…). Here: the link, the list's title and chips in words, and the rows of one page."""
 
 import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from accounts import access
 from accounts.models import Account, RelationshipStage
 from planning.models import DevelopmentStage
 from scoring.dashboard import facts, queries
-from scoring.dashboard.filters import (
-    MOVED_CHOICES,
-    SORT_CHOICES,
-    DrillFilter,
-)
+from scoring.dashboard.filters import MOVED_CHOICES, DrillFilter
 from scoring.models.assessments import Quadrant
 from scoring.models.health import RiskLevel
 
@@ -163,33 +157,3 @@ def page_rows(account_ids: list[int], *, today: datetime.date) -> list[Account]:
         ]
         account.level_label = RiskLevel(account.f_level).label if account.f_level else ""
     return accounts
-
-
-def account_list(request) -> TemplateResponse:
-    today = timezone.localdate()
-    accounts = facts.with_facts(
-        access.visible_accounts(request.user), today=today, compare_before=None
-    )
-    # Always bound, so that the default order applies to an empty query string too.
-    drill = DrillFilter(request.GET, queryset=accounts, request=request, today=today)
-    sees_all = access.sees_every_account(request.user)
-    context = {
-        "filter": drill,
-        "title": title(drill, sees_all=sees_all),
-        "chips": chips(drill, request),
-        "dashboard_url": drill.dashboard_url(),
-        "sees_all": sees_all,
-        "sort": drill.chosen_sort,
-        "sort_choices": SORT_CHOICES,
-        "invalid": not drill.is_valid(),
-        "page": None,
-        "rows": [],
-    }
-    if not context["invalid"]:
-        # The order is found on the ids alone (one count, one page of ids); only the page's
-        # rows are read whole.
-        paginator = Paginator(drill.qs.values_list("pk", flat=True), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        context["page"] = page
-        context["rows"] = page_rows(list(page.object_list), today=today)
-    return TemplateResponse(request, "scoring/dashboard/accounts.html", context)

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -7,8 +8,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from accounts import access
-from scoring.dashboard import cache, charts, drill, export, queries
-from scoring.dashboard.filters import DashboardFilter
+from scoring.dashboard import cache, charts, drill, export, facts, queries
+from scoring.dashboard.filters import SORT_CHOICES, DashboardFilter, DrillFilter
 
 BODY = "scoring/dashboard/_body.html"
 
@@ -65,4 +66,30 @@ def dashboard_export(request):
 @require_safe
 def dashboard_accounts(request):
     """The accounts behind one figure of the dashboard (a bar, a bubble group, a tile)."""
-    return drill.account_list(request)
+    today = timezone.localdate()
+    accounts = facts.with_facts(
+        access.visible_accounts(request.user), today=today, compare_before=None
+    )
+    # Always bound, so that the default order applies to an empty query string too.
+    drill_filter = DrillFilter(request.GET, queryset=accounts, request=request, today=today)
+    sees_all = access.sees_every_account(request.user)
+    context = {
+        "filter": drill_filter,
+        "title": drill.title(drill_filter, sees_all=sees_all),
+        "chips": drill.chips(drill_filter, request),
+        "dashboard_url": drill_filter.dashboard_url(),
+        "sees_all": sees_all,
+        "sort": drill_filter.chosen_sort,
+        "sort_choices": SORT_CHOICES,
+        "invalid": not drill_filter.is_valid(),
+        "page": None,
+        "rows": [],
+    }
+    if not context["invalid"]:
+        # The order is found on the ids alone (one count, one page of ids); only the page's
+        # rows are read whole.
+        paginator = Paginator(drill_filter.qs.values_list("pk", flat=True), drill.PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        context["page"] = page
+        context["rows"] = drill.page_rows(list(page.object_list), today=today)
+    return TemplateResponse(request, "scoring/dashboard/accounts.html", context)
