@@ -383,23 +383,3 @@ def test_the_notifications_page_marks_alerts(owner, account, today, client_for, 
     assert response.status_code == 200
     assert html.count('data-testid="notification-alert"') == 1
     assert html.count('data-testid="notification"') == 2
-
-
-def test_planning_never_imports_scoring():
-    """Imports run scoring → planning → accounts: the digest knows alerts by key only."""
-    import ast
-    from pathlib import Path
-
-    import planning
-
-    root = Path(planning.__file__).parent
-    offenders = []
-    for path in root.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "scoring"]
-    assert offenders == []
