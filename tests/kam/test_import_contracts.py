@@ -10,6 +10,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from accounts.outbox import registered_task
+from scoring.criteria.services import CARRY_OVER_SCORES
+from scoring.dashboard.cache import WARM_DASHBOARDS
+from scoring.health.services import (
+    RECALCULATE_ACCOUNT_HEALTH,
+    RECALCULATE_HEALTH,
+    RETRY_HEALTH_RUN,
+)
+
 BASE_DIR = Path(settings.BASE_DIR)
 PACKAGES = ("kam", "accounts", "planning", "scoring")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -99,3 +108,16 @@ def test_a_contract_naming_a_package_that_is_gone_fails(copy_of_the_code, tmp_pa
 def test_the_copy_itself_passes(copy_of_the_code):
     """What makes the runs above fail is their one change, not the copying."""
     assert lint_imports(copy_of_the_code).returncode == 0
+
+
+def test_the_tasks_asked_for_by_name_exist():
+    """A lower layer names the task of scoring.tasks it asks for (it may not import the module
+    above it): each name is a registered task."""
+    names = [
+        CARRY_OVER_SCORES,
+        WARM_DASHBOARDS,
+        RECALCULATE_ACCOUNT_HEALTH,
+        RECALCULATE_HEALTH,
+        RETRY_HEALTH_RUN,
+    ]
+    assert [registered_task(name).name for name in names] == names

@@ -3,15 +3,19 @@
 not started. The broker is a real closed port (tests/celery_workers.py, unreachable_broker)."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import outbox
-from accounts.models import OutboxMessage
-from scoring.models import HealthRun, RunStatus, RunTrigger
+from accounts.models import ImportJob, ImportKind, OutboxMessage
+from accounts.signals import records_imported
+from scoring.models import HealthRun, RunStatus, RunTrigger, Survey
+from scoring.surveys.signals import survey_changed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,3 +70,26 @@ def test_with_the_broker_up_the_page_says_the_run_started(client_for, admin_user
     said = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("Recalculation started" in message for message in said), said
     assert not outbox.pending().exists()
+
+
+# --- Asked for from below: the signals health receives (scoring.apps connects them) ------------
+
+
+def test_imported_transactions_queue_a_full_recalculation(admin_user, unreachable_broker):
+    with transaction.atomic():
+        for kind in (ImportKind.TRANSACTIONS, ImportKind.ACCOUNTS):
+            job = SimpleNamespace(kind=kind, user_id=admin_user.pk)
+            records_imported.send(sender=ImportJob, job=job, account_ids=[])
+
+    waiting = OutboxMessage.objects.get()
+    assert waiting.task == "scoring.tasks.recalculate_health"
+    assert waiting.args == [RunTrigger.IMPORT, admin_user.pk]
+
+
+def test_a_changed_survey_queues_its_account_recalculation(account, unreachable_broker):
+    with transaction.atomic():
+        survey_changed.send(sender=Survey, account_id=account.pk)
+
+    waiting = OutboxMessage.objects.get()
+    assert waiting.task == "scoring.tasks.recalculate_account_health"
+    assert waiting.args == [account.pk]
