@@ -2,17 +2,19 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.signals import records_imported
+from scoring.surveys.signals import survey_changed
+
 
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Scoring")
 
     def ready(self):
-        # Imported here: these modules use the models, which are ready only now.
+        # Imported here: these modules use the models, which are loaded only now.
         from accounts.demo import register_dependent_delete
         from accounts.imports.planning import register_rule_tiers
         from accounts.queries import register_history_source
-        from accounts.signals import records_imported
         from accounts.tabs import AccountTab, register_header_panel, register_tab
         from accounts.translatable import register
         from scoring.assessments.history import assessment_history
@@ -22,7 +24,6 @@ class ScoringConfig(AppConfig):
         from scoring.health.header import health_panel
         from scoring.health.history import risk_level_history, survey_history
         from scoring.health.services import recalculate_after_import, recalculate_after_survey
-        from scoring.surveys.signals import survey_changed
         from scoring.tiers.queries import rule_tiers
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
