@@ -107,6 +107,7 @@ def account_restore(
     """Put the chosen fields of an earlier version (a history row of the account) back, as a new
     change whose history says which version it came from. Refused like any stale form if the
     account changed since the comparison was loaded."""
+    access.require_edit(actor, account)
     chosen = set(fields)
     if version.id != account.pk:
         raise PermissionDenied

@@ -143,8 +143,7 @@ def account_detail(request, pk):
 
 
 def account_edit(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
-    access.require_edit(request.user, account)
+    account = access.get_editable_account_or_404(request.user, pk)
     form = AccountForm(
         request.POST or None,
         instance=account,
@@ -271,10 +270,9 @@ def account_team(request, pk):
 
 
 def team_member_remove(request, pk, member_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_team_account_or_404(request.user, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    access.require_team_management(request.user, account)
     button = ButtonForm(request.POST)
     if not button.is_valid():
         messages.error(request, button.refusal())
@@ -306,8 +304,7 @@ def transaction_list(request, pk):
 
 
 def transaction_create(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
-    access.require_edit(request.user, account)
+    account = access.get_editable_account_or_404(request.user, pk)
     form = TransactionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -331,8 +328,7 @@ def complaint_list(request, pk):
 
 
 def complaint_create(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
-    access.require_edit(request.user, account)
+    account = access.get_editable_account_or_404(request.user, pk)
     form = ComplaintForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         try:
@@ -352,7 +348,8 @@ def complaint_create(request, pk):
 
 
 def _complaint_for(request, pk, complaint_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    """The complaint to change, and its account (which the user must be able to edit)."""
+    account = access.get_editable_account_or_404(request.user, pk)
     complaint = get_object_or_404(account.complaints.select_related("owner"), pk=complaint_pk)
     complaint.account = account
     return account, complaint
@@ -360,7 +357,6 @@ def _complaint_for(request, pk, complaint_pk):
 
 def complaint_edit(request, pk, complaint_pk):
     account, complaint = _complaint_for(request, pk, complaint_pk)
-    access.require_edit(request.user, account)
     form = ComplaintEditForm(request.POST or None, instance=complaint, account=account)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -387,7 +383,6 @@ def complaint_edit(request, pk, complaint_pk):
 
 def complaint_resolve(request, pk, complaint_pk):
     account, complaint = _complaint_for(request, pk, complaint_pk)
-    access.require_edit(request.user, account)
     # A resolution typed on a page loaded before someone else resolved it goes to the service,
     # which shows it beside theirs rather than dropping it.
     if request.method != "POST" and not complaint.is_open:
@@ -423,7 +418,6 @@ def complaint_reopen(request, pk, complaint_pk):
     account, complaint = _complaint_for(request, pk, complaint_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    access.require_edit(request.user, account)
     button = ButtonForm(request.POST)
     if not button.is_valid():
         messages.error(request, button.refusal())

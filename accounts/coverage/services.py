@@ -12,10 +12,6 @@ from accounts.conflicts import EditConflict, claim, nothing_changed
 from accounts.models import Account, Coverage, Stakeholder
 
 
-def _on_team(account: Account, user) -> bool:
-    return account.owner_id == user.pk or account.team_members.filter(user_id=user.pk).exists()
-
-
 @transaction.atomic
 def coverage_set(
     *,
@@ -35,7 +31,7 @@ def coverage_set(
     errors = {}
     if stakeholder.account_id != account.pk:
         errors["stakeholder"] = _("This stakeholder does not belong to this account.")
-    if user is None or not _on_team(account, user):
+    if user is None or not access.is_on_team(user, account):
         errors["user"] = _("Only the account manager and the account team can cover a stakeholder.")
     if errors:
         raise ValidationError(errors)

@@ -40,12 +40,11 @@ def coverage_matrix(request, pk):
 
 
 def coverage_edit(request, pk, stakeholder_pk, user_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     stakeholder = get_object_or_404(account.stakeholders, pk=stakeholder_pk)
     user = queries.team_user(account, user_pk)
     if user is None:
         raise Http404
-    access.require_edit(request.user, account)
     cell = queries.coverage_cell(account, stakeholder, user)
     form = CoverageForm(
         request.POST or None,

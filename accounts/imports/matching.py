@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils.translation import gettext_noop
 
-from accounts.access import is_admin, sees_every_account, visible_accounts
+from accounts.access import accounts_on_team, is_admin, sees_every_account, visible_accounts
 from accounts.imports.fields import ACCOUNTS, Field
-from accounts.models import AccountTeamMember
 from accounts.translatable import Message
 
 CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
@@ -93,10 +91,7 @@ def editable_accounts(user, pks) -> set[int]:
     are on the team of (a director who also manages accounts sees all but edits only theirs)."""
     if is_admin(user):
         return set(pks)
-    scope = visible_accounts(user)
-    if sees_every_account(user):
-        team = AccountTeamMember.objects.filter(user=user).order_by().values("account_id")
-        scope = scope.filter(Q(owner=user) | Q(pk__in=team))
+    scope = accounts_on_team(user) if sees_every_account(user) else visible_accounts(user)
     editable: set[int] = set()
     for chunk in chunks(pks):
         editable.update(scope.filter(pk__in=chunk).values_list("pk", flat=True))

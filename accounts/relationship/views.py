@@ -41,10 +41,9 @@ def relationship(request, pk):
 
 
 def stage_change(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     if request.method != "POST":
         return redirect("accounts:relationship", pk=account.pk)
-    access.require_edit(request.user, account)
     form = StageChangeForm(request.POST, account=account)
     if form.is_valid():
         try:
@@ -126,8 +125,7 @@ def stage_assessment(request, pk):
 
 
 def relationship_profile(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
-    access.require_edit(request.user, account)
+    account = access.get_editable_account_or_404(request.user, pk)
     form = RelationshipProfileForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         try:

@@ -187,6 +187,7 @@ def stakeholder_restore(
 ) -> Stakeholder:
     """Put the chosen fields of an earlier version of the person back, through stakeholder_save
     (so the reporting-line rules hold), as a change whose history names that version."""
+    access.require_edit(actor, account)
     chosen = set(fields)
     if version.id != stakeholder.pk or stakeholder.account_id != account.pk:
         raise PermissionDenied

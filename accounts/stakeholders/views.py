@@ -79,7 +79,6 @@ def stakeholder_detail(request, pk, stakeholder_pk, mark_left_form=None):
 
 
 def _edit(request, account, stakeholder):
-    access.require_edit(request.user, account)
     may_see_notes = access.can_see_private_notes(request.user, account)
     data = request.POST if request.method == "POST" else None
     adding_row = data is not None and "add_need" in data
@@ -154,22 +153,21 @@ def _show_conflict(request, error, form, needs, note_form, stakeholder):
 
 
 def stakeholder_create(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     return _edit(request, account, None)
 
 
 def stakeholder_edit(request, pk, stakeholder_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     return _edit(request, account, queries.get_stakeholder_or_404(account, stakeholder_pk))
 
 
 def stakeholder_mark_left(request, pk, stakeholder_pk):
     # Scope first, method second: an outsider gets 404 whatever the method.
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     stakeholder = queries.get_stakeholder_or_404(account, stakeholder_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    access.require_edit(request.user, account)
     form = MarkLeftForm(request.POST, row_version=stakeholder.row_version)
     if form.is_valid():
         try:
@@ -204,11 +202,10 @@ def stakeholder_mark_left(request, pk, stakeholder_pk):
 
 
 def stakeholder_reinstate(request, pk, stakeholder_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     stakeholder = queries.get_stakeholder_or_404(account, stakeholder_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    access.require_edit(request.user, account)
     button = ButtonForm(request.POST)
     if not button.is_valid():
         messages.error(request, button.refusal())

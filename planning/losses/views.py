@@ -41,8 +41,7 @@ def loss_records(request, pk):
 
 
 def loss_record_create(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
-    access.require_edit(request.user, account)
+    account = access.get_editable_account_or_404(request.user, pk)
     initial = {"review_on": timezone.localdate() + timedelta(days=REVIEW_AFTER_DAYS)}
     form = LossRecordForm(request.POST or None, initial=initial, row_version=account.row_version)
     if request.method == "POST" and form.is_valid():

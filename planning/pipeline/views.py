@@ -71,7 +71,6 @@ def opportunity_list(request, pk):
 
 
 def _save_form(request, account, opportunity=None):
-    access.require_edit(request.user, account)
     form = OpportunityForm(request.POST or None, instance=opportunity)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
@@ -103,12 +102,12 @@ def _save_form(request, account, opportunity=None):
 
 
 def opportunity_create(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     return _save_form(request, account)
 
 
 def opportunity_edit(request, pk, opportunity_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     opportunity = _opportunity(account, opportunity_pk)
     return _save_form(request, account, opportunity)
 
@@ -152,11 +151,10 @@ def _detail_redirect(account, opportunity):
 
 
 def opportunity_criteria(request, pk, opportunity_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     opportunity = _opportunity(account, opportunity_pk)
     if request.method != "POST":
         return _detail_redirect(account, opportunity)
-    access.require_edit(request.user, account)
     form = CriteriaForm(request.POST, opportunity=opportunity)
     if not stages.is_open(opportunity.stage):
         # Closed since the page was shown (its criteria went with it), or a forged post.
@@ -182,11 +180,10 @@ def opportunity_criteria(request, pk, opportunity_pk):
 
 
 def opportunity_move(request, pk, opportunity_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     opportunity = _opportunity(account, opportunity_pk)
     if request.method != "POST":
         return _detail_redirect(account, opportunity)
-    access.require_edit(request.user, account)
     form = MoveForm(request.POST, opportunity=opportunity)
     # The one-click buttons (next stage, won, the board's cards) post no reason: nothing typed to
     # keep, so they are told in a message over the page they came from.
@@ -225,11 +222,10 @@ def opportunity_move(request, pk, opportunity_pk):
 
 
 def opportunity_lost(request, pk, opportunity_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     opportunity = _opportunity(account, opportunity_pk)
     if request.method != "POST":
         return _detail_redirect(account, opportunity)
-    access.require_edit(request.user, account)
     form = LostForm(request.POST, opportunity=opportunity)
     if form.is_valid():
         try:

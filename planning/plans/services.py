@@ -166,6 +166,7 @@ def plan_restore(
 ) -> AccountPlan:
     """Put the chosen fields of an earlier version of the plan back, through plan_save (so the
     year and one-active-plan rules hold), as a change whose history names that version."""
+    access.require_edit(actor, account)
     chosen = set(fields)
     if version.id != plan.pk or plan.account_id != account.pk:
         raise PermissionDenied

@@ -66,7 +66,6 @@ def plan_detail(request, pk, plan_pk):
 
 
 def _plan_form(request, account, plan):
-    access.require_edit(request.user, account)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
@@ -87,22 +86,21 @@ def _plan_form(request, account, plan):
 
 
 def plan_create(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     return _plan_form(request, account, None)
 
 
 def plan_edit(request, pk, plan_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     return _plan_form(request, account, queries.get_plan_or_404(account, plan_pk))
 
 
 def plan_status(request, pk, plan_pk):
     # Scope first, method second: an outsider gets 404 whatever the method.
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     plan = queries.get_plan_or_404(account, plan_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    access.require_edit(request.user, account)
     form = PlanStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -129,9 +127,8 @@ def plan_status(request, pk, plan_pk):
 
 
 def plan_copy(request, pk, plan_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     plan = queries.get_plan_or_404(account, plan_pk)
-    access.require_edit(request.user, account)
     form = PlanCopyForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,7 +146,6 @@ def plan_copy(request, pk, plan_pk):
 
 
 def _objective_form(request, account, plan, objective):
-    access.require_edit(request.user, account)
     form = ObjectiveForm(request.POST or None, instance=objective, plan=plan)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.OBJECTIVE_FIELDS}
@@ -175,23 +171,22 @@ def _objective_form(request, account, plan, objective):
 
 
 def plan_objective_create(request, pk, plan_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     plan = queries.get_plan_or_404(account, plan_pk)
     return _objective_form(request, account, plan, None)
 
 
 def plan_objective_edit(request, pk, plan_pk, objective_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     plan = queries.get_plan_or_404(account, plan_pk)
     objective = queries.get_objective_or_404(plan, objective_pk)
     return _objective_form(request, account, plan, objective)
 
 
 def plan_objective_actual(request, pk, plan_pk, objective_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     plan = queries.get_plan_or_404(account, plan_pk)
     objective = queries.get_objective_or_404(plan, objective_pk)
-    access.require_edit(request.user, account)
     form = ActualForm(request.POST or None, objective=objective)
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,7 +212,6 @@ def plan_objective_actual(request, pk, plan_pk, objective_pk):
 
 
 def _action_form(request, account, plan, objective, action):
-    access.require_edit(request.user, account)
     form = ActionForm(request.POST or None, instance=action, team=queries.team_users(account))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.ACTION_FIELDS}
@@ -245,26 +239,25 @@ def _action_form(request, account, plan, objective, action):
 
 
 def plan_action_create(request, pk, plan_pk, objective_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     plan = queries.get_plan_or_404(account, plan_pk)
     objective = queries.get_objective_or_404(plan, objective_pk)
     return _action_form(request, account, plan, objective, None)
 
 
 def plan_action_edit(request, pk, plan_pk, action_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     plan = queries.get_plan_or_404(account, plan_pk)
     action = queries.get_action_or_404(plan, action_pk)
     return _action_form(request, account, plan, action.objective, action)
 
 
 def plan_action_done(request, pk, plan_pk, action_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     plan = queries.get_plan_or_404(account, plan_pk)
     action = queries.get_action_or_404(plan, action_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    access.require_edit(request.user, account)
     form = ButtonForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.refusal())

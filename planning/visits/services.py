@@ -180,6 +180,7 @@ def update_coverage(*, actor, visit: Visit) -> int:
     creating the row with strength 1 where none exists. Never moves a later date back. Set-based:
     one read, one bulk update, one bulk insert (each with its history rows). Returns the number of
     rows written."""
+    access.require_edit(actor, visit.account)
     on = timezone.localdate(visit.starts_at)
     users = [user.pk for user in visit.our_attendees.all()]
     people = [person.pk for person in visit.attendees.all()]

@@ -52,7 +52,6 @@ def visit_detail(request, pk, visit_pk):
 
 
 def _prepare(request, account, visit):
-    access.require_edit(request.user, account)
     initial = {}
     if visit is None and any(user.pk == request.user.pk for user in queries.team_users(account)):
         initial["our_attendees"] = [request.user.pk]  # whoever prepares it usually goes
@@ -78,26 +77,24 @@ def _prepare(request, account, visit):
 
 
 def visit_create(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     return _prepare(request, account, None)
 
 
 def visit_edit(request, pk, visit_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     visit = queries.get_visit_or_404(account, visit_pk)
     # A form sent after the visit was reported or cancelled is the service's to refuse, with the
     # typed input kept.
     if request.method != "POST" and visit.status != VisitStatus.PLANNED:
-        access.require_edit(request.user, account)
         messages.warning(request, _("Only a planned visit can be changed."))
         return _to_visit(account, visit)
     return _prepare(request, account, visit)
 
 
 def visit_report(request, pk, visit_pk):
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     visit = queries.get_visit_or_404(account, visit_pk)
-    access.require_edit(request.user, account)
     # A report sent after someone else reported or cancelled the visit is the service's to refuse,
     # with the typed report kept beside theirs.
     if request.method != "POST" and visit.status != VisitStatus.PLANNED:
@@ -134,11 +131,10 @@ def visit_report(request, pk, visit_pk):
 
 def _post_action(request, pk, visit_pk, action, done_message):
     # Scope first, method second: an outsider gets 404 whatever the method.
-    account = access.get_visible_account_or_404(request.user, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     visit = queries.get_visit_or_404(account, visit_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    access.require_edit(request.user, account)
     form = ButtonForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.refusal())

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts import translatable
-from accounts.access import scope_to_visible_accounts
-from accounts.models import Account, AccountTeamMember, Category, Complaint, ComplaintStatus
+from accounts.access import accounts_on_team, scope_to_visible_accounts
+from accounts.models import Account, Category, Complaint, ComplaintStatus
 from planning.models import AccountPlan, Action, ActionStatus, PlanStatus, Visit, VisitStatus
 
 UPCOMING_DAYS = 14
@@ -69,15 +69,6 @@ class Week:
         return self.total - len(self.upcoming_visits)
 
 
-def my_accounts(user) -> QuerySet[Account]:
-    """Accounts where the user is the owner or on the team, whatever their role (a director sees
-    every account, but "my accounts" are still only those they work on)."""
-    if not user.is_authenticated or not user.is_active:
-        return Account.objects.none()
-    on_team = AccountTeamMember.objects.filter(user=user).order_by().values("account_id")
-    return Account.objects.filter(Q(owner=user) | Q(pk__in=on_team))
-
-
 def my_visits(user) -> QuerySet[Visit]:
     """Visits the user attends, or on accounts they own, on accounts they can see."""
     attending = Visit.our_attendees.through.objects.filter(user=user).values("visit_id")
@@ -106,7 +97,7 @@ def week_for(user, today: datetime.date | None = None) -> Week:
     horizon = datetime.datetime.combine(
         today + datetime.timedelta(days=UPCOMING_DAYS + 1), datetime.time.min, tzinfo=tz
     )
-    mine = my_accounts(user).values("pk")
+    mine = accounts_on_team(user).values("pk")
     visits = (
         my_visits(user)
         .select_related("account")
@@ -185,7 +176,7 @@ def week_for(user, today: datetime.date | None = None) -> Week:
         .order_by("next_step_on", "pk")
     ]
 
-    keys = my_accounts(user).filter(category=Category.KEY).select_related("tier")
+    keys = accounts_on_team(user).filter(category=Category.KEY).select_related("tier")
     active_plan = AccountPlan.objects.filter(
         account=OuterRef("pk"), status=PlanStatus.ACTIVE, year=today.year
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.conflicts import EditConflict
 from accounts.models import Account
 from scoring import engine
@@ -46,7 +47,7 @@ def bulk_assess(
     *,
     criteria_set: CriteriaSet,
     values_by_account: Mapping[int, Mapping[str, int | None]],
-    actor=None,
+    scored_by=None,
     source: str = AssessmentSource.SCORED,
     note: str = "",
     scored_at=None,
@@ -54,7 +55,9 @@ def bulk_assess(
 ) -> int:
     """Assess many accounts at once under `criteria_set` (a few statements per batch): the new
     assessments become current, the old ones stay as history. Returns how many were written.
-    The caller runs it in a transaction (it is one, when called alone)."""
+    The caller runs it in a transaction (it is one, when called alone). It checks no right:
+    `scored_by` is who the rows name, and the callers decide who may score (assess_account,
+    publish's carry-over, the demo data)."""
     criteria = list(criteria_set.criteria.all())
     scored_at = scored_at or timezone.now()
     written = 0
@@ -75,7 +78,7 @@ def bulk_assess(
                         account_id=account_id,
                         criteria_set=criteria_set,
                         source=source,
-                        scored_by=actor,
+                        scored_by=scored_by,
                         scored_at=scored_at,
                         note=note,
                         attractiveness=result.attractiveness,
@@ -117,6 +120,7 @@ def assess_account(
     accounts.conflicts.claim(); instead the account's row is locked (two scorings of one account
     take turns) and the current assessment compared with the form's: if someone saved scores
     since, EditConflict, the same refusal as every edit form, and nothing is written."""
+    access.require_edit(actor, account)
     with transaction.atomic():
         Account.objects.select_for_update(no_key=True).filter(pk=account.pk).values_list("pk").get()
         current = (
@@ -129,7 +133,7 @@ def assess_account(
         bulk_assess(
             criteria_set=criteria_set,
             values_by_account={account.pk: dict(values_by_code)},
-            actor=actor,
+            scored_by=actor,
             note=note,
         )
         return Assessment.objects.get(account=account, is_current=True)
@@ -172,7 +176,7 @@ def carry_over_scores(*, criteria_set_id: int, actor_id: int | None = None, batc
         written += bulk_assess(
             criteria_set=criteria_set,
             values_by_account={pk: engine.carry_values(specs, values.get(pk, {})) for pk in batch},
-            actor=actor,
+            scored_by=actor,
             source=AssessmentSource.CARRIED_OVER,
         )
         last = batch[-1]

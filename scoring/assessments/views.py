@@ -44,8 +44,7 @@ def _saved_message(account, assessment) -> str:
 
 
 def score_create(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
-    access.require_edit(request.user, account)
+    account = access.get_editable_account_or_404(request.user, pk)
     criteria_set = published_set()
     form = None
     if criteria_set is not None:

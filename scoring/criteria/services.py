@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts import outbox
+from accounts import access, outbox
 from accounts.conflicts import claim
 from scoring import engine
 from scoring.models import (
@@ -106,6 +106,7 @@ def _criteria_changed(locked: CriteriaSet, actor) -> None:
 def start_draft(*, kind: str, actor) -> tuple[CriteriaSet, bool]:
     """The kind's draft: the existing one (only one at a time), or a new one copied from the
     published set with its criteria and codes. Returns (draft, created)."""
+    access.require_admin(actor)
     if kind not in SetKind.values:
         raise ValueError(f"unknown kind {kind!r}")
     existing = CriteriaSet.objects.filter(kind=kind, status=SetStatus.DRAFT).first()
@@ -152,6 +153,7 @@ def update_set(
     *, criteria_set: CriteriaSet, actor, expected_version: int, fields: dict
 ) -> CriteriaSet:
     """Change the draft's name, note and thresholds from a form loaded at `expected_version`."""
+    access.require_admin(actor)
     _unknown(fields, SET_FIELDS)
     with transaction.atomic():
         # Claimed (and locked) unchanged since the form: this copy, read after it, is current.
@@ -166,6 +168,7 @@ def update_set(
 
 def discard_draft(*, criteria_set: CriteriaSet, actor, expected_version: int) -> None:
     """Delete the draft as it was when the page was loaded: not one someone changed since."""
+    access.require_admin(actor)
     with transaction.atomic():
         claim(criteria_set, expected_version=expected_version)
         _require_draft(criteria_set)
@@ -197,6 +200,7 @@ def save_criterion(
 ) -> Criterion:
     """Add a criterion to a draft (criterion=None) or change one of its criteria from a form
     loaded at `expected_version` (the criterion's; required for a change)."""
+    access.require_admin(actor)
     _unknown(fields, CRITERION_FIELDS)
     with transaction.atomic():
         # The set first, then the criterion: every writer of a draft locks in this order, so two
@@ -230,6 +234,7 @@ def save_criterion(
 
 def delete_criterion(*, criterion: Criterion, actor, expected_version: int) -> None:
     """Remove a criterion of a draft, as it was when the page was loaded."""
+    access.require_admin(actor)
     with transaction.atomic():
         locked = _locked(criterion.criteria_set)  # the set first, as in save_criterion
         claim(criterion, expected_version=expected_version)
@@ -281,6 +286,7 @@ def publish(
     changed since (its name, note, thresholds or any criterion) is refused, not published
     unseen. `change_note` says what changed and why: it is required, and stays with the
     version in its history."""
+    access.require_admin(actor)
     change_note = (change_note or "").strip()
     with transaction.atomic():
         claim(criteria_set, expected_version=expected_version)

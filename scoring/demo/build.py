@@ -370,14 +370,14 @@ def _build_batch(builder: Builder, accounts: list[dict], counts: dict) -> None:
         counts["assessments"] += bulk_assess(
             criteria_set=builder.criteria_set,
             values_by_account=rounds[(number, owner_id)],
-            actor=builder.owner(owner_id),
+            scored_by=builder.owner(owner_id),
             scored_at=builder.history_sitting(owner_id, number),
         )
     for owner_id, sitting in sorted(current, key=lambda key: (key[1], key[0] or 0)):
         counts["assessments"] += bulk_assess(
             criteria_set=builder.criteria_set,
             values_by_account=current[(owner_id, sitting)],
-            actor=builder.owner(owner_id),
+            scored_by=builder.owner(owner_id),
             scored_at=sitting,
         )
     ValueScorecard.objects.bulk_create(scorecards, batch_size=INSERT_BATCH)

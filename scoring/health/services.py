@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import outbox
+from accounts import access, outbox
 from accounts.conflicts import EditConflict, claim
 from accounts.models import ImportKind
 from scoring.health.risk_model import FactorValues, validate_risk_model, weight_field
@@ -27,6 +27,7 @@ def retry_run(*, run: HealthRun, actor) -> HealthRun:
     """An admin's one-click retry: queue a new run that carries on after the accounts `run`
     saved (scoring.tasks.retry_health_run), once this commits. Refused while a retry asked for
     earlier waits for a worker."""
+    access.require_admin(actor)
     run = open_interrupted_run(run)
     if covering_runs(run).exists():
         raise ValidationError(
@@ -47,6 +48,7 @@ def retry_run(*, run: HealthRun, actor) -> HealthRun:
 def dismiss_run(*, run: HealthRun, actor) -> HealthRun:
     """An admin's "dismiss": the interrupted run stays in the list as it is, marked seen and
     no longer offering a retry (the next nightly run recalculates every account anyway)."""
+    access.require_admin(actor)
     run = open_interrupted_run(run)
     run.dismissed_by, run.dismissed_at = actor, timezone.now()
     run.save(update_fields=["dismissed_by", "dismissed_at"])
@@ -59,6 +61,7 @@ def dismiss_run(*, run: HealthRun, actor) -> HealthRun:
 def request_recalculation(*, requested_by):
     """An admin's "recalculate now": queue the full run once the request commits. Returns the
     outbox row (None when tasks run in-process)."""
+    access.require_admin(requested_by)
     actor_id = requested_by.pk if requested_by else None
     return outbox.enqueue(RECALCULATE_HEALTH, RunTrigger.ADMIN, actor_id)
 
@@ -88,6 +91,7 @@ def update_risk_model(
     The policy's row_version covers the factors too (they are written only here), so a model
     changed since the form was loaded is refused with EditConflict. Nothing is recalculated
     here: the admin decides when (or the nightly run does)."""
+    access.require_admin(actor)
     policy, created = RiskPolicy.objects.get_or_create(pk=1)
     if not created:
         claim(policy, expected_version=expected_version)

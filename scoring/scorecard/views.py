@@ -28,8 +28,7 @@ def scorecard_detail(request, pk):
 
 
 def scorecard_edit(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
-    access.require_edit(request.user, account)
+    account = access.get_editable_account_or_404(request.user, pk)
     scorecard = queries.get_scorecard(account)
     form = ScorecardForm(request.POST or None, instance=scorecard)
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.conflicts import claim
 from scoring.assessments.services import validate_values
 from scoring.models import CriteriaSet, Segment, SegmentScore
@@ -30,6 +31,7 @@ def segment_save(
 ) -> Segment:
     """Add a segment (segment=None) or change one from a form loaded at `expected_version`
     (required for a change)."""
+    access.require_admin(actor)
     unknown = set(fields) - set(SEGMENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -53,6 +55,7 @@ def segment_save(
 def segment_delete(*, actor, segment: Segment, expected_version: int) -> None:
     """The segment and its scores go, as they were when the page was loaded; their history rows
     stay."""
+    access.require_admin(actor)
     claim(segment, expected_version=expected_version)
     _as(segment, actor).delete()
 
@@ -70,6 +73,7 @@ def segment_score(
     at the segment's `expected_version`. Only the scores that changed are written, so "scored
     by" names whoever last changed each one. Raises a ValidationError keyed by criterion code for
     a value outside its scale. Returns how many scores changed."""
+    access.require_admin(actor)
     claim(segment, expected_version=expected_version)
     criteria = list(criteria_set.criteria.all())
     validate_values(criteria, values_by_code)

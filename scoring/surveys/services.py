@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.conflicts import claim
 from accounts.mail import queue_mail
 from accounts.models import Stakeholder, StakeholderStatus
@@ -118,6 +119,7 @@ def _save_answers(survey, checked) -> None:
 def record_survey(*, account, respondent, answered_on, answers, comments="", recorded_by) -> Survey:
     """A survey the team took (in a meeting, on the phone). `answers`: {indicator: (importance,
     performance)} of the indicators asked."""
+    access.require_edit(recorded_by, account)
     _check_respondent(account, respondent)
     if answered_on > timezone.localdate():
         raise ValidationError({"answered_on": _("The answer date cannot be in the future.")})
@@ -160,6 +162,7 @@ def link_url(survey, build_absolute_uri=None) -> str:
 def send_survey(*, account, respondent, language, days, sent_by, build_absolute_uri=None):
     """A survey waiting for the stakeholder to answer through a private link, e-mailed to them
     when they have an address. Returns (survey, link)."""
+    access.require_edit(sent_by, account)
     _check_respondent(account, respondent)
     _refuse_a_second_open_link(respondent)
     if language not in dict(settings.LANGUAGES):
@@ -204,6 +207,7 @@ def queue_link_mail(survey, url) -> None:
 @transaction.atomic
 def withdraw_survey(*, survey, actor, expected_version: int) -> Survey:
     """Withdraw the link of a survey as the page showed it (not one answered or changed since)."""
+    access.require_edit(actor, survey.account)
     claim(survey, expected_version=expected_version)
     if survey.status != SurveyStatus.SENT:
         raise ValidationError(_("Only a survey waiting for its answer can be withdrawn."))
@@ -217,6 +221,7 @@ def withdraw_survey(*, survey, actor, expected_version: int) -> Survey:
 @transaction.atomic
 def delete_survey(*, survey, actor, expected_version: int) -> None:
     """Delete a survey as the page showed it: one answered or changed since is refused."""
+    access.require_edit(actor, survey.account)
     claim(survey, expected_version=expected_version)
     account_id = survey.account_id
     survey._history_user = actor
@@ -266,6 +271,7 @@ def save_indicator(
 ) -> SurveyIndicator:
     """Create or update an indicator (validated by the form), an update from a form loaded at
     `expected_version` (required then). Its code is frozen once answered."""
+    access.require_admin(actor)
     if indicator.pk:
         claim(indicator, expected_version=expected_version)
         stored = SurveyIndicator.objects.get(pk=indicator.pk)
@@ -283,6 +289,7 @@ def delete_indicator(*, indicator: SurveyIndicator, actor, expected_version: int
     """Only an indicator nobody has answered: answered ones are retired, so old surveys keep
     their answers (the foreign key protects them too). Deleted as the page showed it: one
     changed since is refused."""
+    access.require_admin(actor)
     claim(indicator, expected_version=expected_version)
     if indicator.answers.exists():
         raise ValidationError(

@@ -24,14 +24,8 @@ from scoring.surveys.forms import (
 TAB = "health"
 
 
-def _account_for_edit(request, pk):
-    account = access.get_visible_account_or_404(request.user, pk)
-    access.require_edit(request.user, account)
-    return account
-
-
 def survey_create(request, pk):
-    account = _account_for_edit(request, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     form = RecordSurveyForm(
         request.POST or None,
         indicators=queries.active_indicators(),
@@ -61,7 +55,7 @@ def survey_create(request, pk):
 
 
 def survey_send(request, pk):
-    account = _account_for_edit(request, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     form = SendSurveyForm(request.POST or None, stakeholders=queries.active_stakeholders(account))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,7 +99,7 @@ def survey_detail(request, pk, survey_pk):
 
 def survey_withdraw(request, pk, survey_pk):
     # Scoped before the method check: an outsider learns nothing, whatever the method.
-    account = _account_for_edit(request, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     survey = queries.get_survey_or_404(account, survey_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -127,7 +121,7 @@ def survey_withdraw(request, pk, survey_pk):
 
 
 def survey_delete(request, pk, survey_pk):
-    account = _account_for_edit(request, pk)
+    account = access.get_editable_account_or_404(request.user, pk)
     survey = queries.get_survey_or_404(account, survey_pk)
     if request.method == "POST":
         button = ButtonForm(request.POST)

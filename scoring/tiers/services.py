@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.conflicts import EditConflict, check_unchanged, claim
 from accounts.models import Account, Tier
 from scoring.models import TierMethod, TierPolicy, TierRule
@@ -122,6 +123,7 @@ def save_tier_rules(
     """Save the policy and one rule per tier, from a form loaded at the policy's
     `expected_version`. Nothing is applied to accounts here: the admin previews first, then
     applies (or the nightly run does)."""
+    access.require_admin(actor)
     policy = _claimed_policy(expected_version)
     tiers = list(Tier.objects.order_by("rank"))
     validate_rules(tiers, method, rules)
@@ -179,6 +181,7 @@ def apply_tier_rules(*, actor=None, today=None, expected_version: int | None = N
     `expected_version`: the policy's row_version on the preview the admin applies from, so that
     rules changed since are refused with EditConflict rather than applied unseen. None for the
     nightly run, which applies the rules as they are stored."""
+    access.require_admin_or_system(actor)
     with transaction.atomic():
         policy, created = TierPolicy.objects.get_or_create(pk=1)
         if expected_version is not None and not (created and expected_version == 0):

@@ -6,20 +6,22 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.access import KAM_ADMIN
 from scoring import defaults
 from scoring.models import Segment, SegmentScore, SetKind
 from scoring.segments import queries, services
 from tests.access_checks import assert_field_error
-from tests.factories import SegmentFactory, shipped_criteria_set
+from tests.factories import SegmentFactory, UserFactory, shipped_criteria_set
 
 pytestmark = pytest.mark.django_db
 
 
 def score_segment(segment, criteria_set, values, actor=None):
-    """Score through the service from a form loaded now."""
+    """Score through the service from a form loaded now, as an admin unless `actor` is given
+    (only admins score segments)."""
     fresh = Segment.objects.get(pk=segment.pk)
     return services.segment_score(
-        actor=actor,
+        actor=actor or UserFactory(role=KAM_ADMIN),
         segment=fresh,
         criteria_set=criteria_set,
         values_by_code=values,

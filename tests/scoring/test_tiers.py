@@ -214,7 +214,7 @@ def test_bad_rules_are_refused_next_to_the_field(client_for, admin_user, changes
     )
 
 
-def test_the_service_refuses_a_rule_on_the_last_tier():
+def test_the_service_refuses_a_rule_on_the_last_tier(admin_user):
     from scoring.tiers.services import RuleValues, save_tier_rules
 
     rules = {r.tier_id: RuleValues(r.min_value, r.top_percent) for r in shipped_tier_rules()}
@@ -222,7 +222,7 @@ def test_the_service_refuses_a_rule_on_the_last_tier():
     before = rules_snapshot()
     with pytest.raises(Exception) as error:
         save_tier_rules(
-            actor=None,
+            actor=admin_user,
             basis="revenue",
             method="threshold",
             rules=rules,
