@@ -1,41 +1,11 @@
-"""Numbers for the dashboard's charts: SVG coordinates, money for many values, axis maxima."""
+"""Numbers for the dashboard's charts: SVG coordinates, axis maxima."""
 
 from __future__ import annotations
-
-from decimal import Decimal
-
-from babel import Locale
-from babel.numbers import format_compact_currency, parse_pattern
-from django.conf import settings
-
-from accounts.templatetags.kam_format import babel_locale
 
 
 def svg_number(value: float) -> str:
     """An SVG coordinate: one decimal, never localised."""
     return f"{value:.1f}"
-
-
-def money_formatter():
-    """kam_format.money for many values: the locale and pattern parsed once (at 300 bubbles,
-    parsing them for each value was most of the charts' time)."""
-    locale = Locale.parse(babel_locale())
-    pattern = parse_pattern("¤#,##0;-¤#,##0")
-    currency = settings.KAM_CURRENCY
-
-    def format_money(value) -> str:
-        if value is None:
-            return "—"
-        return pattern.apply(Decimal(value), locale, currency=currency, currency_digits=False)
-
-    return format_money
-
-
-def compact_money(value) -> str:
-    """¥1.2M / ¥123.5万: short enough for an axis or a bar end."""
-    return format_compact_currency(
-        Decimal(value or 0), settings.KAM_CURRENCY, locale=babel_locale(), fraction_digits=1
-    )
 
 
 def nice_ceiling(value: float, *, integer: bool = False) -> float:

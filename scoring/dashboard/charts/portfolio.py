@@ -8,15 +8,10 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.formatting import compact_money, money_formatter
 from accounts.models import Category
 from scoring.dashboard import drill
-from scoring.dashboard.charts.formatting import (
-    compact_money,
-    money_formatter,
-    nice_ceiling,
-    scale,
-    svg_number,
-)
+from scoring.dashboard.charts.formatting import nice_ceiling, scale, svg_number
 from scoring.models import Quadrant
 from scoring.portfolio import charts as portfolio_charts
 

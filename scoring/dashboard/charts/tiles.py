@@ -11,9 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.templatetags.kam_format import money, percent
+from accounts.formatting import compact_money, money, percent
 from scoring.dashboard import drill, facts
-from scoring.dashboard.charts.formatting import compact_money
 
 
 @dataclass(frozen=True)

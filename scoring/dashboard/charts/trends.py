@@ -9,14 +9,9 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.formatting import compact_money, money_formatter
 from scoring.dashboard import drill
-from scoring.dashboard.charts.formatting import (
-    compact_money,
-    money_formatter,
-    nice_ceiling,
-    scale,
-    svg_number,
-)
+from scoring.dashboard.charts.formatting import nice_ceiling, scale, svg_number
 
 # --- Development pipeline ------------------------------------------------------------------------
 
