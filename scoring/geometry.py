@@ -23,7 +23,7 @@ def coord(value) -> str:
 
 def polyline(points: Iterable[tuple[float, float]]) -> str:
     """The `points` attribute of an SVG polyline."""
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    return " ".join(f"{coord(x)},{coord(y)}" for x, y in points)
 
 
 class Fixed:
