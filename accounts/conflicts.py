@@ -34,7 +34,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.templatetags.kam_format import list_of
+from accounts.formatting import list_of
 
 CODE = "edit_conflict"
 

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 
-from accounts.templatetags.kam_format import list_of
+from accounts.formatting import list_of
 
 RENDERERS: dict[str, Callable[..., str]] = {}
 

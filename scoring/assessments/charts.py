@@ -10,27 +10,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from scoring import engine
+from scoring.geometry import Frame, Region, Scale, around, quadrants
 
 PLOT_LEFT = 30
 PLOT_TOP = 8
 PLOT_SIZE = 168
-WIDTH = PLOT_LEFT + PLOT_SIZE + 8
-HEIGHT = PLOT_TOP + PLOT_SIZE + 30
+PLOT = Frame(**around(PLOT_SIZE, PLOT_SIZE, PLOT_LEFT, PLOT_TOP, 8, 30))
 HUNDRED = Decimal(100)
+# Both indices run 0–100: advantage to the right, attractiveness up.
+ADVANTAGE = Scale(0, 100, PLOT.left, PLOT.right)
+ATTRACTIVENESS = Scale(0, 100, PLOT.bottom, PLOT.top)
 
 
 @dataclass(frozen=True)
-class Cell:
-    quadrant: str
-    label: str
-    x: Decimal
-    y: Decimal
-    width: Decimal
-    height: Decimal
-    label_x: Decimal
-    label_y: Decimal
-    anchor: str
-    is_current: bool
+class Cell(Region):
+    is_current: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,23 +36,15 @@ class MiniMatrix:
     plot_right: int
     plot_bottom: int
     plot_size: int
-    threshold_x: Decimal
-    threshold_y: Decimal
+    threshold_x: float
+    threshold_y: float
     cells: tuple[Cell, ...]
-    dot_x: Decimal | None
-    dot_y: Decimal | None
-    x_title_x: Decimal
-    x_title_y: Decimal
-    y_title_x: Decimal
-    y_title_y: Decimal
-
-
-def _x(advantage: Decimal) -> Decimal:
-    return PLOT_LEFT + PLOT_SIZE * Decimal(advantage) / HUNDRED
-
-
-def _y(attractiveness: Decimal) -> Decimal:
-    return PLOT_TOP + PLOT_SIZE * (HUNDRED - Decimal(attractiveness)) / HUNDRED
+    dot_x: float | None
+    dot_y: float | None
+    x_title_x: float
+    x_title_y: float
+    y_title_x: float
+    y_title_y: float
 
 
 def mini_matrix(
@@ -70,52 +56,35 @@ def mini_matrix(
     labels: Mapping[str, str],
 ) -> MiniMatrix:
     """The four quadrants split at the thresholds, and the account's dot (none when unplaced)."""
-    left, top = Decimal(PLOT_LEFT), Decimal(PLOT_TOP)
-    right, bottom = left + PLOT_SIZE, top + PLOT_SIZE
-    split_x, split_y = _x(advantage_threshold), _y(attractiveness_threshold)
-    pad = Decimal(5)
-    # (quadrant, x0, y0, x1, y1, label anchored to the plot's outer corner)
-    boxes = (
-        (engine.DEVELOP, left, top, split_x, split_y, "start"),
-        (engine.KEY, split_x, top, right, split_y, "end"),
-        (engine.OPPORTUNISTIC, left, split_y, split_x, bottom, "start"),
-        (engine.MAINTAIN, split_x, split_y, right, bottom, "end"),
-    )
-    cells = []
-    for key, x0, y0, x1, y1, anchor in boxes:
-        label_top = y0 == top
-        cells.append(
-            Cell(
-                quadrant=key,
-                label=labels.get(key, key),
-                x=x0,
-                y=y0,
-                width=x1 - x0,
-                height=y1 - y0,
-                label_x=(x0 + pad) if anchor == "start" else (x1 - pad),
-                label_y=(y0 + 12) if label_top else (y1 - pad),
-                anchor=anchor,
-                is_current=key == quadrant,
-            )
+    split_x, split_y = ADVANTAGE(advantage_threshold), ATTRACTIVENESS(attractiveness_threshold)
+    corners = quadrants(PLOT, split_x, split_y, inset=5, baseline=12)
+    cells = [
+        Cell(key, labels.get(key, key), *corners[corner], is_current=key == quadrant)
+        for key, corner in (
+            (engine.DEVELOP, ("left", "top")),
+            (engine.KEY, ("right", "top")),
+            (engine.OPPORTUNISTIC, ("left", "bottom")),
+            (engine.MAINTAIN, ("right", "bottom")),
         )
+    ]
     placed = attractiveness is not None and advantage is not None
     return MiniMatrix(
-        width=WIDTH,
-        height=HEIGHT,
-        plot_left=PLOT_LEFT,
-        plot_top=PLOT_TOP,
-        plot_right=PLOT_LEFT + PLOT_SIZE,
-        plot_bottom=PLOT_TOP + PLOT_SIZE,
+        width=PLOT.width,
+        height=PLOT.height,
+        plot_left=PLOT.left,
+        plot_top=PLOT.top,
+        plot_right=PLOT.right,
+        plot_bottom=PLOT.bottom,
         plot_size=PLOT_SIZE,
         threshold_x=split_x,
         threshold_y=split_y,
         cells=tuple(cells),
-        dot_x=_x(advantage) if placed else None,
-        dot_y=_y(attractiveness) if placed else None,
-        x_title_x=left + Decimal(PLOT_SIZE) / 2,
-        x_title_y=bottom + 22,
-        y_title_x=left - 10,
-        y_title_y=top + Decimal(PLOT_SIZE) / 2,
+        dot_x=ADVANTAGE(advantage) if placed else None,
+        dot_y=ATTRACTIVENESS(attractiveness) if placed else None,
+        x_title_x=PLOT.x_title[0],
+        x_title_y=PLOT.bottom + 22,
+        y_title_x=PLOT.left - 10,
+        y_title_y=PLOT.y_title[1],
     )
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.templatetags.kam_format import money
+from accounts.formatting import money
 from scoring import engine
 
 FACTOR_NAMES = {

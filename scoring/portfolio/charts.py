@@ -1,13 +1,25 @@
-"""Layout maths for the portfolio charts: plain numbers in, SVG coordinates out, no ORM.
+"""Layout of the portfolio charts: plain numbers in, SVG coordinates out, no ORM.
 
-The templates only place what is computed here, so the charts work without JavaScript and tests
-can check the geometry directly.
+The templates only place what is computed here (on scoring/geometry.py's scales), so the charts
+work without JavaScript and tests can check the geometry directly.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import sqrt
 
+from scoring.geometry import (
+    Fixed,
+    Frame,
+    Point,
+    Region,
+    Scale,
+    around,
+    padded,
+    polyline,
+    quadrants,
+    round_up,
+)
 from scoring.models import Quadrant
 
 # --- The matrix ----------------------------------------------------------------------------------
@@ -19,7 +31,7 @@ TICKS = (0, 25, 50, 75, 100)
 
 
 @dataclass(frozen=True)
-class Bubble:
+class Bubble(Point):
     pk: int
     name: str
     category: str
@@ -27,77 +39,23 @@ class Bubble:
     attractiveness: Decimal
     advantage: Decimal
     revenue: Decimal
-    x: float
-    y: float
     r: float
 
-    # Pre-formatted for the template: at 300 bubbles, a dozen template filters per bubble were
-    # most of the page's time. Coordinates are never localised.
-    @property
-    def cx(self) -> str:
-        return f"{self.x:.1f}"
-
-    @property
-    def cy(self) -> str:
-        return f"{self.y:.1f}"
-
-    @property
-    def radius(self) -> str:
-        return f"{self.r:.1f}"
-
-    @property
-    def attractiveness_text(self) -> str:
-        return f"{self.attractiveness:.1f}"
-
-    @property
-    def advantage_text(self) -> str:
-        return f"{self.advantage:.1f}"
-
-
-@dataclass(frozen=True)
-class Region:
-    key: str
-    label: str
-    x: float
-    y: float
-    width: float
-    height: float
-    label_x: float
-    label_y: float
-    anchor: str
-    count: int = 0
+    # Formatted in Python for the template: at 300 bubbles, a dozen template filters per bubble
+    # were most of the page's time.
+    radius = Fixed("r")
+    attractiveness_text = Fixed("attractiveness")
+    advantage_text = Fixed("advantage")
 
 
 @dataclass
-class MatrixChart:
-    width: float
-    height: float
-    left: float
-    top: float
-    right: float
-    bottom: float
+class MatrixChart(Frame):
     threshold_x: float
     threshold_y: float
     regions: list[Region] = field(default_factory=list)
     bubbles: list[Bubble] = field(default_factory=list)
     x_ticks: list[tuple[int, float]] = field(default_factory=list)
     y_ticks: list[tuple[int, float]] = field(default_factory=list)
-
-    @property
-    def x_title(self) -> tuple[float, float]:
-        return (self.left + self.right) / 2, self.height - 12
-
-    @property
-    def y_title(self) -> tuple[float, float]:
-        return 18, (self.top + self.bottom) / 2
-
-
-def _x(index, left: float, size: float) -> float:
-    return left + float(index) / 100 * size
-
-
-def _y(index, top: float, size: float) -> float:
-    return top + (1 - float(index) / 100) * size
 
 
 def bubble_radius(revenue: Decimal, largest: Decimal) -> float:
@@ -112,59 +70,32 @@ def matrix_chart(accounts, thresholds, counts: dict[str, int] | None = None) -> 
     """`accounts`: objects with pk, name, category, attractiveness, advantage, revenue, largest
     revenue first (the largest are drawn first, so smaller bubbles stay on top and clickable)."""
     size = MATRIX_PLOT
-    left, top = MATRIX_LEFT, MATRIX_TOP
-    right, bottom = left + size, top + size
-    threshold_x = _x(thresholds.advantage, left, size)
-    threshold_y = _y(thresholds.attractiveness, top, size)
+    frame = around(size, size, MATRIX_LEFT, MATRIX_TOP, MATRIX_RIGHT, MATRIX_BOTTOM)
+    # Both indices run 0–100: advantage to the right, attractiveness up.
+    x = Scale(0, 100, frame["left"], frame["right"])
+    y = Scale(0, 100, frame["bottom"], frame["top"])
+    threshold_x = x(thresholds.advantage)
+    threshold_y = y(thresholds.attractiveness)
     counts = counts or {}
     labels = dict(Quadrant.choices)
-    inset = 10
-    regions = [
-        # (quadrant, box, label corner): attractiveness up, advantage to the right.
-        (Quadrant.KEY, (threshold_x, top, right, threshold_y), (right - inset, top + 20, "end")),
-        (
-            Quadrant.DEVELOP,
-            (left, top, threshold_x, threshold_y),
-            (left + inset, top + 20, "start"),
-        ),
-        (
-            Quadrant.MAINTAIN,
-            (threshold_x, threshold_y, right, bottom),
-            (right - inset, bottom - inset, "end"),
-        ),
-        (
-            Quadrant.OPPORTUNISTIC,
-            (left, threshold_y, threshold_x, bottom),
-            (left + inset, bottom - inset, "start"),
-        ),
-    ]
     chart = MatrixChart(
-        width=right + MATRIX_RIGHT,
-        height=bottom + MATRIX_BOTTOM,
-        left=left,
-        top=top,
-        right=right,
-        bottom=bottom,
+        **frame,
         threshold_x=threshold_x,
         threshold_y=threshold_y,
-        x_ticks=[(tick, _x(tick, left, size)) for tick in TICKS],
-        y_ticks=[(tick, _y(tick, top, size)) for tick in TICKS],
+        x_ticks=x.ticks(TICKS),
+        y_ticks=y.ticks(TICKS),
     )
-    for key, (x1, y1, x2, y2), (label_x, label_y, anchor) in regions:
-        chart.regions.append(
-            Region(
-                key=key,
-                label=str(labels[key]),
-                x=x1,
-                y=y1,
-                width=max(x2 - x1, 0),
-                height=max(y2 - y1, 0),
-                label_x=label_x,
-                label_y=label_y,
-                anchor=anchor,
-                count=counts.get(key, 0),
-            )
+    corners = quadrants(chart, threshold_x, threshold_y, inset=10, baseline=20)
+    chart.regions = [
+        Region(key, str(labels[key]), *corners[corner], count=counts.get(key, 0))
+        for key, corner in (
+            # Attractiveness up, advantage to the right.
+            (Quadrant.KEY, ("right", "top")),
+            (Quadrant.DEVELOP, ("left", "top")),
+            (Quadrant.MAINTAIN, ("right", "bottom")),
+            (Quadrant.OPPORTUNISTIC, ("left", "bottom")),
         )
+    ]
     accounts = list(accounts)
     largest = max((a.revenue for a in accounts), default=Decimal(0))
     for account in accounts:
@@ -177,8 +108,8 @@ def matrix_chart(accounts, thresholds, counts: dict[str, int] | None = None) -> 
                 attractiveness=account.attractiveness,
                 advantage=account.advantage,
                 revenue=account.revenue,
-                x=_x(account.advantage, left, size),
-                y=_y(account.attractiveness, top, size),
+                x=x(account.advantage),
+                y=y(account.attractiveness),
                 r=bubble_radius(account.revenue, largest),
             )
         )
@@ -204,13 +135,7 @@ class Series:
 
 
 @dataclass
-class ParetoChart:
-    width: float
-    height: float
-    left: float
-    top: float
-    right: float
-    bottom: float
+class ParetoChart(Frame):
     y_min: int
     y_max: int
     diagonal: tuple[float, float, float, float]
@@ -219,14 +144,6 @@ class ParetoChart:
     x_ticks: list[tuple[int, float]] = field(default_factory=list)
     y_ticks: list[tuple[int, float]] = field(default_factory=list)
     hundred_y: float = 0
-
-    @property
-    def x_title(self) -> tuple[float, float]:
-        return (self.left + self.right) / 2, self.height - 12
-
-    @property
-    def y_title(self) -> tuple[float, float]:
-        return 18, (self.top + self.bottom) / 2
 
 
 def _share(part: Decimal, total: Decimal) -> float:
@@ -239,33 +156,22 @@ def pareto_chart(curves) -> ParetoChart:
     and come back down: the y axis grows to show it rather than cutting it off."""
     drawable = [c for c in curves if c.accounts and c.total > 0]
     shares = [_share(p.cumulative, c.total) for c in drawable for p in c.points]
-    y_max = max(100, _round_up(max(shares, default=100)))
-    y_min = min(0, -_round_up(-min(shares, default=0)))
-    left, top = PARETO_LEFT, PARETO_TOP
-    width = PARETO_WIDTH - left - PARETO_RIGHT
-    height = PARETO_HEIGHT - top - PARETO_BOTTOM
-    right, bottom = left + width, top + height
-
-    def px(share: float) -> float:
-        return left + share / 100 * width
-
-    def py(share: float) -> float:
-        return top + (y_max - share) / (y_max - y_min) * height
-
-    y_ticks = list(range(y_min, y_max + 1, 20 if y_max - y_min <= 200 else 50))
+    y_max = max(100, round_up(max(shares, default=100), 20))
+    y_min = min(0, -round_up(-min(shares, default=0), 20))
+    frame = padded(
+        PARETO_WIDTH, PARETO_HEIGHT, PARETO_LEFT, PARETO_TOP, PARETO_RIGHT, PARETO_BOTTOM
+    )
+    px = Scale(0, 100, frame["left"], frame["right"])
+    py = Scale(y_min, y_max, frame["bottom"], frame["top"])
+    y_ticks = range(y_min, y_max + 1, 20 if y_max - y_min <= 200 else 50)
     chart = ParetoChart(
-        width=PARETO_WIDTH,
-        height=PARETO_HEIGHT,
-        left=left,
-        top=top,
-        right=right,
-        bottom=bottom,
+        **frame,
         y_min=y_min,
         y_max=y_max,
         diagonal=(px(0), py(0), px(100), py(100)),
         marker_x=px(20),
-        x_ticks=[(tick, px(tick)) for tick in range(0, 101, 20)],
-        y_ticks=[(tick, py(tick)) for tick in y_ticks],
+        x_ticks=px.ticks(range(0, 101, 20)),
+        y_ticks=py.ticks(y_ticks),
         hundred_y=py(100),
     )
     for number, curve in enumerate(drawable):
@@ -278,7 +184,7 @@ def pareto_chart(curves) -> ParetoChart:
         chart.series.append(
             Series(
                 measure=curve.measure,
-                points=" ".join(f"{x:.1f},{y:.1f}" for x, y in coords),
+                points=polyline(coords),
                 marker_x=px(curve.top_count * 100 / curve.accounts),
                 marker_y=py(top_share),
                 share=top_share,
@@ -286,7 +192,3 @@ def pareto_chart(curves) -> ParetoChart:
             )
         )
     return chart
-
-
-def _round_up(value: float, step: int = 20) -> int:
-    return int(-(-value // step) * step)

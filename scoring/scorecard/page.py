@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from scoring import engine
+from scoring.geometry import Scale, coord
 from scoring.models import AccountHealth, PotentialClass, ValueScorecard
 from scoring.scorecard.queries import (
     LEVEL_WORDS,
@@ -72,8 +73,8 @@ class Level:
 
 
 # The share-of-wallet bars: one SVG unit per hundredth of the 0–4 scale.
-WALLET_STEP = 100
-WALLET_WIDTH = WALLET_STEP * 4
+WALLET_WIDTH = 400
+WALLET_SCALE = Scale(0, 4, 0, WALLET_WIDTH)
 
 
 @dataclass(frozen=True)
@@ -81,15 +82,15 @@ class WalletChart:
     current: int
     capacity: int
     width: int = WALLET_WIDTH
-    ticks: tuple[int, ...] = tuple(step * WALLET_STEP for step in range(5))
+    ticks: tuple[str, ...] = tuple(coord(x) for _level, x in WALLET_SCALE.ticks(range(5)))
 
     @property
-    def current_width(self) -> int:
-        return self.current * WALLET_STEP
+    def current_width(self) -> str:
+        return coord(WALLET_SCALE(self.current))
 
     @property
-    def capacity_width(self) -> int:
-        return self.capacity * WALLET_STEP
+    def capacity_width(self) -> str:
+        return coord(WALLET_SCALE(self.capacity))
 
 
 @dataclass(frozen=True)

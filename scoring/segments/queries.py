@@ -13,6 +13,7 @@ from django.http import Http404
 
 from scoring import engine
 from scoring.criteria.queries import published_set
+from scoring.geometry import Scale
 from scoring.models import CriteriaSet, Criterion, Segment, SegmentScore, SetKind
 
 
@@ -195,12 +196,11 @@ def bar_chart(rows: list[SegmentRow], average: Fraction | None) -> BarChart | No
         return None
     low = min(0, min(row.total for row in rows))
     high = max(0, max(row.total for row in rows))
-    span = (high - low) or 1
     left = LABEL_WIDTH + (VALUE_ROOM if low < 0 else 0)
-    plot = CHART_WIDTH - left - VALUE_ROOM
+    scale = Scale(low, high if high > low else low + 1, left, CHART_WIDTH - VALUE_ROOM)
 
     def x_of(value) -> float:
-        return round(left + plot * float(Fraction(value) - low) / span, 1)
+        return round(scale(value), 1)
 
     zero_x = x_of(0)
     bars = []

@@ -1,15 +1,30 @@
-"""Layout maths for the survey charts: plain numbers in, SVG coordinates out, no ORM.
+"""Layout of the survey charts: plain numbers in, SVG coordinates out, no ORM.
 
 The importance–performance chart and the satisfaction trend are drawn by the templates from what
-is computed here, so they work without JavaScript and tests can check the geometry directly."""
+is computed here (on scoring/geometry.py's scales), so they work without JavaScript and tests can
+check the geometry directly."""
 
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from scoring import engine
+from scoring.geometry import (
+    PERCENT_TICKS,
+    Fixed,
+    Frame,
+    Point,
+    Region,
+    Scale,
+    TrendChart,
+    TrendPoint,
+    around,
+    coord,
+    padded,
+    percent_axis,
+    quadrants,
+    time_scale,
+)
 
 # --- Importance × performance ---------------------------------------------------------------
 
@@ -41,27 +56,20 @@ def quadrant_label(quadrant: str) -> str:
 
 
 @dataclass(frozen=True)
-class IPDot:
+class IPDot(Point):
     key: str  # the indicator's code
     label: str
     importance: int
     performance: int
     gap: int
     quadrant: str
-    x: float
-    y: float
     label_x: float
     label_y: float
     anchor: str
     leader: tuple[float, float, float, float] | None = None  # x1, y1, x2, y2
 
-    @property
-    def cx(self) -> str:
-        return f"{self.x:.1f}"
-
-    @property
-    def cy(self) -> str:
-        return f"{self.y:.1f}"
+    lx = Fixed("label_x")
+    ly = Fixed("label_y")
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -69,56 +77,21 @@ class IPDot:
 
     @property
     def leader_points(self) -> tuple[str, str, str, str] | None:
-        return None if self.leader is None else tuple(f"{v:.1f}" for v in self.leader)
-
-    @property
-    def lx(self) -> str:
-        return f"{self.label_x:.1f}"
-
-    @property
-    def ly(self) -> str:
-        return f"{self.label_y:.1f}"
+        return None if self.leader is None else tuple(coord(v) for v in self.leader)
 
     @property
     def quadrant_label(self) -> str:
         return quadrant_label(self.quadrant)
 
 
-@dataclass(frozen=True)
-class IPRegion:
-    key: str
-    label: str
-    x: float
-    y: float
-    width: float
-    height: float
-    label_x: float
-    label_y: float
-    anchor: str
-
-
 @dataclass
-class IPChart:
-    width: float
-    height: float
-    left: float
-    top: float
-    right: float
-    bottom: float
+class IPChart(Frame):
     mid_x: float
     mid_y: float
-    regions: list[IPRegion] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
     dots: list[IPDot] = field(default_factory=list)
     x_ticks: list[tuple[int, float]] = field(default_factory=list)
     y_ticks: list[tuple[int, float]] = field(default_factory=list)
-
-    @property
-    def plot_width(self) -> float:
-        return self.right - self.left
-
-    @property
-    def plot_height(self) -> float:
-        return self.bottom - self.top
 
     @property
     def x_tick_y(self) -> float:
@@ -127,18 +100,6 @@ class IPChart:
     @property
     def y_tick_x(self) -> float:
         return self.left - 8
-
-    @property
-    def x_title(self) -> tuple[float, float]:
-        return (self.left + self.right) / 2, self.height - 12
-
-    @property
-    def y_title(self) -> tuple[float, float]:
-        return 18, (self.top + self.bottom) / 2
-
-
-def _scale(value: float, size: float) -> float:
-    return (value - IP_LOW) / (IP_HIGH - IP_LOW) * size
 
 
 def label_width(text: str) -> float:
@@ -233,77 +194,29 @@ def importance_performance_chart(answers) -> IPChart:
     """`answers`: objects with `key`, `label`, `importance`, `performance` (1–5). Importance runs
     along x, performance up y; the crosshair sits at the scale's midpoint (3), which is where
     engine.importance_performance_quadrant divides "high" from "low"."""
-    size = IP_PLOT
-    left, top = IP_LEFT, IP_TOP
-    right, bottom = left + size, top + size
-
-    def px(value: float) -> float:
-        return left + _scale(value, size)
-
-    def py(value: float) -> float:
-        return bottom - _scale(value, size)
-
+    frame = around(IP_PLOT, IP_PLOT, IP_LEFT, IP_TOP, IP_RIGHT, IP_BOTTOM)
+    left, top, right, bottom = (frame[side] for side in ("left", "top", "right", "bottom"))
+    px = Scale(IP_LOW, IP_HIGH, left, right)
+    py = Scale(IP_LOW, IP_HIGH, bottom, top)
     mid_x, mid_y = px(engine.SURVEY_MIDPOINT), py(engine.SURVEY_MIDPOINT)
-    inset = 8
     chart = IPChart(
-        width=right + IP_RIGHT,
-        height=bottom + IP_BOTTOM,
-        left=left,
-        top=top,
-        right=right,
-        bottom=bottom,
+        **frame,
         mid_x=mid_x,
         mid_y=mid_y,
-        x_ticks=[(tick, px(tick)) for tick in IP_TICKS],
-        y_ticks=[(tick, py(tick)) for tick in IP_TICKS],
-        regions=[
-            # Important (right) and performing poorly (bottom): where effort pays.
-            IPRegion(
-                engine.CONCENTRATE,
-                QUADRANT_LABELS[engine.CONCENTRATE],
-                mid_x,
-                mid_y,
-                right - mid_x,
-                bottom - mid_y,
-                right - inset,
-                bottom - inset,
-                "end",
-            ),
-            IPRegion(
-                engine.KEEP_UP,
-                QUADRANT_LABELS[engine.KEEP_UP],
-                mid_x,
-                top,
-                right - mid_x,
-                mid_y - top,
-                right - inset,
-                top + 16,
-                "end",
-            ),
-            IPRegion(
-                engine.LOW_PRIORITY,
-                QUADRANT_LABELS[engine.LOW_PRIORITY],
-                left,
-                mid_y,
-                mid_x - left,
-                bottom - mid_y,
-                left + inset,
-                bottom - inset,
-                "start",
-            ),
-            IPRegion(
-                engine.OVERKILL,
-                QUADRANT_LABELS[engine.OVERKILL],
-                left,
-                top,
-                mid_x - left,
-                mid_y - top,
-                left + inset,
-                top + 16,
-                "start",
-            ),
-        ],
+        x_ticks=px.ticks(IP_TICKS),
+        y_ticks=py.ticks(IP_TICKS),
     )
+    corners = quadrants(chart, mid_x, mid_y, inset=8, baseline=16)
+    chart.regions = [
+        Region(key, QUADRANT_LABELS[key], *corners[corner])
+        for key, corner in (
+            # Important (right) and performing poorly (bottom): where effort pays.
+            (engine.CONCENTRATE, ("right", "bottom")),
+            (engine.KEEP_UP, ("right", "top")),
+            (engine.LOW_PRIORITY, ("left", "bottom")),
+            (engine.OVERKILL, ("left", "top")),
+        )
+    ]
     # Each dot where its answer puts it (indicators with the same answers share the point);
     # then each label where it covers no dot, no quadrant name and no other label.
     placed = [
@@ -355,92 +268,49 @@ def importance_performance_chart(answers) -> IPChart:
 
 TREND_WIDTH, TREND_HEIGHT = 640, 200
 TREND_LEFT, TREND_TOP, TREND_RIGHT, TREND_BOTTOM = 44, 14, 24, 36
-TREND_TICKS = (0, 25, 50, 75, 100)
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    pk: int
-    day: date
-    index: Decimal
-    x: float
-    y: float
-    show_date: bool  # dates are written under the first, the last and a few between
-    anchor: str = "middle"  # the end labels lean inwards so they stay inside the chart
-
-    @property
-    def cx(self) -> str:
-        return f"{self.x:.1f}"
-
-    @property
-    def cy(self) -> str:
-        return f"{self.y:.1f}"
-
-
-@dataclass
-class TrendChart:
-    width: float
-    height: float
-    left: float
-    top: float
-    right: float
-    bottom: float
-    points: list[TrendPoint] = field(default_factory=list)
-    y_ticks: list[tuple[int, float]] = field(default_factory=list)
-
-    @property
-    def polyline(self) -> str:
-        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
-
-    @property
-    def tick_x(self) -> float:
-        return self.left - 6
-
-    @property
-    def date_y(self) -> float:
-        return self.bottom + 18
-
-
 MAX_DATE_LABELS = 6
 
 
 def trend_chart(surveys) -> TrendChart:
     """`surveys`: objects with pk, answered_on, satisfaction_index, oldest first. Time runs along
     x in proportion to the days between surveys (two surveys a week apart sit close); a single
-    survey sits in the middle."""
-    left, top = TREND_LEFT, TREND_TOP
-    right, bottom = TREND_WIDTH - TREND_RIGHT, TREND_HEIGHT - TREND_BOTTOM
+    survey sits in the middle. Dates are written under the first, the last and a few between."""
     chart = TrendChart(
-        width=TREND_WIDTH,
-        height=TREND_HEIGHT,
-        left=left,
-        top=top,
-        right=right,
-        bottom=bottom,
-        y_ticks=[(tick, bottom - tick / 100 * (bottom - top)) for tick in TREND_TICKS],
+        **padded(TREND_WIDTH, TREND_HEIGHT, TREND_LEFT, TREND_TOP, TREND_RIGHT, TREND_BOTTOM)
     )
+    y = percent_axis(chart)
+    chart.y_ticks = [(tick, coord(y(tick))) for tick in PERCENT_TICKS]
     surveys = list(surveys)
     if not surveys:
         return chart
-    first, last = surveys[0].answered_on, surveys[-1].answered_on
-    span = (last - first).days
     count = len(surveys)
+    middle = (chart.left + chart.right) / 2
+    x = time_scale([s.answered_on for s in surveys], chart.left, chart.right, single=middle)
+    if count > 1 and surveys[0].answered_on == surveys[-1].answered_on:
+        # All on one day: spread evenly in their order.
+        by_position = Scale(0, count - 1, chart.left, chart.right)
+        xs = [by_position(position) for position in range(count)]
+    else:
+        xs = [x(survey.answered_on) for survey in surveys]
     every = max(1, -(-count // MAX_DATE_LABELS))
-    for position, survey in enumerate(surveys):
-        if span:
-            x = left + (survey.answered_on - first).days / span * (right - left)
-        else:
-            x = (left + right) / 2 if count == 1 else left + position / (count - 1) * (right - left)
-        y = bottom - float(survey.satisfaction_index) / 100 * (bottom - top)
+    for position, (survey, point_x) in enumerate(zip(surveys, xs, strict=True)):
+        day = survey.answered_on
+        chart.points.append(
+            TrendPoint(
+                x=point_x,
+                y=y(survey.satisfaction_index),
+                day=day,
+                value=survey.satisfaction_index,
+                pk=survey.pk,
+            )
+        )
         is_end = position in (0, count - 1)
         # Skip labels next to the last one so they don't collide with it.
-        show = is_end or (position % every == 0 and count - 1 - position >= every)
-        anchor = "middle"
-        if count > 1 and position == 0:
-            anchor = "start"
-        elif count > 1 and position == count - 1:
-            anchor = "end"
-        chart.points.append(
-            TrendPoint(survey.pk, survey.answered_on, survey.satisfaction_index, x, y, show, anchor)
-        )
+        if is_end or (position % every == 0 and count - 1 - position >= every):
+            anchor = "middle"
+            if count > 1 and position == 0:
+                anchor = "start"
+            elif count > 1 and position == count - 1:
+                anchor = "end"  # the end labels lean inwards so they stay inside the chart
+            chart.x_labels.append((day, coord(point_x), anchor))
     return chart

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q
 from django.http import Http404
 
 from scoring import engine
+from scoring.geometry import TrendChart
 from scoring.models import Survey, SurveyAnswer, SurveyIndicator, SurveyStatus
 from scoring.models.surveys import IndicatorGroup
 from scoring.surveys import charts
@@ -20,7 +21,7 @@ TREND_SURVEYS = 24  # the trend line shows the latest completed surveys; older o
 @dataclass
 class SurveySummary:
     surveys: list[Survey]  # the latest, completed and pending, newest first, with respondent
-    trend: charts.TrendChart
+    trend: TrendChart
     latest_index: Decimal | None
     latest_on: object = None  # the date of the latest completed survey
     pending_count: int = 0

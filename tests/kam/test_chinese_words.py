@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
+from accounts.formatting import list_of
 from accounts.models import Category
-from accounts.templatetags.kam_format import list_of
 from scoring.models import CriteriaSet
 from scoring.models.criteria import SHIPPED_NOTE
 

@@ -25,7 +25,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 APPS = "scoring -> planning -> accounts: an app imports nothing from the apps above it"
 NO_KAM = "No app imports kam (the project package: settings and wiring)"
-PURE_ENGINE = "scoring.engine is pure: no Django, Celery or app code"
+PURE_ENGINE = "scoring.engine and scoring.geometry are pure: no Django, Celery or app code"
 SCORING_LAYERS = "Inside scoring: the engine at the bottom, the dashboard on top, no cycles"
 
 
@@ -68,6 +68,8 @@ REVERSE_IMPORTS = [
     ("scoring/models/health.py", "import kam.settings", NO_KAM),
     ("accounts/outbox.py", "from kam.celery import app", NO_KAM),
     ("scoring/engine.py", "from django.db import models", PURE_ENGINE),
+    ("scoring/geometry.py", "from django.utils import timezone", PURE_ENGINE),
+    ("scoring/geometry.py", "from scoring import engine", SCORING_LAYERS),
     ("scoring/health/runs.py", "from scoring.dashboard import cache", SCORING_LAYERS),
     ("scoring/surveys/services.py", "from scoring.health import services", SCORING_LAYERS),
     ("scoring/criteria/queries.py", "from scoring.assessments import services", SCORING_LAYERS),

@@ -111,10 +111,10 @@ def test_contribution_bars_are_scaled_to_the_dimensions_heaviest_criterion():
 def test_the_mini_matrix_splits_at_the_thresholds_and_places_the_dot():
     matrix = charts.mini_matrix(Decimal(75), Decimal(25), Decimal(60), Decimal(50), "develop", {})
     assert matrix.threshold_x == charts.PLOT_LEFT + charts.PLOT_SIZE / 2
-    assert matrix.threshold_y == charts.PLOT_TOP + charts.PLOT_SIZE * Decimal("0.4")
+    assert matrix.threshold_y == pytest.approx(charts.PLOT_TOP + charts.PLOT_SIZE * 0.4)
     assert matrix.dot_x == charts.PLOT_LEFT + charts.PLOT_SIZE / 4
     assert matrix.dot_y == charts.PLOT_TOP + charts.PLOT_SIZE / 4
-    assert [c.quadrant for c in matrix.cells if c.is_current] == ["develop"]
+    assert [c.key for c in matrix.cells if c.is_current] == ["develop"]
     unplaced = charts.mini_matrix(None, Decimal(25), Decimal(50), Decimal(50), None, {})
     assert unplaced.dot_x is None and not any(c.is_current for c in unplaced.cells)
 

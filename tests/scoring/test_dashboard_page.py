@@ -16,16 +16,15 @@ from django.utils import timezone
 from accounts.models import Category, Region, Tier
 from scoring.dashboard import queries
 from scoring.dashboard.cache import replace_version
-from scoring.dashboard.charts.formatting import nice_ceiling
 from scoring.dashboard.charts.portfolio import (
-    STAGE_BAR,
-    TIER_BAR,
-    TIER_LABEL,
+    STAGE_ROWS,
+    TIER_ROWS,
     risk_bands,
     stage_bars,
     tier_pyramid,
 )
 from scoring.dashboard.charts.trends import monthly_bars, satisfaction_line
+from scoring.geometry import nice_ceiling
 from scoring.health.runs import recalculate_all
 from tests.factories import (
     AccountFactory,
@@ -278,9 +277,9 @@ def _tier(pk, count, name="T"):
 def test_the_tier_pyramid_sizes_bars_by_count_and_centres_them():
     chart = tier_pyramid([_tier(1, 5), _tier(2, 20), _tier(None, 0)], {"region": "east"})
     best, largest, untiered = chart.bars
-    assert float(largest.width) == TIER_BAR
-    assert float(best.width) == pytest.approx(TIER_BAR / 4, abs=0.1)
-    centre = TIER_LABEL + 8 + TIER_BAR / 2
+    assert float(largest.width) == TIER_ROWS.bar
+    assert float(best.width) == pytest.approx(TIER_ROWS.bar / 4, abs=0.1)
+    centre = TIER_ROWS.label + 8 + TIER_ROWS.bar / 2
     for bar in (best, largest):
         assert float(bar.x) + float(bar.width) / 2 == pytest.approx(centre, abs=0.1)
     assert float(untiered.width) == 0 and untiered.key == "null"
@@ -344,8 +343,8 @@ def test_stage_bars_link_each_stage_and_its_moves():
     ]
     chart = stage_bars(rows, {"region": "east"})
     early, mid = chart.bars
-    assert float(mid.width) == STAGE_BAR
-    assert float(early.width) == pytest.approx(STAGE_BAR / 2, abs=0.1)
+    assert float(mid.width) == STAGE_ROWS.bar
+    assert float(early.width) == pytest.approx(STAGE_ROWS.bar / 2, abs=0.1)
     assert _query(mid.down_url) == {"region": "east", "stage": "mid", "moved": "down"}
     assert (chart.moved_up, chart.moved_down) == (1, 2)
 

@@ -9,7 +9,6 @@ page's time (see Bubble in scoring/portfolio/charts.py).
 from __future__ import annotations
 
 from scoring.dashboard import drill
-from scoring.dashboard.charts.formatting import svg_number
 from scoring.dashboard.charts.portfolio import matrix, risk_bands, stage_bars, tier_pyramid
 from scoring.dashboard.charts.tables import (
     exception_lines,
@@ -19,6 +18,7 @@ from scoring.dashboard.charts.tables import (
 )
 from scoring.dashboard.charts.tiles import kpi_tiles
 from scoring.dashboard.charts.trends import monthly_bars, pipeline_bars, satisfaction_line
+from scoring.geometry import coord
 from scoring.portfolio import charts as portfolio_charts
 from scoring.portfolio.queries import TOP_PERCENT
 
@@ -38,10 +38,10 @@ def dashboard_charts(data, portfolio) -> dict:
         "pareto": pareto,
         "pareto_url": drill.drill_url(chosen, top=TOP_PERCENT),
         "pareto_zone": (
-            svg_number(pareto.left),
-            svg_number(pareto.top),
-            svg_number(pareto.marker_x - pareto.left),
-            svg_number(pareto.bottom - pareto.top),
+            coord(pareto.left),
+            coord(pareto.top),
+            coord(pareto.marker_x - pareto.left),
+            coord(pareto.bottom - pareto.top),
         ),
         "top_percent": TOP_PERCENT,
         "top_share": top_share,

@@ -8,14 +8,20 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.formatting import compact_money, money_formatter
 from accounts.models import Category
 from scoring.dashboard import drill
-from scoring.dashboard.charts.formatting import (
-    compact_money,
-    money_formatter,
+from scoring.geometry import (
+    Frame,
+    RowBar,
+    RowChart,
+    Rows,
+    Scale,
+    coord,
+    length,
     nice_ceiling,
-    scale,
-    svg_number,
+    padded,
+    quarters,
 )
 from scoring.models import Quadrant
 from scoring.portfolio import charts as portfolio_charts
@@ -69,12 +75,12 @@ def matrix(data, chosen: dict) -> Matrix:
             region.label,
             region.count,
             drill.drill_url(chosen, quadrant=region.key),
-            svg_number(region.x),
-            svg_number(region.y),
-            svg_number(region.width),
-            svg_number(region.height),
-            svg_number(region.label_x),
-            svg_number(region.label_y),
+            coord(region.x),
+            coord(region.y),
+            coord(region.width),
+            coord(region.height),
+            coord(region.label_x),
+            coord(region.label_y),
             region.anchor,
         )
         for region in chart.regions
@@ -108,61 +114,45 @@ def matrix(data, chosen: dict) -> Matrix:
 
 # --- Tier pyramid --------------------------------------------------------------------------------
 
-TIER_WIDTH, TIER_LABEL, TIER_BAR, TIER_ROW, TIER_GAP = 520, 118, 236, 34, 6
+TIER_ROWS = Rows(width=520, label=118, bar=236, row=34, gap=6)
 TIER_MIN_BAR = 6
 
 
 @dataclass(frozen=True)
-class TierBar:
+class TierBar(RowBar):
     key: str  # the tier's pk, or "null" for accounts without a tier
-    label: str
     count: int
     revenue_text: str
-    url: str
     x: str
-    y: str
-    width: str
-    height: str
-    text_y: str
 
 
 @dataclass
-class TierChart:
-    width: int
-    height: int
-    label_x: str
-    figure_x: str
-    bars: list[TierBar] = field(default_factory=list)
+class TierChart(RowChart):
+    figure_x: str = ""
 
 
 def tier_pyramid(rows, chosen: dict) -> TierChart:
-    """`rows`: TierRow, best tier first, so the narrow top of the pyramid is the best tier."""
+    """`rows`: TierRow, best tier first, so the narrow top of the pyramid is the best tier: bars
+    centred on the bar room."""
+    layout = TIER_ROWS
     largest = max((row.count for row in rows), default=0)
-    center = TIER_LABEL + 8 + TIER_BAR / 2
+    center = layout.bar_x + layout.bar / 2
     chart = TierChart(
-        width=TIER_WIDTH,
-        height=max(len(rows), 1) * (TIER_ROW + TIER_GAP) + TIER_GAP,
-        label_x=svg_number(TIER_LABEL),
-        figure_x=svg_number(TIER_LABEL + 16 + TIER_BAR),
+        **layout.chart(len(rows)),
+        figure_x=coord(layout.label + 16 + layout.bar),
     )
     for index, row in enumerate(rows):
-        width = scale(row.count, largest, TIER_BAR)
-        if row.count:
-            width = max(width, TIER_MIN_BAR)
-        y = TIER_GAP + index * (TIER_ROW + TIER_GAP)
+        width = layout.length(row.count, largest, minimum=TIER_MIN_BAR)
         key = "null" if row.pk is None else str(row.pk)
         chart.bars.append(
             TierBar(
-                key=key,
                 label=row.label if row.pk is not None else _("No tier"),
+                url=drill.drill_url(chosen, tier=key),
+                **layout.place(index, width),
+                key=key,
                 count=row.count,
                 revenue_text=compact_money(row.revenue),
-                url=drill.drill_url(chosen, tier=key),
-                x=svg_number(center - width / 2),
-                y=svg_number(y),
-                width=svg_number(width),
-                height=svg_number(TIER_ROW),
-                text_y=svg_number(y + TIER_ROW / 2),
+                x=coord(center - width / 2),
             )
         )
     return chart
@@ -170,19 +160,13 @@ def tier_pyramid(rows, chosen: dict) -> TierChart:
 
 # --- Relationship stages -------------------------------------------------------------------------
 
-STAGE_WIDTH, STAGE_LABEL, STAGE_BAR, STAGE_ROW, STAGE_GAP = 540, 132, 250, 26, 8
+STAGE_ROWS = Rows(width=540, label=132, bar=250, row=26, gap=8)
 
 
 @dataclass(frozen=True)
-class StageBar:
+class StageBar(RowBar):
     stage: str
-    label: str
     count: int
-    url: str
-    y: str
-    width: str
-    height: str
-    text_y: str
     count_x: str
     moved_up: int
     moved_down: int
@@ -191,14 +175,9 @@ class StageBar:
 
 
 @dataclass
-class StageChart:
-    width: int
-    height: int
-    bar_x: str
-    label_x: str
-    up_x: str
-    down_x: str
-    bars: list[StageBar] = field(default_factory=list)
+class StageChart(RowChart):
+    up_x: str = ""
+    down_x: str = ""
 
     @property
     def moved_up(self) -> int:
@@ -210,32 +189,24 @@ class StageChart:
 
 
 def stage_bars(rows, chosen: dict) -> StageChart:
+    layout = STAGE_ROWS
     largest = max((row.count for row in rows), default=0)
-    bar_x = STAGE_LABEL + 8
+    bar_x = layout.bar_x
     chart = StageChart(
-        width=STAGE_WIDTH,
-        height=max(len(rows), 1) * (STAGE_ROW + STAGE_GAP) + STAGE_GAP,
-        bar_x=svg_number(bar_x),
-        label_x=svg_number(STAGE_LABEL),
-        up_x=svg_number(bar_x + STAGE_BAR + 84),
-        down_x=svg_number(bar_x + STAGE_BAR + 136),
+        **layout.chart(len(rows)),
+        up_x=coord(bar_x + layout.bar + 84),
+        down_x=coord(bar_x + layout.bar + 136),
     )
     for index, row in enumerate(rows):
-        width = scale(row.count, largest, STAGE_BAR)
-        if row.count:
-            width = max(width, 3)
-        y = STAGE_GAP + index * (STAGE_ROW + STAGE_GAP)
+        width = layout.length(row.count, largest, minimum=3)
         chart.bars.append(
             StageBar(
-                stage=row.stage,
                 label=str(row.label),
-                count=row.count,
                 url=drill.drill_url(chosen, stage=row.stage),
-                y=svg_number(y),
-                width=svg_number(width),
-                height=svg_number(STAGE_ROW),
-                text_y=svg_number(y + STAGE_ROW / 2),
-                count_x=svg_number(bar_x + width + 6),
+                **layout.place(index, width),
+                stage=row.stage,
+                count=row.count,
+                count_x=coord(bar_x + width + 6),
                 moved_up=row.moved_up,
                 moved_down=row.moved_down,
                 up_url=drill.drill_url(chosen, stage=row.stage, moved="up"),
@@ -286,42 +257,42 @@ class BandChart:
 
 def risk_bands(rows, chosen: dict) -> BandChart:
     """Ten bars, one per 10 points of churn risk, each stacked low → medium → high."""
-    plot_w = BAND_WIDTH - BAND_LEFT - BAND_RIGHT
-    plot_h = BAND_HEIGHT - BAND_TOP - BAND_BOTTOM
-    bottom = BAND_TOP + plot_h
+    frame = Frame(**padded(BAND_WIDTH, BAND_HEIGHT, BAND_LEFT, BAND_TOP, BAND_RIGHT, BAND_BOTTOM))
+    bottom, plot_h = frame.bottom, frame.plot_height
     top_value = nice_ceiling(max((row.count for row in rows), default=0), integer=True)
-    slot = plot_w / max(len(rows), 1)
+    y_of = Scale(0, top_value, bottom, frame.top)
+    slot = frame.plot_width / max(len(rows), 1)
     chart = BandChart(
         width=BAND_WIDTH,
         height=BAND_HEIGHT,
-        left=svg_number(BAND_LEFT),
-        right=svg_number(BAND_LEFT + plot_w),
-        bottom=svg_number(bottom),
-        label_y=svg_number(bottom + 16),
+        left=coord(frame.left),
+        right=coord(frame.right),
+        bottom=coord(bottom),
+        label_y=coord(bottom + 16),
         y_ticks=[
-            (intcomma(int(top_value * k / 4)), svg_number(bottom - plot_h * k / 4))
-            for k in range(5)
-            if float(top_value * k / 4).is_integer()
+            (intcomma(int(value)), coord(y_of(value)))
+            for value in quarters(0, top_value)
+            if float(value).is_integer()
         ],
     )
     for index, row in enumerate(rows):
-        x = BAND_LEFT + index * slot + slot * 0.15
+        x = frame.left + index * slot + slot * 0.15
         segments, y = [], bottom
         for level, count in (("low", row.low), ("medium", row.medium), ("high", row.high)):
-            height = scale(count, top_value, plot_h)
+            height = length(count, top_value, plot_h)
             y -= height
             if count:
-                segments.append(Segment(level, count, svg_number(y), svg_number(height)))
+                segments.append(Segment(level, count, coord(y), coord(height)))
         chart.bars.append(
             BandBar(
                 band=row.band,
                 label=f"{row.lowest}–{row.highest}",
                 count=row.count,
                 url=drill.drill_url(chosen, band=row.band),
-                x=svg_number(x),
-                width=svg_number(slot * 0.7),
-                center=svg_number(x + slot * 0.35),
-                count_y=svg_number(y - 5),
+                x=coord(x),
+                width=coord(slot * 0.7),
+                center=coord(x + slot * 0.35),
+                count_y=coord(y - 5),
                 segments=tuple(segments),
             )
         )

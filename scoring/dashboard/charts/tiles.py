@@ -11,9 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.templatetags.kam_format import money, percent
+from accounts.formatting import compact_money, money, percent
 from scoring.dashboard import drill, facts
-from scoring.dashboard.charts.formatting import compact_money
 
 
 @dataclass(frozen=True)
@@ -89,6 +88,24 @@ def kpi_tiles(data, chosen: dict) -> list[Kpi]:
     def link(**slice_values):
         return drill.drill_url(chosen, **slice_values)
 
+    def key_share_tile(name, label, count, exception):
+        """The share of key accounts that do something, in percent; the link lists those
+        that do not."""
+        share, previous = getattr(total, name), getattr(total, f"prev_{name}")
+        return tile(
+            name,
+            label,
+            share,
+            _pct(share),
+            prev(previous),
+            _pct(previous),
+            "points",
+            True,
+            link(exception=exception),
+            detail=_("%(with)s of %(all)s key accounts")
+            % {"with": intcomma(count), "all": intcomma(total.key_accounts)},
+        )
+
     key_share = total.key_share
     tiles = [
         tile(
@@ -116,31 +133,17 @@ def kpi_tiles(data, chosen: dict) -> list[Kpi]:
             detail=money(total.revenue),
             compare_text=_("vs the 12 months before"),
         ),
-        tile(
+        key_share_tile(
             "plan_coverage",
             _("Key accounts with an active plan"),
-            total.plan_coverage,
-            _pct(total.plan_coverage),
-            prev(total.prev_plan_coverage),
-            _pct(total.prev_plan_coverage),
-            "points",
-            True,
-            link(exception=facts.NO_PLAN),
-            detail=_("%(with)s of %(all)s key accounts")
-            % {"with": intcomma(total.key_with_plan), "all": intcomma(total.key_accounts)},
+            total.key_with_plan,
+            facts.NO_PLAN,
         ),
-        tile(
+        key_share_tile(
             "visit_compliance",
             _("Key accounts visited within cadence"),
-            total.visit_compliance,
-            _pct(total.visit_compliance),
-            prev(total.prev_visit_compliance),
-            _pct(total.prev_visit_compliance),
-            "points",
-            True,
-            link(exception=facts.NOT_VISITED),
-            detail=_("%(with)s of %(all)s key accounts")
-            % {"with": intcomma(total.key_in_cadence), "all": intcomma(total.key_accounts)},
+            total.key_in_cadence,
+            facts.NOT_VISITED,
         ),
         tile(
             "satisfaction",

@@ -9,72 +9,60 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.formatting import compact_money, money_formatter
 from scoring.dashboard import drill
-from scoring.dashboard.charts.formatting import (
-    compact_money,
-    money_formatter,
+from scoring.geometry import (
+    PERCENT_TICKS,
+    Frame,
+    RowBar,
+    RowChart,
+    Rows,
+    Scale,
+    coord,
     nice_ceiling,
-    scale,
-    svg_number,
+    padded,
+    polyline,
+    quarters,
 )
 
 # --- Development pipeline ------------------------------------------------------------------------
 
-PIPE_WIDTH, PIPE_LABEL, PIPE_BAR, PIPE_ROW, PIPE_GAP = 600, 150, 230, 30, 10
+PIPE_ROWS = Rows(width=600, label=150, bar=230, row=30, gap=10)
 
 
 @dataclass(frozen=True)
-class PipelineBar:
+class PipelineBar(RowBar):
     stage: str
-    label: str
     opportunities: int
     value_text: str
     weighted_text: str
-    url: str
-    y: str
-    width: str
     weighted_y: str
     weighted_width: str
-    text_y: str
     figure_x: str
 
 
-@dataclass
-class PipelineChart:
-    width: int
-    height: int
-    bar_x: str
-    label_x: str
-    bars: list[PipelineBar] = field(default_factory=list)
-
-
-def pipeline_bars(rows, chosen: dict) -> PipelineChart:
+def pipeline_bars(rows, chosen: dict) -> RowChart:
+    """Each stage's value, with the weighted value as a thinner bar inside it."""
+    layout = PIPE_ROWS
     largest = max((row.value for row in rows), default=Decimal(0))
-    bar_x = PIPE_LABEL + 8
-    chart = PipelineChart(
-        width=PIPE_WIDTH,
-        height=max(len(rows), 1) * (PIPE_ROW + PIPE_GAP) + PIPE_GAP,
-        bar_x=svg_number(bar_x),
-        label_x=svg_number(PIPE_LABEL),
-    )
+    bar_x = layout.bar_x
+    chart = RowChart(**layout.chart(len(rows)))
     for index, row in enumerate(rows):
-        width = scale(max(row.value, 0), largest, PIPE_BAR)
-        weighted = scale(max(min(row.weighted, row.value), 0), largest, PIPE_BAR)
-        y = PIPE_GAP + index * (PIPE_ROW + PIPE_GAP)
+        width = layout.length(max(row.value, 0), largest)
+        weighted = layout.length(max(min(row.weighted, row.value), 0), largest)
+        y = layout.y(index)
         chart.bars.append(
             PipelineBar(
-                stage=row.stage,
                 label=str(row.label),
+                url=drill.drill_url(chosen, pipeline=row.stage),
+                **layout.place(index, width),
+                stage=row.stage,
                 opportunities=row.opportunities,
                 value_text=compact_money(row.value),
                 weighted_text=compact_money(row.weighted),
-                url=drill.drill_url(chosen, pipeline=row.stage),
-                y=svg_number(y),
-                width=svg_number(width),
-                weighted_y=svg_number(y + PIPE_ROW * 0.3),
-                weighted_width=svg_number(weighted),
-                text_y=svg_number(y + PIPE_ROW / 2),
-                figure_x=svg_number(bar_x + max(width, 0) + 6),
+                weighted_y=coord(y + layout.row * 0.3),
+                weighted_width=coord(weighted),
+                figure_x=coord(bar_x + max(width, 0) + 6),
             )
         )
     return chart
@@ -122,42 +110,37 @@ class MonthChart:
 
 
 def monthly_bars(rows, chosen: dict) -> MonthChart:
-    plot_w = MONTH_WIDTH - MONTH_LEFT - MONTH_RIGHT
-    plot_h = MONTH_HEIGHT - MONTH_TOP - MONTH_BOTTOM
+    """Revenue bars per month with the gross margin as a line; the axis covers negative months."""
+    frame = Frame(
+        **padded(MONTH_WIDTH, MONTH_HEIGHT, MONTH_LEFT, MONTH_TOP, MONTH_RIGHT, MONTH_BOTTOM)
+    )
     values = [float(v) for row in rows for v in (row.revenue, row.margin)]
     high = nice_ceiling(max(values, default=0))
     low = -nice_ceiling(-min(values, default=0)) if min(values, default=0) < 0 else 0.0
-    span = high - low or 1.0
-
-    def y_of(value) -> float:
-        return MONTH_TOP + (high - float(value)) / span * plot_h
-
+    y_of = Scale(low, high, frame.bottom, frame.top)  # high is at least 1, low at most 0
     zero = y_of(0)
-    slot = plot_w / max(len(rows), 1)
+    slot = frame.plot_width / max(len(rows), 1)
     chart = MonthChart(
         width=MONTH_WIDTH,
         height=MONTH_HEIGHT,
-        left=svg_number(MONTH_LEFT),
-        right=svg_number(MONTH_LEFT + plot_w),
-        zero_y=svg_number(zero),
-        label_y=svg_number(MONTH_TOP + plot_h + 16),
-        year_y=svg_number(MONTH_TOP + plot_h + 32),
+        left=coord(frame.left),
+        right=coord(frame.right),
+        zero_y=coord(zero),
+        label_y=coord(frame.bottom + 16),
+        year_y=coord(frame.bottom + 32),
         margin_points="",
-        y_ticks=[
-            (compact_money(low + span * k / 4), svg_number(y_of(low + span * k / 4)))
-            for k in range(5)
-        ],
+        y_ticks=[(compact_money(value), coord(y_of(value))) for value in quarters(low, high)],
     )
     points = []
     last = len(rows) - 1
     as_money = money_formatter()
     for index, row in enumerate(rows):
-        x = MONTH_LEFT + index * slot + slot * 0.14
+        x = frame.left + index * slot + slot * 0.14
         top = y_of(max(row.revenue, 0))
         bottom = y_of(min(row.revenue, 0))
         center = x + slot * 0.36
         margin_y = y_of(row.margin)
-        points.append(f"{center:.1f},{margin_y:.1f}")
+        points.append((center, margin_y))
         # A label every third month, counted back from this month so the latest is labelled.
         tick = date_format(row.month, "M") if (last - index) % 3 == 0 else ""
         chart.bars.append(
@@ -172,16 +155,16 @@ def monthly_bars(rows, chosen: dict) -> MonthChart:
                 revenue=row.revenue,
                 margin=row.margin,
                 url=drill.drill_url(chosen, month=f"{row.month:%Y-%m}"),
-                x=svg_number(x),
-                y=svg_number(top),
-                width=svg_number(slot * 0.72),
-                height=svg_number(max(bottom - top, 0)),
-                center=svg_number(center),
-                margin_y=svg_number(margin_y),
+                x=coord(x),
+                y=coord(top),
+                width=coord(slot * 0.72),
+                height=coord(max(bottom - top, 0)),
+                center=coord(center),
+                margin_y=coord(margin_y),
                 tick=tick,
             )
         )
-    chart.margin_points = " ".join(points)
+    chart.margin_points = polyline(points)
     chart.years = [
         (str(row.month.year), chart.bars[index].center)
         for index, row in enumerate(rows)
@@ -227,31 +210,28 @@ class SatisfactionChart:
 
 
 def satisfaction_line(rows, chosen: dict) -> SatisfactionChart:
-    plot_w = SAT_WIDTH - SAT_LEFT - SAT_RIGHT
-    plot_h = SAT_HEIGHT - SAT_TOP - SAT_BOTTOM
-
-    def y_of(value) -> float:
-        return SAT_TOP + (100 - float(value)) / 100 * plot_h
-
-    slot = plot_w / max(len(rows), 1)
+    """The average satisfaction index per quarter, 0–100; a quarter without surveys breaks it."""
+    frame = Frame(**padded(SAT_WIDTH, SAT_HEIGHT, SAT_LEFT, SAT_TOP, SAT_RIGHT, SAT_BOTTOM))
+    y_of = Scale(0, 100, frame.bottom, frame.top)
+    slot = frame.plot_width / max(len(rows), 1)
     chart = SatisfactionChart(
         width=SAT_WIDTH,
         height=SAT_HEIGHT,
-        left=svg_number(SAT_LEFT),
-        right=svg_number(SAT_LEFT + plot_w),
-        label_y=svg_number(SAT_TOP + plot_h + 18),
-        y_ticks=[(str(tick), svg_number(y_of(tick))) for tick in (0, 25, 50, 75, 100)],
+        left=coord(frame.left),
+        right=coord(frame.right),
+        label_y=coord(frame.bottom + 18),
+        y_ticks=[(str(tick), coord(y_of(tick))) for tick in PERCENT_TICKS],
     )
-    line: list[str] = []
+    line: list[tuple[float, float]] = []
     for index, row in enumerate(rows):
-        x = SAT_LEFT + index * slot + slot / 2
+        x = frame.left + index * slot + slot / 2
         y = y_of(row.average) if row.average is not None else y_of(0)
         if row.average is None:
             if len(line) > 1:
-                chart.lines.append(" ".join(line))
+                chart.lines.append(polyline(line))
             line = []
         else:
-            line.append(f"{x:.1f},{y:.1f}")
+            line.append((x, y))
         chart.points.append(
             SatisfactionPoint(
                 key=row.start.isoformat(),
@@ -260,11 +240,11 @@ def satisfaction_line(rows, chosen: dict) -> SatisfactionChart:
                 text="" if row.average is None else floatformat(row.average, 1),
                 surveys=row.surveys,
                 url=drill.drill_url(chosen, quarter=row.start.isoformat()),
-                x=svg_number(x),
-                y=svg_number(y),
-                text_y=svg_number(y - 10),
+                x=coord(x),
+                y=coord(y),
+                text_y=coord(y - 10),
             )
         )
     if len(line) > 1:
-        chart.lines.append(" ".join(line))
+        chart.lines.append(polyline(line))
     return chart
