@@ -9,8 +9,8 @@ class ScoringConfig(AppConfig):
 
     def ready(self):
         from accounts.demo import register_dependent_delete
-        from accounts.imports.planning import register_rule_tiers
-        from accounts.queries import register_history_source
+        from accounts.history import register_history_source
+        from accounts.imports.dry_run import register_rule_tiers
         from accounts.signals import records_imported
         from accounts.tabs import AccountTab, register_header_panel, register_tab
         from accounts.translatable import register
