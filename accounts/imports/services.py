@@ -52,8 +52,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts import outbox
 from accounts.access import can_import
-from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, TRANSACTIONS, fields_for, guess_mapping
 from accounts.imports.dry_run import CREATE, REJECT, UNCHANGED, UPDATE, Plan, plan_import
+from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, TRANSACTIONS, fields_for, guess_mapping
 from accounts.imports.reading import PREVIEW_ROWS, ImportFileError, read_preview, read_table
 from accounts.jobs import expired_before, heartbeat
 from accounts.models import (

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from accounts.imports.fields import guess_mapping
 from accounts.imports.dry_run import plan_import
+from accounts.imports.fields import guess_mapping
 from accounts.imports.reading import ImportFileError, Table, read_table
 from tests.factories import (
     AccountFactory,
