@@ -17,7 +17,6 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -274,10 +273,6 @@ def open_complaints(account: Account, limit: int = 5) -> list[Complaint]:
 
 def accounts_for_list(accounts: QuerySet[Account]) -> QuerySet[Account]:
     return accounts.select_related("owner", "tier")
-
-
-def team_queryset() -> Prefetch:
-    return Prefetch("team_members", queryset=AccountTeamMember.objects.select_related("user"))
 
 
 # --- Exports (accounts.exports writes them) -------------------------------------------------------

@@ -39,10 +39,6 @@ def published_set(kind: str = SetKind.ACCOUNT) -> CriteriaSet | None:
     return with_criteria(criteria_sets(kind).filter(status=SetStatus.PUBLISHED)).first()
 
 
-def draft_set(kind: str = SetKind.ACCOUNT) -> CriteriaSet | None:
-    return with_criteria(criteria_sets(kind).filter(status=SetStatus.DRAFT)).first()
-
-
 def get_set_or_404(pk, kind: str | None = None) -> CriteriaSet:
     sets = CriteriaSet.objects.all() if kind is None else criteria_sets(kind)
     try:
