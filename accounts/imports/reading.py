@@ -245,9 +245,6 @@ def _check_row(row: int, limit: int) -> None:
 
 # --- Excel ---------------------------------------------------------------------------------------
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = "/officeDocument"
 CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 

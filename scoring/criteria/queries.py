@@ -114,10 +114,6 @@ class DimensionGroup:
     label: str
     rows: list[CriterionRow]
 
-    @property
-    def total_weight(self) -> int:
-        return sum(abs(row.criterion.weight) for row in self.rows)
-
 
 def dimension_groups(criteria_set: CriteriaSet) -> list[DimensionGroup]:
     """The set's criteria (prefetched by get_set_or_404) grouped by dimension, in order."""
@@ -279,10 +275,6 @@ class DraftPreview:
     @property
     def others_more(self) -> int:
         return self.others_total - len(self.others)
-
-    @property
-    def unplaced_difference(self) -> int:
-        return self.unplaced_draft - self.unplaced_published
 
 
 def _placements(criteria_set: CriteriaSet, values_by_account) -> dict[int, engine.Placement]:
