@@ -216,7 +216,7 @@ def bubbles(accounts: QuerySet) -> list[BubbleAccount]:
 
 def pareto(accounts: QuerySet, *, size: int, total: Decimal) -> ParetoCurve:
     """The 80/20 curve over the 12-month revenue the health recalculation stored (the matrix's
-    80/20 page sums the orders instead, which costs seconds at 100,000 accounts)."""
+    80/20 page sums the orders instead, which is slow on a large portfolio)."""
     valued = accounts.order_by().annotate(
         value=Coalesce(F("health__revenue_12m"), Decimal(0), output_field=MONEY)
     )
