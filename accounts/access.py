@@ -65,9 +65,9 @@ def visible_accounts(user) -> QuerySet[Account]:
     if sees_every_account(user):
         return accounts
     # "owner = me OR pk IN (my team rows)": PostgreSQL checks the team part as a hashed subplan,
-    # so a list ordered by name walks the name index and stops at the page's last row (2 ms at
-    # 100,000 accounts). "pk IN (owned UNION team)" sorted every visible account first (110 ms),
-    # and a correlated EXISTS scanned every account.
+    # so a list ordered by name walks the name index and stops at the page's last row
+    # (tests/perf/test_account_pages.py::test_account_list). "pk IN (owned UNION team)" sorted
+    # every visible account first, and a correlated EXISTS scanned every account.
     on_team = AccountTeamMember.objects.filter(user=user).order_by().values("account_id")
     return accounts.filter(Q(owner=user) | Q(pk__in=on_team))
 
