@@ -54,7 +54,8 @@ from accounts import outbox
 from accounts.access import can_import
 from accounts.imports.dry_run import CREATE, REJECT, UNCHANGED, UPDATE, Plan, plan_import
 from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, TRANSACTIONS, fields_for, guess_mapping
-from accounts.imports.reading import PREVIEW_ROWS, ImportFileError, read_preview, read_table
+from accounts.imports.reading import PREVIEW_ROWS, read_preview, read_table
+from accounts.imports.upload_limits import ImportFileError
 from accounts.jobs import expired_before, heartbeat
 from accounts.models import (
     Account,

@@ -14,7 +14,8 @@ from django.utils import translation
 
 from accounts.imports.dry_run import plan_import
 from accounts.imports.fields import guess_mapping
-from accounts.imports.reading import ImportFileError, Table, read_table
+from accounts.imports.reading import Table, read_table
+from accounts.imports.upload_limits import ImportFileError
 from tests.factories import (
     AccountFactory,
     StakeholderFactory,
