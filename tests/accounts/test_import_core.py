@@ -177,7 +177,7 @@ def test_chinese_and_full_width_headers_are_recognised():
 
 def test_transaction_headers_from_the_export_in_chinese_map_to_their_fields():
     with translation.override("zh-hans"):
-        from accounts.exports import transactions_table
+        from accounts.list_exports import transactions_table
         from accounts.models import Account
 
         headers = [
@@ -529,7 +529,8 @@ def test_a_workbook_over_the_row_limit_is_refused():
 
 @pytest.mark.parametrize("export_format", ["xlsx", "csv"])
 def test_re_importing_the_account_export_changes_nothing(owner, export_format):
-    from accounts.exports import accounts_table, response
+    from accounts.exports import response
+    from accounts.list_exports import accounts_table
     from accounts.models import Account
 
     gold = tier("gold")
@@ -560,7 +561,8 @@ def test_re_importing_the_account_export_changes_nothing(owner, export_format):
 
 @pytest.mark.parametrize("kind", ["stakeholders", "transactions"])
 def test_re_importing_the_stakeholder_and_transaction_exports_changes_nothing(owner, kind):
-    from accounts.exports import EXPORTS, response
+    from accounts.exports import response
+    from accounts.list_exports import EXPORTS
     from accounts.models import Account
 
     haier = AccountFactory(name="Haier", external_id="ERP-1", owner=owner)
