@@ -26,15 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.access import can_import, is_admin
-from accounts.imports.fields import (
-    ACCOUNTS,
-    STAKEHOLDERS,
-    Context,
-    Field,
-    FieldError,
-    fields_for,
-    normalise,
-)
+from accounts.imports.cells import Context, FieldError, normalise
+from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, Field, fields_for
 from accounts.imports.matching import (
     ACTIONS,
     CREATE,
