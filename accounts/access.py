@@ -86,9 +86,9 @@ def accounts_on_team(user) -> QuerySet[Account]:
 
 def _on_team(user) -> Q:
     # "owner = me OR pk IN (my team rows)": PostgreSQL checks the team part as a hashed subplan,
-    # so a list ordered by name walks the name index and stops at the page's last row (2 ms at
-    # 100,000 accounts). "pk IN (owned UNION team)" sorted every visible account first (110 ms),
-    # and a correlated EXISTS scanned every account.
+    # so a list ordered by name walks the name index and stops at the page's last row
+    # (tests/perf/test_account_pages.py::test_account_list). "pk IN (owned UNION team)" sorted
+    # every visible account first, and a correlated EXISTS scanned every account.
     on_team = AccountTeamMember.objects.filter(user=user).order_by().values("account_id")
     return Q(owner=user) | Q(pk__in=on_team)
 

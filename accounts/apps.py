@@ -9,8 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from celery.signals import worker_ready
 
+        from accounts.history import register_history_source
         from accounts.imports.queries import import_history
-        from accounts.queries import register_history_source
         from accounts.tabs import AccountTab, register_tab
 
         register_history_source(import_history)

@@ -5,6 +5,7 @@ from celery import shared_task
 from accounts import mail, outbox
 from accounts.background_exports import services as export_services
 from accounts.imports import services as import_services
+from accounts.imports import worker as import_worker
 
 
 @shared_task(acks_late=True)
@@ -13,7 +14,7 @@ def run_import_step(job_id: int, attempt: int = 0) -> str | None:
     attempts were numbered carries none: 0, which such a job still has). Idempotent: a job that
     is not waiting (done, failed, already run by another delivery) or has moved on to another
     attempt (retried, cancelled) is left alone."""
-    return import_services.run_step(job_id, attempt)
+    return import_worker.run_step(job_id, attempt)
 
 
 @shared_task

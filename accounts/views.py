@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts import access, exports, lifecycle, queries, services
+from accounts import access, exports, history, lifecycle, queries, services
 from accounts.background_exports import services as export_services
 from accounts.background_exports import views as export_views
 from accounts.conflicts import ButtonForm
@@ -190,7 +190,7 @@ def account_history(request, pk):
         "history",
         "accounts/account_history.html",
         {
-            "entries": queries.account_history(
+            "entries": history.account_history(
                 account,
                 include_private_notes=access.can_see_private_notes(request.user, account),
             )

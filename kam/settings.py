@@ -183,9 +183,10 @@ if DATABASE_URL:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # The dashboards and the health recalculation run aggregates over many rows that are
-        # estimated expensive enough for PostgreSQL to JIT-compile them, which costs more
-        # (0.2–3 s a query at 100,000 accounts) than running them. Their sorts of every account
-        # spill to disk under PostgreSQL's default 4 MB of working memory.
+        # estimated expensive enough for PostgreSQL to JIT-compile them, which costs more than
+        # running them (tests/perf/test_dashboard.py and test_health_recalculation.py print the
+        # times). Their sorts of every account spill to disk under PostgreSQL's default 4 MB of
+        # working memory.
         _database.setdefault("OPTIONS", {})["options"] = (
             f"-c jit=off -c work_mem={envint('DATABASE_WORK_MEM_MB', 32)}MB"
         )
@@ -285,9 +286,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # kills the pool process. Enforced by the prefork pool, the worker's default.
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
-# Jobs over every account or a whole upload may run longer: 20 minutes is some 20 times what they
-# take at 100,000 accounts (a full health run under 60 s, a 50,000-row import under 30 s: tests/
-# perf). A health run stopped there is retried from where it stopped.
+# Jobs over every account or a whole upload may run longer: 20 minutes is some 20 times the time
+# their benchmarks allow them (FULL_RUN_BUDGET_S in tests/perf/test_health_recalculation.py,
+# TOTAL_BUDGET_S in tests/perf/test_import.py). A health run stopped there is retried from where
+# it stopped.
 _WHOLE_PORTFOLIO = {"soft_time_limit": 20 * 60, "time_limit": 22 * 60}
 CELERY_TASK_ANNOTATIONS = {
     "scoring.tasks.recalculate_health": _WHOLE_PORTFOLIO,
@@ -306,13 +308,14 @@ CELERY_TASK_ANNOTATIONS = {
 # a second instead of the system's minutes-long TCP timeout.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 1}
 # A pool process left above this resident memory after a task is replaced by a fresh one, which
-# hands the memory back: an idle process takes ~80 MB; a full health run of 100,000 accounts adds
-# up to 300 MB (tests/perf). 0: never replaced.
+# hands the memory back. The default is above what a full health run adds to an idle process (the
+# worker-memory benchmark in tests/perf/test_health_recalculation.py prints both). 0: never
+# replaced.
 KAM_WORKER_MAX_MEMORY_MB = envint("KAM_WORKER_MAX_MEMORY_MB", 300)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = KAM_WORKER_MAX_MEMORY_MB * 1024 or None  # KiB
-# Pool processes per worker (Celery's default would be one per CPU). Each takes ~80 MB idle and up
-# to KAM_WORKER_MAX_MEMORY_MB more during a large job, and holds its own database pool: 2 bounds a
-# worker at about 800 MB. More throughput: raise it, or run more worker containers.
+# Pool processes per worker (Celery's default would be one per CPU). Each takes its idle memory and
+# up to KAM_WORKER_MAX_MEMORY_MB more during a large job, and holds its own database pool: 2 keeps
+# a worker's memory bounded and small. More throughput: raise it, or run more worker containers.
 CELERY_WORKER_CONCURRENCY = envint("KAM_WORKER_CONCURRENCY", 2)
 if CELERY_WORKER_CONCURRENCY < 1:
     raise ImproperlyConfigured(

@@ -13,8 +13,8 @@ class ScoringConfig(AppConfig):
     def ready(self):
         # Imported here: these modules use the models, which are loaded only now.
         from accounts.demo import register_dependent_delete
-        from accounts.imports.planning import register_rule_tiers
-        from accounts.queries import register_history_source
+        from accounts.history import register_history_source
+        from accounts.imports.dry_run import register_rule_tiers
         from accounts.tabs import AccountTab, register_header_panel, register_tab
         from accounts.translatable import register
         from scoring.assessments.history import assessment_history

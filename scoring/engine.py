@@ -32,7 +32,6 @@ KEY = "key"  # high attractiveness, high advantage
 DEVELOP = "develop"  # high attractiveness, low advantage
 MAINTAIN = "maintain"  # low attractiveness, high advantage
 OPPORTUNISTIC = "opportunistic"  # low, low
-QUADRANTS = (KEY, DEVELOP, MAINTAIN, OPPORTUNISTIC)
 
 TWO_PLACES = Decimal("0.01")
 

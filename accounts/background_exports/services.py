@@ -34,7 +34,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts import access, exports, outbox
+from accounts import access, exports, list_exports, outbox
 from accounts.filters import AccountFilter
 from accounts.jobs import expired_before, heartbeat
 from accounts.models import ExportFilePart, ExportJob, ExportKind, ExportStatus
@@ -43,7 +43,9 @@ from accounts.models.exports import EXPORT_RUNNING
 logger = logging.getLogger(__name__)
 
 PART_BYTES = 1024 * 1024  # the file is stored, and sent, a megabyte at a time
-LIST_KINDS = {kind: exports.EXPORTS[kind] for kind in ("accounts", "stakeholders", "transactions")}
+LIST_KINDS = {
+    kind: list_exports.EXPORTS[kind] for kind in ("accounts", "stakeholders", "transactions")
+}
 
 
 def inline_max_rows() -> int:

@@ -73,10 +73,6 @@ class CoverageMatrix:
     rows: list[MatrixRow]
     report: MapReport
 
-    @property
-    def uncovered_count(self) -> int:
-        return sum(1 for column in self.columns if column.uncovered)
-
 
 def team_seats(account: Account) -> list[TeamSeat]:
     """The owner first, then members, then the executive sponsor (the team's own ordering).

@@ -137,10 +137,6 @@ class MapReport:
     def codes(self) -> set[str]:
         return {warning.code for warning in self.warnings}
 
-    @property
-    def is_green(self) -> bool:
-        return self.status == GREEN
-
 
 def _warning(code: str, reason: str) -> MapWarning:
     return MapWarning(code, str(RULE_TITLES[code]), reason, RULE_SEVERITY[code])

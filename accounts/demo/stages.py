@@ -35,11 +35,6 @@ STAGE_WEIGHTS = {
     },
     Category.NORMAL: {Stage.PRE_KAM: 55, Stage.EARLY: 40, Stage.MID: 5},
 }
-DECISION_STYLES = {
-    DecisionStyle.AUTHORITARIAN: 40,
-    DecisionStyle.CONSULTATIVE: 40,
-    DecisionStyle.ADVISORY: 20,
-}
 # How likely the customer wants a close relationship, by how far it has come.
 BUYER_INTENT = {
     Stage.EARLY: 0.4,

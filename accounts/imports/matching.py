@@ -56,7 +56,6 @@ class RowResult:
 class Plan:
     kind: str
     rows: list[RowResult]
-    missing_columns: list[str] = field(default_factory=list)  # required fields not mapped
 
     @property
     def counts(self) -> dict[str, int]:

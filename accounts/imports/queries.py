@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts import outbox
 from accounts.access import is_admin
+from accounts.history import HistoryEntry
 from accounts.imports.fields import fields_for
 from accounts.imports.matching import CREATE, REJECT, UNCHANGED, UPDATE, report_entries
 from accounts.models import Account, ImportedAccount, ImportJob, Tier
 from accounts.models.imports import WAITING
-from accounts.queries import FieldChange, HistoryEntry
 from accounts.translatable import render
+from accounts.versions import FieldChange
 
 ACTION_LABELS = {
     CREATE: pgettext_lazy("import row", "Create"),

@@ -20,7 +20,7 @@ from accounts.background_exports import views as export_views
 from accounts.imports import files, queries, services
 from accounts.imports.fields import KINDS
 from accounts.imports.forms import ConfirmForm, JobActionForm, MappingForm, UploadForm
-from accounts.imports.reading import ImportFileError
+from accounts.imports.upload_limits import ImportFileError
 from accounts.models import ExportKind, ImportStatus
 from accounts.models.imports import WAITING
 

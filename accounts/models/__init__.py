@@ -1,3 +1,10 @@
+from accounts.models.complaints import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintStatus,
+    ConflictMode,
+    Severity,
+)
 from accounts.models.exports import ExportFilePart, ExportJob, ExportKind, ExportStatus
 from accounts.models.imports import ImportedAccount, ImportJob, ImportKind, ImportStatus
 from accounts.models.mail import MailStatus, OutgoingMail
@@ -7,16 +14,10 @@ from accounts.models.records import (
     Account,
     AccountTeamMember,
     Category,
-    Complaint,
-    ComplaintCategory,
-    ComplaintStatus,
-    ConflictMode,
     Industry,
     Region,
-    Severity,
     TeamRole,
     Tier,
-    Transaction,
     User,
 )
 from accounts.models.relationship import (
@@ -43,6 +44,7 @@ from accounts.models.stakeholders import (
     StakeholderPrivateNote,
     StakeholderStatus,
 )
+from accounts.models.transactions import Transaction
 from accounts.models.versioned import Versioned
 
 __all__ = [

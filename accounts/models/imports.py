@@ -1,5 +1,6 @@
 """The record of each spreadsheet import: who brought which file in, how its columns were mapped,
-what the dry run found and what was written (accounts.imports.services runs the steps).
+what the dry run found and what was written (accounts.imports.services queues the steps,
+accounts.imports.worker runs them).
 
 A job's check and import run in a Celery worker under a lease (accounts.jobs): `attempt` numbers
 each queuing of a step, so a message for an earlier one does nothing, and `heartbeat_at` shows

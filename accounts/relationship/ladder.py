@@ -171,7 +171,6 @@ class Step:
 
 
 LADDER_WIDTH = 760  # the SVG viewBox in _ladder.html is 0 0 760 220
-LADDER_HEIGHT = 220
 _BASE = 180  # where the steps stand; the suggestion marker goes below it
 _STEP_WIDTH = 116
 _STEP_GAP = 4

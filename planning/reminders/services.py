@@ -152,12 +152,6 @@ def _notify(user, today: datetime.date) -> tuple[list[DueItem], list[Notificatio
         return items, _create_notifications(user, items)
 
 
-def notify_due_items(*, user, today: datetime.date) -> list[Notification]:
-    """Create a notification for each due item not notified yet; return the new ones."""
-    with translation.override(user_language(user)):
-        return _notify(user, today)[1]
-
-
 def _absolute(url: str) -> str:
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     return f"{base}{url}" if base and url.startswith("/") else url
@@ -232,21 +226,19 @@ def digest_mail_key(user, today: datetime.date) -> str:
 
 @dataclass(frozen=True)
 class Digest:
-    fresh: list[Notification]  # due items notified for the first time
     alerts: list[Notification]  # alerts the e-mail carries
     queued: bool  # the day's e-mail was queued (accounts.mail sends it)
 
 
 @transaction.atomic
-def queue_digest_mail(
-    *, user, today: datetime.date, items: list[DueItem], send_soon: bool = True
-) -> Digest:
+def queue_digest_mail(*, user, today: datetime.date, items: list[DueItem]) -> Digest:
     """Queue the day's digest e-mail when the user has an address and something in it was not
     e-mailed yet (a due item or an alert), marking what it carries as e-mailed in the same
     transaction. At most one digest a user a day (its key names the day): a second run the
     same day queues nothing, and anything new waits for tomorrow's. Call it inside
-    `translation.override(user_language(user))`."""
-    nothing = Digest(fresh=[], alerts=[], queued=False)
+    `translation.override(user_language(user))`. It asks for no sending: the run asks once,
+    after all users (send_after_commit)."""
+    nothing = Digest(alerts=[], queued=False)
     if not user.email:
         return nothing
     keys = [item.key for item in items]
@@ -262,7 +254,7 @@ def queue_digest_mail(
         key=digest_mail_key(user, today),
         kind="digest",
         to=[user.email],
-        send_soon=send_soon,
+        send_soon=False,
         **_digest_mail(user, today, items, unmailed, alerts),
     )
     if queued is None:
@@ -270,23 +262,7 @@ def queue_digest_mail(
     Notification.objects.filter(
         Q(key__in=keys) | Q(pk__in=[n.pk for n in alerts]), user=user, emailed_at__isnull=True
     ).update(emailed_at=timezone.now())
-    return Digest(fresh=[], alerts=alerts, queued=True)
-
-
-def deliver_digest(*, user, today: datetime.date) -> Digest:
-    """Notify the user of what is newly due (its own transaction, committed first: the in-app
-    notifications never wait on the e-mail), then queue the day's e-mail (a second
-    transaction). Sending is the mail queue's business, in a worker: a mail server that is
-    down delays the e-mail and nothing else."""
-    with translation.override(user_language(user)):
-        items, fresh = _notify(user, today)
-        mail = queue_digest_mail(user=user, today=today, items=items)
-    return Digest(fresh=fresh, alerts=mail.alerts, queued=mail.queued)
-
-
-def send_digest(*, user, today: datetime.date) -> list[Notification]:
-    """deliver_digest, returning the new notifications."""
-    return deliver_digest(user=user, today=today).fresh
+    return Digest(alerts=alerts, queued=True)
 
 
 def digest_recipients():
@@ -331,7 +307,7 @@ def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
                 totals["notifications"] += len(fresh)
                 try:
                     # One request to send them all, after the loop, not one task per user.
-                    mail = queue_digest_mail(user=user, today=today, items=items, send_soon=False)
+                    mail = queue_digest_mail(user=user, today=today, items=items)
                 except SoftTimeLimitExceeded:
                     raise
                 except Exception:

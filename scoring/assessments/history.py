@@ -4,7 +4,8 @@ scoring or carry-over, with the indices and quadrant it moved from and to."""
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.queries import FieldChange, HistoryEntry
+from accounts.history import HistoryEntry
+from accounts.versions import FieldChange
 from scoring.models import Assessment, AssessmentSource, Quadrant
 
 SUBJECT_KIND = _("Scores")

@@ -54,10 +54,6 @@ def current_values_by_account(account_ids: Iterable[int] | None = None) -> dict[
     return values
 
 
-def draft_set(kind: str = SetKind.ACCOUNT) -> CriteriaSet | None:
-    return with_criteria(criteria_sets(kind).filter(status=SetStatus.DRAFT)).first()
-
-
 def get_set_or_404(pk, kind: str | None = None) -> CriteriaSet:
     sets = CriteriaSet.objects.all() if kind is None else criteria_sets(kind)
     try:
@@ -132,10 +128,6 @@ class DimensionGroup:
     dimension: str
     label: str
     rows: list[CriterionRow]
-
-    @property
-    def total_weight(self) -> int:
-        return sum(abs(row.criterion.weight) for row in self.rows)
 
 
 def dimension_groups(criteria_set: CriteriaSet) -> list[DimensionGroup]:
@@ -298,10 +290,6 @@ class DraftPreview:
     @property
     def others_more(self) -> int:
         return self.others_total - len(self.others)
-
-    @property
-    def unplaced_difference(self) -> int:
-        return self.unplaced_draft - self.unplaced_published
 
 
 def _placements(criteria_set: CriteriaSet, values_by_account) -> dict[int, engine.Placement]:

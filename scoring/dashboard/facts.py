@@ -146,7 +146,7 @@ def _with_previous(accounts: QuerySet, day: Subquery) -> QuerySet:
 
 def past_due_complaints(today: datetime.date) -> QuerySet:
     """Open complaints past their due date. Counted per account by a grouped join (a subquery
-    per account would probe the complaints 100,000 times)."""
+    per account would probe the complaints once for every account)."""
     return Complaint.objects.filter(due_on__lt=today).exclude(status=ComplaintStatus.RESOLVED)
 
 

@@ -5,12 +5,12 @@ number of queries whatever the size of the portfolio.
   1. the portfolio's figures, now and on the comparison day, in one statement (figures.py);
   2. the tiers (the pyramid shows every tier, also an empty one);
   3. moves between relationship stages this quarter;
-  4. the matrix's largest bubbles;
-  5. the 80/20 curve (a window over the accounts ranked by revenue);
+  4. the matrix's largest bubbles (revenue_ranking.py);
+  5. the 80/20 curve (a window over the accounts ranked by revenue, revenue_ranking.py);
   6. the development pipeline by stage;
   7. revenue by month for 24 months;
   8. satisfaction by quarter for 8 quarters;
-and the two tables: 9. the accounts most at risk, 10. the exceptions.
+and the two tables (account_lists.py): 9. the accounts most at risk, 10. the exceptions.
 
 The result holds only plain values (codes, numbers, dates), so it can be cached and rendered in
 either language.
@@ -22,15 +22,15 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DecimalField, F, FilteredRelation, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
+from django.db.models import Avg, Count, DecimalField, F, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, Category, RelationshipStage, StageChange, Tier, Transaction
-from accounts.queries import person_name
+from accounts.models import Account, RelationshipStage, StageChange, Tier, Transaction
 from planning.models import DevelopmentStage, Opportunity
 from scoring.dashboard import facts
+from scoring.dashboard.account_lists import ExceptionRow, RiskRow, exception_rows, top_risk
 from scoring.dashboard.figures import (
     Figures,
     Group,
@@ -38,17 +38,13 @@ from scoring.dashboard.figures import (
     to_date,
     to_money,
 )
-from scoring.health import explain
+from scoring.dashboard.revenue_ranking import BubbleAccount, bubbles, pareto
 from scoring.models import Survey, SurveyStatus
 from scoring.portfolio.queries import (
-    MATRIX_BUBBLES,
     ParetoCurve,
     Thresholds,
-    ranked_curve,
 )
 
-TOP_RISK_SHOWN = 10
-EXCEPTIONS_SHOWN = 25
 MONTHS = 24
 QUARTERS = 8
 COMPARE_DAYS = {"week": 7, "month": 30, "quarter": 91}
@@ -172,55 +168,6 @@ def manager_rows(groups: list[Group]) -> list[ManagerRow]:
         for group in groups
     ]
     return sorted(rows, key=lambda row: (row.owner_id is None, -row.figures.revenue, row.name))
-
-
-# --- Matrix bubbles and the 80/20 curve ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BubbleAccount:
-    """What charts.matrix_chart reads of an account."""
-
-    pk: int
-    name: str
-    category: str
-    attractiveness: Decimal
-    advantage: Decimal
-    revenue: Decimal
-
-    def get_category_display(self) -> str:
-        return Category(self.category).label
-
-
-def bubbles(accounts: QuerySet) -> list[BubbleAccount]:
-    """The largest scored accounts, each once, placed by its current assessment: the same join
-    as facts.with_facts, which the quadrant counts read. (Filtering `assessments__…` in two
-    .filter() calls joins the assessments twice, and an F() over the relation reads a third,
-    unfiltered join: one bubble per assessment, old ones included.)"""
-    rows = (
-        accounts.order_by()
-        .annotate(
-            current=FilteredRelation("assessments", condition=Q(assessments__is_current=True))
-        )
-        .filter(current__attractiveness__isnull=False, current__advantage__isnull=False)
-        .annotate(
-            a=F("current__attractiveness"),
-            b=F("current__advantage"),
-            r=Coalesce(F("health__revenue_12m"), Decimal(0), output_field=MONEY),
-        )
-        .order_by("-r", "name", "pk")
-        .values_list("pk", "name", "category", "a", "b", "r")[:MATRIX_BUBBLES]
-    )
-    return [BubbleAccount(*row) for row in rows]
-
-
-def pareto(accounts: QuerySet, *, size: int, total: Decimal) -> ParetoCurve:
-    """The 80/20 curve over the 12-month revenue the health recalculation stored (the matrix's
-    80/20 page sums the orders instead, which costs seconds at 100,000 accounts)."""
-    valued = accounts.order_by().annotate(
-        value=Coalesce(F("health__revenue_12m"), Decimal(0), output_field=MONEY)
-    )
-    return ranked_curve(valued, measure="amount", size=size, total=total)
 
 
 # --- Pipeline, revenue by month, satisfaction by quarter -----------------------------------
@@ -364,89 +311,6 @@ def satisfaction_by_quarter(accounts: QuerySet, *, today: datetime.date) -> list
             )
         )
     return rows
-
-
-# --- The tables ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RiskRow:
-    pk: int
-    name: str
-    owner: str
-    score: int
-    level: str
-    change: int | None
-    revenue: Decimal
-    factors: tuple  # the stored factors that add points (codes and numbers, worded on render)
-
-    @property
-    def reasons(self) -> list:
-        return explain.top_reasons(list(self.factors))
-
-
-def top_risk(accounts: QuerySet) -> list[RiskRow]:
-    rows = (
-        accounts.order_by()
-        .filter(health__isnull=False)
-        .select_related("owner", "health")
-        .order_by(F("health__risk_score").desc(), "name", "pk")[:TOP_RISK_SHOWN]
-    )
-    return [
-        RiskRow(
-            account.pk,
-            account.name,
-            str(account.owner) if account.owner else "",
-            account.health.risk_score,
-            account.health.risk_level,
-            account.health.risk_change,
-            account.health.revenue_12m,
-            tuple(f for f in account.health.factors if f.get("points", 0) > 0),
-        )
-        for account in rows
-    ]
-
-
-@dataclass(frozen=True)
-class ExceptionRow:
-    pk: int
-    name: str
-    category: str
-    owner: str
-    kinds: tuple[str, ...]
-    quadrant: str
-
-
-def exception_rows(accounts: QuerySet, *, today: datetime.date) -> list[ExceptionRow]:
-    """The accounts with an exception, key accounts first."""
-    rows = (
-        facts.with_facts(accounts.order_by(), today=today, compare_before=None)
-        .filter(facts.any_exception())
-        .order_by(F("f_is_key").desc(), F("f_revenue").desc(), "name", "pk")
-        .values(
-            "pk",
-            "name",
-            "category",
-            "owner__first_name",
-            "owner__last_name",
-            "owner__username",
-            "f_quadrant",
-            *(f"f_{kind}" for kind in facts.EXCEPTIONS),
-        )[:EXCEPTIONS_SHOWN]
-    )
-    return [
-        ExceptionRow(
-            row["pk"],
-            row["name"],
-            row["category"],
-            person_name(row["owner__first_name"], row["owner__last_name"], row["owner__username"])
-            if row["owner__username"]
-            else "",
-            tuple(kind for kind in facts.EXCEPTIONS if row[f"f_{kind}"]),
-            row["f_quadrant"] or "",
-        )
-        for row in rows
-    ]
 
 
 # --- The whole page --------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.queries import FieldChange, HistoryEntry
+from accounts.history import HistoryEntry
+from accounts.versions import FieldChange
 from scoring.models import HealthSnapshot, RiskLevel, Survey, SurveyChannel, SurveyStatus
 
 SURVEY_KIND = _("Survey")

@@ -251,9 +251,9 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
     return facts
 
 
-# PostgreSQL hash-joins the whole coverage table for the ORM's join (~0.1 s a batch at 100,000
-# accounts); handing it each account's stakeholder ids as an array makes it use the
-# (stakeholder, user) index instead (~0.01 s).
+# PostgreSQL hash-joins the whole coverage table for the ORM's join, for every batch; handing it
+# each account's stakeholder ids as an array makes it use the (stakeholder, user) index instead
+# (tests/perf/test_health_recalculation.py times the full run).
 COVERING_PEOPLE_SQL = """
 SELECT s.account_id, (
     SELECT COUNT(DISTINCT c.user_id)

@@ -33,7 +33,6 @@ IP_LEFT, IP_TOP, IP_RIGHT, IP_BOTTOM = 60, 16, 24, 56
 # Half a step beyond 1 and 5, so dots at the ends are not cut by the frame and the quadrant names
 # in the corners stay clear of them.
 IP_LOW, IP_HIGH = engine.SURVEY_MIN - 0.5, engine.SURVEY_MAX + 0.5
-LABEL_HEIGHT = 12
 IP_TICKS = tuple(range(engine.SURVEY_MIN, engine.SURVEY_MAX + 1))
 DOT_RADIUS = 5.5
 DOT_CLEARANCE = 7  # the dot and its white ring: no label may cover it

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts import services
-from accounts.queries import account_history
+from accounts.history import account_history
 from tests.factories import tier
 
 pytestmark = pytest.mark.django_db

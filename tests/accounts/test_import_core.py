@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from accounts.imports.dry_run import plan_import
 from accounts.imports.fields import guess_mapping
-from accounts.imports.planning import plan_import
-from accounts.imports.reading import ImportFileError, Table, read_table
+from accounts.imports.reading import Table, read_table
+from accounts.imports.upload_limits import ImportFileError
 from tests.factories import (
     AccountFactory,
     StakeholderFactory,
@@ -176,7 +177,7 @@ def test_chinese_and_full_width_headers_are_recognised():
 
 def test_transaction_headers_from_the_export_in_chinese_map_to_their_fields():
     with translation.override("zh-hans"):
-        from accounts.exports import transactions_table
+        from accounts.list_exports import transactions_table
         from accounts.models import Account
 
         headers = [
@@ -528,7 +529,8 @@ def test_a_workbook_over_the_row_limit_is_refused():
 
 @pytest.mark.parametrize("export_format", ["xlsx", "csv"])
 def test_re_importing_the_account_export_changes_nothing(owner, export_format):
-    from accounts.exports import accounts_table, response
+    from accounts.exports import response
+    from accounts.list_exports import accounts_table
     from accounts.models import Account
 
     gold = tier("gold")
@@ -559,7 +561,8 @@ def test_re_importing_the_account_export_changes_nothing(owner, export_format):
 
 @pytest.mark.parametrize("kind", ["stakeholders", "transactions"])
 def test_re_importing_the_stakeholder_and_transaction_exports_changes_nothing(owner, kind):
-    from accounts.exports import EXPORTS, response
+    from accounts.exports import response
+    from accounts.list_exports import EXPORTS
     from accounts.models import Account
 
     haier = AccountFactory(name="Haier", external_id="ERP-1", owner=owner)
@@ -598,11 +601,10 @@ def test_amounts_are_read_with_either_decimal_mark_and_rounded_to_cents(owner, w
     assert result.rows[0].values["amount"] == amount
 
 
-def test_a_mapping_from_a_form_and_missing_required_columns_are_reported(owner):
+def test_a_mapping_from_a_form_and_a_missing_required_column_is_reported_on_the_row(owner):
     AccountFactory(name="Haier", external_id="ERP-1", owner=owner)
     table = Table(headers=["x", "Title"], rows=[["ERP-1", "CFO"]])
 
     result = plan_import("stakeholders", table, {"0": "account", "1": "title"}, user=owner)
 
-    assert result.missing_columns == ["name"]
     assert errors_of(result.rows[0]) == {"name": "Name is required."}

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.imports import services
+from accounts.imports import services, worker
 from accounts.models import Account, ImportJob, ImportStatus, Transaction
 from tests.accounts.import_jobs import (
     account_rows,
@@ -296,11 +296,11 @@ def test_a_message_for_an_earlier_attempt_does_nothing(owner, django_capture_on_
     job = left_by_a_dead_worker(job, ImportStatus.IMPORTING)
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=None, queued_at=timezone.now())
 
-    assert services.run_step(job.pk, job.attempt - 1) is None  # redelivered after a retry
+    assert worker.run_step(job.pk, job.attempt - 1) is None  # redelivered after a retry
     assert not Account.objects.exists()
     assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.IMPORTING
 
-    assert services.run_step(job.pk, job.attempt) == ImportStatus.DONE
+    assert worker.run_step(job.pk, job.attempt) == ImportStatus.DONE
     assert Account.objects.count() == 3
 
 
@@ -315,7 +315,7 @@ def test_an_attempt_superseded_while_it_writes_writes_nothing(owner, monkeypatch
         status=ImportStatus.IMPORTING, attempt=F("attempt") + 1, queued_at=timezone.now()
     )
     job.refresh_from_db()
-    write_plan = services.write_plan
+    write_plan = worker.write_plan
 
     def retried_meanwhile(plan, *, user, job):
         written = write_plan(plan, user=user, job=job)
@@ -331,14 +331,14 @@ def test_an_attempt_superseded_while_it_writes_writes_nothing(owner, monkeypatch
         thread.join()
         return written
 
-    monkeypatch.setattr(services, "write_plan", retried_meanwhile)
-    assert services.run_step(job.pk, job.attempt) is None
+    monkeypatch.setattr(worker, "write_plan", retried_meanwhile)
+    assert worker.run_step(job.pk, job.attempt) is None
     assert not Account.objects.exists()
     stored = ImportJob.objects.get(pk=job.pk)
     assert (stored.status, stored.attempt) == (ImportStatus.IMPORTING, job.attempt + 1)
 
-    monkeypatch.setattr(services, "write_plan", write_plan)
-    assert services.run_step(job.pk, job.attempt + 1) == ImportStatus.DONE
+    monkeypatch.setattr(worker, "write_plan", write_plan)
+    assert worker.run_step(job.pk, job.attempt + 1) == ImportStatus.DONE
     assert Account.objects.count() == 3
 
 
@@ -394,13 +394,13 @@ def test_an_import_stopped_at_its_time_limit_is_interrupted_with_nothing_written
     """Celery raises SoftTimeLimitExceeded inside the task at the soft limit (here: after the
     writes, before the commit): the transaction is undone and the owner may retry."""
     job = checked(owner, "accounts", ROWS, django_capture_on_commit_callbacks)
-    write_plan = services.write_plan
+    write_plan = worker.write_plan
 
     def too_slow(plan, *, user, job):
         write_plan(plan, user=user, job=job)
         raise SoftTimeLimitExceeded
 
-    monkeypatch.setattr(services, "write_plan", too_slow)
+    monkeypatch.setattr(worker, "write_plan", too_slow)
     with django_capture_on_commit_callbacks(execute=True):
         services.confirm_import(user=owner, job=job, only_valid_rows=False)
 
@@ -411,7 +411,7 @@ def test_an_import_stopped_at_its_time_limit_is_interrupted_with_nothing_written
     page = detail(client_for(owner), job)
     assert "It stopped at its time limit" in page and 'data-testid="retry-import"' in page
 
-    monkeypatch.setattr(services, "write_plan", write_plan)
+    monkeypatch.setattr(worker, "write_plan", write_plan)
     post(client_for(owner), "import_retry", job, capture=django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert (job.status, job.error) == (ImportStatus.DONE, "")

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from accounts.imports import services
+from accounts.imports import services, worker
 from accounts.models import Account, ImportedAccount, ImportJob, ImportStatus, Transaction
 from accounts.queries import revenue_last_12_months
 from tests.accounts.import_jobs import (
@@ -106,7 +106,7 @@ def test_an_import_waits_for_the_lock_of_its_kind_and_plans_again_once_it_is_fre
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "SELECT pg_advisory_xact_lock(%s, %s)",
-                        [services.LOCK_SPACE, services.LOCK_OF_KIND["accounts"]],
+                        [worker.LOCK_SPACE, worker.LOCK_OF_KIND["accounts"]],
                     )
                 for name, external_id, _industry, _region, employees in rows[1:]:
                     Account.objects.create(
@@ -185,9 +185,9 @@ def test_a_duplicate_added_by_someone_while_the_import_writes_fails_it_with_noth
             ["Sinopec Digital", "2026-01-05", "SO-1", "500", "50"],
             ["Sinopec Digital", "2026-01-06", "SO-2", "700", "70"]]  # fmt: skip
     job = checked(owner, "transactions", rows, django_capture_on_commit_callbacks)
-    stale_plan = services._plan(ImportJob.objects.get(pk=job.pk))
+    stale_plan = worker._plan(ImportJob.objects.get(pk=job.pk))
     Transaction.objects.create(account=account, reference="SO-2", **ORDER)
-    monkeypatch.setattr(services, "_plan", lambda job: stale_plan)
+    monkeypatch.setattr(worker, "_plan", lambda job: stale_plan)
 
     job = confirm(owner, job, django_capture_on_commit_callbacks)
 

@@ -17,7 +17,8 @@ from django.urls import resolve, reverse
 from openpyxl import Workbook
 
 from accounts.imports import services
-from accounts.imports.reading import ImportFileError, read_preview, read_table
+from accounts.imports.reading import read_preview, read_table
+from accounts.imports.upload_limits import ImportFileError
 from accounts.models import ImportJob, ImportStatus
 from tests.spreadsheets import csv_bytes, raw_xlsx_bytes, xlsx_bytes, xml_row, zip_bomb
 
@@ -28,7 +29,8 @@ import json, os, sys, time
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
 django.setup()
-from accounts.imports.reading import ImportFileError, read_preview
+from accounts.imports.reading import read_preview
+from accounts.imports.upload_limits import ImportFileError
 
 def peak_kb():
     with open("/proc/self/status") as status:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.imports.fields import Context, choice
+from accounts.imports.cells import Context, choice
 from accounts.imports.queries import report_page
 from accounts.models import Attitude, BuyingRole, SocialStyle
 from tests.accounts.import_jobs import checked

@@ -18,7 +18,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from accounts.imports import services
+from accounts.imports import services, worker
 from accounts.imports.fields import FIELDS
 from accounts.models import (
     Account,
@@ -846,7 +846,7 @@ def test_an_unexpected_failure_while_writing_saves_nothing_and_ends_the_job(
         Account.objects.create(name="Half written", industry="other", region="east")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "write_plan", broken_write)
+    monkeypatch.setattr(worker, "write_plan", broken_write)
     confirm(client, job, django_capture_on_commit_callbacks)
 
     job.refresh_from_db()

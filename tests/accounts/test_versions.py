@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from accounts import services
+from accounts.history import account_history
 from accounts.models import Account, Stakeholder
-from accounts.queries import account_history
 from accounts.stakeholders import services as stakeholder_services
 from tests.access_checks import assert_hidden_from
 from tests.factories import AccountFactory, StakeholderFactory, tier

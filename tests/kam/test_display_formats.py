@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from accounts.queries import account_history
+from accounts.history import account_history
 from scoring.models import ValueScorecard
 from scoring.scorecard.queries import recent_changes
 

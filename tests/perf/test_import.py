@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook
 
-from accounts.imports import services
+from accounts.imports import services, worker
 from accounts.models import Account, ImportedAccount, ImportStatus, Transaction
 from tests.factories import AccountFactory, ManagerFactory
 
@@ -87,7 +87,7 @@ def _dry_run(user, upload):
         lambda: services.start_import(user=user, kind="transactions", upload=upload)
     )
     services.check_import(user=user, job=job, mapping=job.mapping)
-    status, check_s = _timed(lambda: services.run_step(job.pk))
+    status, check_s = _timed(lambda: worker.run_step(job.pk))
     assert status == ImportStatus.CHECKED
     job.refresh_from_db()
     assert job.row_count == ROWS  # counted by the dry run; the upload reads the first rows
@@ -111,7 +111,7 @@ def test_importing_fifty_thousand_transactions(manager):
 
     services.confirm_import(user=manager, job=job, only_valid_rows=False)
     with CaptureQueriesContext(connection) as queries:
-        status, write_s = _timed(lambda: services.run_step(job.pk))
+        status, write_s = _timed(lambda: worker.run_step(job.pk))
     assert status == ImportStatus.DONE
     job.refresh_from_db()
     assert job.written == {"created": ROWS, "updated": 0, "unchanged": 0, "skipped": 0}

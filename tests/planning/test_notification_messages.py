@@ -69,7 +69,7 @@ def test_a_digest_item_reads_in_the_readers_language(client_for, owner):
     VisitFactory(account=key, starts_at=timezone.now() - timedelta(days=2))  # to report
     owner.language = "en"
     owner.save()
-    services.notify_due_items(user=owner, today=timezone.localdate())
+    services.send_daily_digests(timezone.localdate())
     assert Notification.objects.filter(user=owner).count() == 2  # never visited, to report
 
     chinese = notifications_page(client_for, owner, "zh-hans")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Category, Region
-from scoring.dashboard import export
+from scoring.dashboard import export, sheet_writer
 from scoring.health import runs
 from tests.factories import (
     AccountFactory,
@@ -221,11 +221,11 @@ def test_private_stakeholder_notes_never_reach_the_workbook(client_for, director
 
 
 def test_sheet_titles_keep_to_excels_rules():
-    title = export._sheet_title("Risk: a/b [c] * d? \\ e and a much longer tail", [])
+    title = sheet_writer.sheet_title("Risk: a/b [c] * d? \\ e and a much longer tail", [])
 
     assert len(title) <= 31
     assert not set(title) & set("[]:*?/\\")
-    assert export._sheet_title("Tiers", ["Tiers"]) == "Tiers (2)"
+    assert sheet_writer.sheet_title("Tiers", ["Tiers"]) == "Tiers (2)"
 
 
 def test_sheet_titles_and_headers_are_translated(client_for, director, east_and_north):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.access import visible_accounts
 from accounts.models import Category
 from scoring.criteria import services as criteria_services
-from scoring.dashboard import queries as dashboard_queries
+from scoring.dashboard import revenue_ranking
 from scoring.dashboard.cache import replace_version
 from scoring.health.runs import recalculate_all
 from scoring.models import Assessment, CriteriaSet, Quadrant, SetKind
@@ -135,7 +135,7 @@ def test_each_scored_account_is_one_bubble_whatever_its_history(
 def test_the_bubble_cap_keeps_accounts_distinct(
     client_for, owner, scored_portfolio, url, monkeypatch
 ):
-    monkeypatch.setattr(dashboard_queries, "MATRIX_BUBBLES", 3)
+    monkeypatch.setattr(revenue_ranking, "MATRIX_BUBBLES", 3)
     monkeypatch.setattr(portfolio_queries, "MATRIX_BUBBLES", 3)
 
     page = marks(client_for(owner), url)

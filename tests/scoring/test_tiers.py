@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.history import account_history
 from accounts.models import Account
-from accounts.queries import account_history
 from scoring.models import TierMethod, TierPolicy, TierRule
 from scoring.tiers import queries
 from scoring.tiers.services import apply_tier_rules

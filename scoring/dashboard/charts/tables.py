@@ -45,7 +45,7 @@ def exception_totals(total, chosen: dict) -> list[ExceptionTotal]:
 
 @dataclass(frozen=True)
 class ExceptionLine:
-    row: object  # queries.ExceptionRow
+    row: object  # account_lists.ExceptionRow
     badges: tuple[tuple[str, str], ...]  # (kind, words)
     quadrant_label: str
     category_label: str
@@ -66,7 +66,7 @@ def exception_lines(rows) -> list[ExceptionLine]:
 
 @dataclass(frozen=True)
 class RiskLine:
-    row: object  # queries.RiskRow
+    row: object  # account_lists.RiskRow
     level_label: str
     reasons: list
 

@@ -26,15 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.access import can_import, is_admin
-from accounts.imports.fields import (
-    ACCOUNTS,
-    STAKEHOLDERS,
-    Context,
-    Field,
-    FieldError,
-    fields_for,
-    normalise,
-)
+from accounts.imports.cells import Context, FieldError, normalise
+from accounts.imports.fields import ACCOUNTS, STAKEHOLDERS, Field, fields_for
 from accounts.imports.matching import (
     ACTIONS,
     CREATE,
@@ -108,10 +101,7 @@ def plan_import(kind: str, table: Table, mapping: dict, *, user, today: date | N
     planners.get(kind, plan_transactions)(rows, user, fields)
     if kind == ACCOUNTS:
         _note_tiers_the_rules_contradict(rows)
-    missing = [key for key, item in fields.items() if item.required and key not in mapped]
-    if kind != ACCOUNTS and not mapped & {"account", "account_external_id"}:
-        missing.insert(0, "account")
-    return Plan(kind=kind, rows=rows, missing_columns=missing)
+    return Plan(kind=kind, rows=rows)
 
 
 def _context(today: date, *, with_tiers: bool) -> Context:
