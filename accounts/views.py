@@ -26,7 +26,6 @@ from accounts.forms import (
     TransactionForm,
     add_service_errors,
 )
-from accounts.models import Category
 from accounts.pagination import paginate
 from accounts.relationship import queries as relationship_queries
 from accounts.restore import version_page
@@ -154,10 +153,8 @@ def account_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         # Losing an account is finished by recording why (planning registers the recorder).
-        recorder = (
-            lifecycle.loss_recorder_url(account)
-            if fields.get("category") == Category.LOST and category_before != Category.LOST
-            else None
+        recorder = lifecycle.loss_record_url(
+            account, category_from=category_before, category_to=fields.get("category")
         )
         if recorder:
             del fields["category"]
