@@ -34,7 +34,7 @@ from accounts.tabs import render_account_tab
 
 def account_list(request):
     accounts = queries.accounts_for_list(access.visible_accounts(request.user))
-    account_filter = AccountFilter(request.GET or None, queryset=accounts)
+    account_filter = AccountFilter(request.GET, queryset=accounts)
     page = paginate(request, account_filter.qs)
     revenue = queries.revenue_last_12_months(a.pk for a in page.object_list)
     rows = [(account, revenue.get(account.pk)) for account in page.object_list]
@@ -48,11 +48,7 @@ def account_list(request):
             "filter": account_filter,
             "page": page,
             "rows": rows,
-            "is_filtered": bool(request.GET.get("q"))
-            or any(
-                request.GET.get(name)
-                for name in ("category", "tier", "industry", "region", "owner")
-            ),
+            "is_filtered": account_filter.is_filtered,
             "can_create": access.can_create_account(request.user),
             "can_import": access.can_import(request.user),
         },

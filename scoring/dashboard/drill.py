@@ -15,11 +15,7 @@ from accounts import access
 from accounts.models import Account, RelationshipStage
 from planning.models import DevelopmentStage
 from scoring.dashboard import facts, queries
-from scoring.dashboard.filters import (
-    MOVED_CHOICES,
-    SORT_CHOICES,
-    DrillFilter,
-)
+from scoring.dashboard.filters import MOVED_CHOICES, DrillFilter
 from scoring.models.assessments import Quadrant
 from scoring.models.health import RiskLevel
 
@@ -179,8 +175,6 @@ def account_list(request) -> TemplateResponse:
         "chips": chips(drill, request),
         "dashboard_url": drill.dashboard_url(),
         "sees_all": sees_all,
-        "sort": drill.chosen_sort,
-        "sort_choices": SORT_CHOICES,
         "invalid": not drill.is_valid(),
         "page": None,
         "rows": [],
