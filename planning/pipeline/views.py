@@ -56,7 +56,7 @@ def _save_form(request, account, opportunity=None):
     access.require_edit(request.user, account)
     form = OpportunityForm(request.POST or None, instance=opportunity)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in services.OPPORTUNITY_FIELDS}
         try:
             if opportunity is None:
                 opportunity = services.opportunity_create(
