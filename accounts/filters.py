@@ -30,14 +30,11 @@ from accounts.models import Account, Category, Industry, Region
 @dataclass(frozen=True)
 class Order:
     """One order of a table: `key` is its `sort` value, `label` its name in the sort menu or its
-    column's header, `by` the terms of order_by() (ending in a unique column). `reversible`:
-    whether `-key` sorts the other way (an order named for its direction, such as "highest
-    risk first", is not)."""
+    column's header, `by` the terms of order_by() (ending in a unique column)."""
 
     key: str
     label: str
     by: tuple
-    reversible: bool = True
 
 
 @dataclass(frozen=True)
@@ -65,15 +62,18 @@ def _reversed(term):
 
 
 class SortFilter(django_filters.ChoiceFilter):
-    """The `sort` of a SortedFilterSet: a choice of `orders`, `default` when none is chosen."""
+    """The `sort` of a SortedFilterSet: a choice of `orders`, `default` when none is chosen.
+    `reversible`: whether `-key` sorts the other way (not where each order is named for its
+    direction, such as "highest risk first")."""
 
-    def __init__(self, *, orders: Sequence[Order], default: str, **kwargs):
+    def __init__(self, *, orders: Sequence[Order], default: str, reversible=True, **kwargs):
         self.orders = {order.key: order for order in orders}
         self.default = default
+        self.reversible = reversible
         choices = []
         for order in orders:
             choices.append((order.key, order.label))
-            if order.reversible:
+            if reversible:
                 # Formatted when shown, in the reader's language.
                 choices.append((f"-{order.key}", lazy(_descending, str)(order.label)))
         kwargs.setdefault("label", pgettext_lazy("order of a list", "Sort by"))
@@ -119,7 +119,7 @@ class SortedFilterSet(django_filters.FilterSet):
         for order in self.filters["sort"].orders.values():
             is_sorted = chosen.removeprefix("-") == order.key
             descending = is_sorted and chosen.startswith("-")
-            reverse = is_sorted and not descending and order.reversible
+            reverse = is_sorted and not descending and self.filters["sort"].reversible
             headers.append(
                 SortHeader(
                     key=order.key,

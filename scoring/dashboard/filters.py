@@ -106,22 +106,14 @@ MOVED_CHOICES = (("up", _("moved up this quarter")), ("down", _("moved down this
 EXCEPTION_CHOICES = (*facts.EXCEPTION_LABELS.items(), ("any", _("Any exception")))
 # Over the facts (facts.with_facts), each in the one direction that finds what needs attention.
 DRILL_ORDERS = (
-    Order(
-        "revenue",
-        _("Revenue, last 12 months"),
-        (F("f_revenue").desc(), "name", "pk"),
-        reversible=False,
-    ),
-    Order(
-        "risk", _("Churn risk"), (F("f_risk").desc(nulls_last=True), "name", "pk"), reversible=False
-    ),
+    Order("revenue", _("Revenue, last 12 months"), (F("f_revenue").desc(), "name", "pk")),
+    Order("risk", _("Churn risk"), (F("f_risk").desc(nulls_last=True), "name", "pk")),
     Order(
         "satisfaction",
         _("Satisfaction"),
         (F("f_satisfaction").asc(nulls_last=True), "name", "pk"),
-        reversible=False,
     ),
-    Order("name", _("Name"), ("name", "pk"), reversible=False),
+    Order("name", _("Name"), ("name", "pk")),
 )
 
 
@@ -193,7 +185,7 @@ class DrillFilter(SortedFilterSet, DashboardFilter):
         method="keep",
         label=_("Top by revenue"),
     )
-    sort = SortFilter(orders=DRILL_ORDERS, default="revenue")
+    sort = SortFilter(orders=DRILL_ORDERS, default="revenue", reversible=False)
 
     class Meta(DashboardFilter.Meta):
         fields = [*DashboardFilter.Meta.fields, *SLICES]

@@ -21,41 +21,24 @@ from scoring.health.services import (
 from scoring.models.health import RiskLevel
 from scoring.tiers.services import plain_number
 
-# Over the accounts annotated by queries.with_health (risk_change).
+# Over the accounts annotated by queries.with_health (risk_change); ties by risk, then name.
+_THEN_RISK = (F("health__risk_score").desc(nulls_last=True), "name", "pk")
 HEALTH_ORDERS = (
-    Order(
-        "risk",
-        _("Highest risk first"),
-        (F("health__risk_score").desc(nulls_last=True), "name", "pk"),
-        reversible=False,
-    ),
+    Order("risk", _("Highest risk first"), _THEN_RISK),
     Order(
         "change",
         _("Biggest rise since last week first"),
-        (
-            F("risk_change").desc(nulls_last=True),
-            F("health__risk_score").desc(nulls_last=True),
-            "name",
-            "pk",
-        ),
-        reversible=False,
+        (F("risk_change").desc(nulls_last=True), *_THEN_RISK),
     ),
     Order(
         "fall",
         _("Biggest fall since last week first"),
-        (
-            F("risk_change").asc(nulls_last=True),
-            F("health__risk_score").desc(nulls_last=True),
-            "name",
-            "pk",
-        ),
-        reversible=False,
+        (F("risk_change").asc(nulls_last=True), *_THEN_RISK),
     ),
     Order(
         "satisfaction",
         _("Least satisfied first"),
         (F("health__satisfaction_index").asc(nulls_last=True), "name", "pk"),
-        reversible=False,
     ),
 )
 
@@ -75,7 +58,7 @@ class HealthFilter(SortedFilterSet, PortfolioFilter):
         label=_("Changed since last week only"),
         widget=forms.CheckboxInput,
     )
-    sort = SortFilter(orders=HEALTH_ORDERS, default="risk")
+    sort = SortFilter(orders=HEALTH_ORDERS, default="risk", reversible=False)
 
     # A manager's overview holds only their own accounts: an owner filter has nothing to do.
     owner_for_all_accounts_only = True
