@@ -17,6 +17,7 @@ from accounts.models import (
     TeamRole,
     Transaction,
 )
+from accounts.services import ACCOUNT_FIELDS
 
 User = get_user_model()
 
@@ -51,22 +52,7 @@ def _not_in_future(value, field_label):
 class AccountForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Account
-        fields = [
-            "name",
-            "legal_name",
-            "external_id",
-            "category",
-            "owner",
-            "tier",
-            "industry",
-            "region",
-            "employees",
-            "annual_revenue",
-            "registered_capital",
-            "is_listed",
-            "website",
-            "description",
-        ]
+        fields = list(ACCOUNT_FIELDS)
         widgets = {
             "category": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access, versions
+from accounts import access, lifecycle, versions
 from accounts.conflicts import EditConflict, claim, nothing_changed
 from accounts.models import (
     Account,
@@ -24,11 +24,11 @@ ACCOUNT_FIELDS = (
     "name",
     "legal_name",
     "external_id",
+    "category",
+    "owner",
+    "tier",
     "industry",
     "region",
-    "category",
-    "tier",
-    "owner",
     "employees",
     "annual_revenue",
     "registered_capital",
@@ -120,7 +120,7 @@ def account_restore(
     ):
         # A person or tier that version named has been deleted since.
         raise ValidationError({"fields_to_restore": _("What that version named no longer exists.")})
-    if values.get("category") == Category.LOST and account.category != Category.LOST:
+    if lifecycle.becomes_lost(account.category, values.get("category")):
         raise ValidationError(
             {
                 "fields_to_restore": _(

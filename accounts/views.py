@@ -26,7 +26,6 @@ from accounts.forms import (
     TransactionForm,
     add_service_errors,
 )
-from accounts.models import Category
 from accounts.pagination import paginate
 from accounts.relationship import queries as relationship_queries
 from accounts.restore import version_page
@@ -35,7 +34,7 @@ from accounts.tabs import render_account_tab
 
 def account_list(request):
     accounts = queries.accounts_for_list(access.visible_accounts(request.user))
-    account_filter = AccountFilter(request.GET or None, queryset=accounts)
+    account_filter = AccountFilter(request.GET, queryset=accounts)
     page = paginate(request, account_filter.qs)
     revenue = queries.revenue_last_12_months(a.pk for a in page.object_list)
     rows = [(account, revenue.get(account.pk)) for account in page.object_list]
@@ -49,11 +48,7 @@ def account_list(request):
             "filter": account_filter,
             "page": page,
             "rows": rows,
-            "is_filtered": bool(request.GET.get("q"))
-            or any(
-                request.GET.get(name)
-                for name in ("category", "tier", "industry", "region", "owner")
-            ),
+            "is_filtered": account_filter.is_filtered,
             "can_create": access.can_create_account(request.user),
             "can_import": access.can_import(request.user),
         },
@@ -153,10 +148,8 @@ def account_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         # Losing an account is finished by recording why (planning registers the recorder).
-        recorder = (
-            lifecycle.loss_recorder_url(account)
-            if fields.get("category") == Category.LOST and category_before != Category.LOST
-            else None
+        recorder = lifecycle.loss_record_url(
+            account, category_from=category_before, category_to=fields.get("category")
         )
         if recorder:
             del fields["category"]

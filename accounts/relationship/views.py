@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from accounts import access, lifecycle
 from accounts.forms import add_service_errors
-from accounts.models import Category, RelationshipStage
 from accounts.relationship import ladder, queries, services
 from accounts.relationship.forms import (
     RelationshipProfileForm,
@@ -70,14 +69,10 @@ def stage_change(request, pk):
                 messages.success(
                     request, _("Stage set to %(stage)s.") % {"stage": change.get_to_stage_display()}
                 )
-            recorder = lifecycle.loss_recorder_url(account)
-            if (
-                change is not None
-                and change.to_stage == RelationshipStage.UNCOUPLING
-                and change.from_stage != RelationshipStage.UNCOUPLING
-                and account.category != Category.LOST
-                and recorder
-            ):
+            recorder = lifecycle.loss_record_url(
+                account, category_from=account.category, stage_change=change
+            )
+            if recorder:
                 messages.info(
                     request,
                     _("The relationship is uncoupling. If the account is lost, record why."),

@@ -21,26 +21,13 @@ from accounts.models import (
     StakeholderPrivateNote,
 )
 from accounts.stakeholders import queries
+from accounts.stakeholders.services import NEED_FIELDS, NOTE_FIELDS, STAKEHOLDER_FIELDS
 
 
 class StakeholderForm(forms.ModelForm):
     class Meta:
         model = Stakeholder
-        fields = [
-            "name",
-            "title",
-            "department",
-            "reports_to",
-            "buying_role",
-            "attitude",
-            "influence",
-            "involvement",
-            "social_style",
-            "motivations",
-            "email",
-            "phone",
-            "wechat",
-        ]
+        fields = list(STAKEHOLDER_FIELDS)
         widgets = {
             "influence": forms.NumberInput(attrs={"min": 1, "max": 5}),
             "involvement": forms.NumberInput(attrs={"min": 1, "max": 5}),
@@ -114,7 +101,7 @@ class StakeholderEditForm(VersionedForm, StakeholderForm):
 class NeedForm(forms.ModelForm):
     class Meta:
         model = StakeholderNeed
-        fields = ["description", "scope", "openness", "expression"]
+        fields = list(NEED_FIELDS)
 
 
 NeedFormSet = forms.inlineformset_factory(
@@ -284,7 +271,7 @@ def need_conflict_rows(posted, rebased, stored_needs: list[StakeholderNeed]) -> 
 class PrivateNoteForm(forms.ModelForm):
     class Meta:
         model = StakeholderPrivateNote
-        fields = ["birthday", "hometown", "interests", "family", "notes"]
+        fields = list(NOTE_FIELDS)
         widgets = {"birthday": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.conflicts import VersionedForm
 from accounts.forms import DateInput
+from planning.losses.services import LOSS_FIELDS
 from planning.models.losses import LossRecord
-
-LOSS_FIELDS = ("reason", "notes", "win_back_plan", "review_on")
 
 
 class LossRecordForm(VersionedForm, forms.ModelForm):

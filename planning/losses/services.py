@@ -17,6 +17,9 @@ from accounts.models import Account, Category
 from planning.losses.snapshot import build_snapshot
 from planning.models.losses import LossReason, LossRecord
 
+# What account_mark_lost takes from the person besides the account.
+LOSS_FIELDS = ("reason", "notes", "win_back_plan", "review_on")
+
 
 def _check(reason: str, review_on: date | None, today: date) -> None:
     errors = {}

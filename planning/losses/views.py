@@ -12,7 +12,7 @@ from accounts.forms import add_service_errors
 from accounts.models import Category
 from accounts.tabs import render_account_tab
 from planning.losses import queries, services
-from planning.losses.forms import LOSS_FIELDS, LossRecordForm
+from planning.losses.forms import LossRecordForm
 
 # Loss records belong to the account as a whole: shown under the Overview tab.
 TAB = "overview"
@@ -50,7 +50,7 @@ def loss_record_create(request, pk):
                 actor=request.user,
                 account=account,
                 expected_version=form.expected_version,
-                **{name: form.cleaned_data[name] for name in LOSS_FIELDS},
+                **{name: form.cleaned_data[name] for name in services.LOSS_FIELDS},
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -7,6 +7,7 @@ from accounts.conflicts import ConflictRow, EditOrCreateForm, VersionedForm
 from accounts.forms import DateInput
 from planning.models import Opportunity
 from planning.pipeline import stages
+from planning.pipeline.services import OPPORTUNITY_FIELDS
 
 
 def _fragment_helper() -> FormHelper:
@@ -19,7 +20,7 @@ def _fragment_helper() -> FormHelper:
 class OpportunityForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = Opportunity
-        fields = ["name", "value", "probability", "expected_close"]
+        fields = list(OPPORTUNITY_FIELDS)
         widgets = {
             "value": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
             "probability": forms.NumberInput(attrs={"min": 0, "max": 100}),

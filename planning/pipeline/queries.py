@@ -1,10 +1,20 @@
 """Read side of the pipeline: the board, the sortable list, one opportunity's criteria and stage
 history. Always for an already-scoped account; each read is one query whatever the rows."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, IntegerField, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import Account
@@ -79,43 +89,21 @@ def _stage_order():
     )
 
 
-SORTS = {
-    "name": ("name", "pk"),
-    "stage": ("stage_order", "expected_close", "pk"),
-    "value": ("value", "pk"),
-    "probability": ("probability", "pk"),
-    "weighted": ("weighted_order", "pk"),
-    "expected_close": ("expected_close", "pk"),
-    "owner": ("owner__last_name", "owner__first_name", "pk"),
-}
-DEFAULT_SORT = "expected_close"
-
-
-def parse_sort(raw: str | None) -> tuple[str, bool]:
-    """`?sort=value` or `?sort=-value`; anything unknown falls back to the default order."""
-    raw = (raw or "").strip()
-    descending = raw.startswith("-")
-    key = raw.lstrip("-")
-    if key not in SORTS:
-        return DEFAULT_SORT, False
-    return key, descending
-
-
-def opportunity_rows(account: Account, sort: str, descending: bool = False) -> list[Card]:
-    order = [f"-{name}" if descending else name for name in SORTS[sort]]
-    queryset = (
-        account.opportunities.select_related("owner")
-        .annotate(
-            stage_order=_stage_order(),
-            weighted_order=ExpressionWrapper(
-                F("value") * F("probability"),
-                output_field=DecimalField(max_digits=24, decimal_places=2),
-            ),
-        )
-        .order_by(*order)
+def opportunities_for_list(account: Account) -> QuerySet[Opportunity]:
+    """The account's opportunities with what the list sorts on besides their columns: the
+    stage's place on the board (stage_order) and the weighted value (weighted_order)."""
+    return account.opportunities.select_related("owner").annotate(
+        stage_order=_stage_order(),
+        weighted_order=ExpressionWrapper(
+            F("value") * F("probability"),
+            output_field=DecimalField(max_digits=24, decimal_places=2),
+        ),
     )
+
+
+def cards(opportunities: Iterable[Opportunity]) -> list[Card]:
     today = timezone.localdate()
-    return [_card(opportunity, today) for opportunity in queryset]
+    return [_card(opportunity, today) for opportunity in opportunities]
 
 
 def pipeline_totals(cards) -> dict:

@@ -17,7 +17,7 @@ from accounts.models import Account
 from planning.models import DevelopmentStage, Opportunity, OpportunityStageChange
 from planning.pipeline import stages
 
-EDITABLE_FIELDS = ("name", "value", "probability", "expected_close")
+OPPORTUNITY_FIELDS = ("name", "value", "probability", "expected_close")
 
 
 def _clean_fields(*, name, value, probability, expected_close) -> dict:

@@ -9,6 +9,7 @@ from accounts.conflicts import EditConflict
 from accounts.forms import add_service_errors
 from accounts.tabs import render_account_tab
 from planning.pipeline import queries, services, stages
+from planning.pipeline.filters import OpportunityListFilter
 from planning.pipeline.forms import CriteriaForm, LostForm, MoveForm, OpportunityForm
 
 
@@ -35,27 +36,8 @@ def opportunity_list(request, pk):
     account = access.get_visible_account_or_404(request.user, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    sort, descending = queries.parse_sort(request.GET.get("sort"))
-    rows = queries.opportunity_rows(account, sort, descending)
-    columns = [
-        ("name", _("Opportunity")),
-        ("stage", _("Stage")),
-        ("value", _("Value")),
-        ("probability", _("Probability")),
-        ("weighted", _("Weighted value")),
-        ("expected_close", _("Expected close")),
-        ("owner", _("Owner")),
-    ]
-    headers = [
-        {
-            "key": key,
-            "label": label,
-            "is_sorted": key == sort,
-            "descending": key == sort and descending,
-            "next_sort": f"-{key}" if key == sort and not descending else key,
-        }
-        for key, label in columns
-    ]
+    table = OpportunityListFilter(request.GET, queryset=queries.opportunities_for_list(account))
+    rows = queries.cards(table.qs)
     return render_account_tab(
         request,
         account,
@@ -63,7 +45,7 @@ def opportunity_list(request, pk):
         "planning/pipeline/list.html",
         {
             "rows": rows,
-            "headers": headers,
+            "headers": table.sort_headers,
             "totals": queries.pipeline_totals(rows),
             "view": "list",
         },
@@ -73,7 +55,7 @@ def opportunity_list(request, pk):
 def _save_form(request, account, opportunity=None):
     form = OpportunityForm(request.POST or None, instance=opportunity)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in services.OPPORTUNITY_FIELDS}
         try:
             if opportunity is None:
                 opportunity = services.opportunity_create(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.conflicts import ButtonForm, EditOrCreateForm, VersionedForm
 from accounts.forms import DateInput
 from planning.models.plans import AccountPlan, Action, ActionStatus, Objective, PlanStatus
+from planning.plans.services import ACTION_FIELDS, OBJECTIVE_FIELDS, PLAN_FIELDS
 
 
 def _helper(*layout) -> FormHelper:
@@ -21,15 +22,7 @@ def _helper(*layout) -> FormHelper:
 class PlanForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = AccountPlan
-        fields = [
-            "year",
-            "status",
-            "summary",
-            "strengths",
-            "weaknesses",
-            "opportunities",
-            "threats",
-        ]
+        fields = list(PLAN_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "strengths": forms.Textarea(attrs={"rows": 4}),
@@ -88,7 +81,7 @@ class PlanCopyForm(forms.Form):
 class ObjectiveForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = Objective
-        fields = ["title", "metric", "unit", "baseline", "target", "actual", "due_on"]
+        fields = list(OBJECTIVE_FIELDS)
         widgets = {"due_on": DateInput()}
         help_texts = {
             "title": _("Specific: what changes at the account."),
@@ -130,7 +123,7 @@ class ActualForm(VersionedForm):
 class ActionForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = Action
-        fields = ["description", "owner", "due_on", "status"]
+        fields = list(ACTION_FIELDS)
         widgets = {"due_on": DateInput()}
         help_texts = {"due_on": _("Within the plan's year.")}
 

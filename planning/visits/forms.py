@@ -10,6 +10,7 @@ from accounts.forms import DateInput
 from accounts.models import Account
 from planning.models import Commitment, Visit, VisitStatus
 from planning.visits import queries
+from planning.visits.services import PREPARE_FIELDS
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -68,21 +69,12 @@ class VisitForm(EditOrCreateForm, forms.ModelForm):
         error_messages={"invalid_choice": _("Choose people from the account team.")},
     )
 
+    # Who goes (visit_save takes the people apart from the fields), after when and what kind.
+    field_order = ["starts_at", "kind", "attendees", "our_attendees"]
+
     class Meta:
         model = Visit
-        fields = [
-            "starts_at",
-            "kind",
-            "attendees",
-            "our_attendees",
-            "objective",
-            "situation_questions",
-            "problem_questions",
-            "implication_questions",
-            "need_payoff_questions",
-            "expected_objections",
-            "concession_limit",
-        ]
+        fields = [*PREPARE_FIELDS, "attendees", "our_attendees"]
         widgets = {
             "starts_at": DateTimeInput(),
             "objective": forms.Textarea(attrs={"rows": 2}),

@@ -26,8 +26,8 @@ from planning.models import Visit, VisitStatus
 from planning.plans.progress import shift_years
 
 PREPARE_FIELDS = (
-    "kind",
     "starts_at",
+    "kind",
     "objective",
     "situation_questions",
     "problem_questions",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.conflicts import EditOrCreateForm, VersionedForm
 from scoring import engine
-from scoring.criteria.services import CRITERION_FIELDS
+from scoring.criteria.services import CRITERION_FIELDS, SET_FIELDS
 from scoring.models import CriteriaSet, Criterion, SetKind
 
 
@@ -20,13 +20,7 @@ def _helper(*layout) -> FormHelper:
 class CriteriaSetForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = CriteriaSet
-        fields = [
-            "name",
-            "name_zh_hans",
-            "change_note",
-            "attractiveness_threshold",
-            "advantage_threshold",
-        ]
+        fields = list(SET_FIELDS)
         widgets = {"change_note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -13,17 +13,14 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from accounts import access
-from accounts import queries as account_queries
+from accounts.filters import Order, PortfolioFilter, SortedFilterSet, SortFilter, TierFilter
 from accounts.models import RelationshipStage, StageChange, Transaction
 from planning.models import DevelopmentStage, Opportunity
 from scoring.dashboard import facts, queries
 from scoring.models import Survey, SurveyStatus
 from scoring.models.assessments import Quadrant
 from scoring.models.health import RiskLevel
-from scoring.portfolio.filters import PortfolioFilter
 from scoring.portfolio.queries import TOP_PERCENT
 
 COMPARE_CHOICES = (
@@ -34,9 +31,7 @@ COMPARE_CHOICES = (
 
 
 class DashboardFilter(PortfolioFilter):
-    tier = django_filters.ModelChoiceFilter(
-        queryset=lambda request: account_queries.tiers(), empty_label=_("Any tier")
-    )
+    tier = TierFilter()
     compare = django_filters.ChoiceFilter(
         method="keep",
         choices=COMPARE_CHOICES,
@@ -44,14 +39,11 @@ class DashboardFilter(PortfolioFilter):
         label=_("Compare with"),
     )
 
+    # "My portfolio": a manager's dashboard holds only their own accounts.
+    owner_for_all_accounts_only = True
+
     class Meta(PortfolioFilter.Meta):
         fields = [*PortfolioFilter.Meta.fields, "tier", "compare"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        # "My portfolio": a manager's dashboard holds only their own accounts.
-        if request is None or not access.sees_every_account(request.user):
-            del self.filters["owner"]
 
     def keep(self, queryset, name, value):
         return queryset  # the period is not a filter on accounts
@@ -112,19 +104,17 @@ DASHBOARD_FILTERS = ("region", "industry", "owner", "tier", "category")
 
 MOVED_CHOICES = (("up", _("moved up this quarter")), ("down", _("moved down this quarter")))
 EXCEPTION_CHOICES = (*facts.EXCEPTION_LABELS.items(), ("any", _("Any exception")))
-SORT_CHOICES = (
-    ("revenue", _("Revenue, last 12 months")),
-    ("risk", _("Churn risk")),
-    ("satisfaction", _("Satisfaction")),
-    ("name", _("Name")),
+# Over the facts (facts.with_facts), each in the one direction that finds what needs attention.
+DRILL_ORDERS = (
+    Order("revenue", _("Revenue, last 12 months"), (F("f_revenue").desc(), "name", "pk")),
+    Order("risk", _("Churn risk"), (F("f_risk").desc(nulls_last=True), "name", "pk")),
+    Order(
+        "satisfaction",
+        _("Satisfaction"),
+        (F("f_satisfaction").asc(nulls_last=True), "name", "pk"),
+    ),
+    Order("name", _("Name"), ("name", "pk")),
 )
-ORDERINGS = {
-    "revenue": (F("f_revenue").desc(), "name", "pk"),
-    "risk": (F("f_risk").desc(nulls_last=True), "name", "pk"),
-    "satisfaction": (F("f_satisfaction").asc(nulls_last=True), "name", "pk"),
-    "name": ("name", "pk"),
-}
-DEFAULT_SORT = "revenue"
 
 
 class MonthField(forms.DateField):
@@ -153,16 +143,11 @@ class QuarterFilter(django_filters.Filter):
     field_class = QuarterField
 
 
-class DrillFilter(DashboardFilter):
+class DrillFilter(SortedFilterSet, DashboardFilter):
     """The dashboard's filters and one slice (or several) of the figures, over accounts
     annotated by facts.with_facts, so each slice counts exactly what the dashboard counts."""
 
-    tier = django_filters.ModelChoiceFilter(
-        queryset=lambda request: account_queries.tiers(),
-        empty_label=_("Any tier"),
-        null_label=_("No tier"),
-        null_value="null",
-    )
+    tier = TierFilter(null_label=_("No tier"), null_value="null")
     stage = django_filters.ChoiceFilter(
         choices=RelationshipStage.choices, method="filter_stage", label=_("Relationship stage")
     )
@@ -200,9 +185,7 @@ class DrillFilter(DashboardFilter):
         method="keep",
         label=_("Top by revenue"),
     )
-    sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="keep", label=pgettext_lazy("order of a list", "Sort by")
-    )
+    sort = SortFilter(orders=DRILL_ORDERS, default="revenue", reversible=False)
 
     class Meta(DashboardFilter.Meta):
         fields = [*DashboardFilter.Meta.fields, *SLICES]
@@ -272,17 +255,14 @@ class DrillFilter(DashboardFilter):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.cleaned("top"):
-            queryset = top_by_revenue(queryset, int(self.cleaned("top")))
-        return queryset.order_by(*ORDERINGS[self.chosen_sort])
+            # Of the accounts every other filter keeps, in the chosen order again.
+            queryset = self.sort_queryset(top_by_revenue(queryset, int(self.cleaned("top"))))
+        return queryset
 
     def cleaned(self, name: str):
         if not self.is_bound or not self.form.is_valid():
             return None
         return self.form.cleaned_data.get(name) or None
-
-    @property
-    def chosen_sort(self) -> str:
-        return self.cleaned("sort") or DEFAULT_SORT
 
     def dashboard_url(self) -> str:
         """Back to the dashboard under the same filters, without the slice."""

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from scoring.dashboard import cache, charts, drill, export, facts, queries
-from scoring.dashboard.filters import SORT_CHOICES, DashboardFilter, DrillFilter
+from scoring.dashboard.filters import DashboardFilter, DrillFilter
 
 BODY = "scoring/dashboard/_body.html"
 
@@ -79,8 +79,6 @@ def dashboard_accounts(request):
         "chips": drill.chips(drill_filter, request),
         "dashboard_url": drill_filter.dashboard_url(),
         "sees_all": sees_all,
-        "sort": drill_filter.chosen_sort,
-        "sort_choices": SORT_CHOICES,
         "invalid": not drill_filter.is_valid(),
         "page": None,
         "rows": [],

@@ -4,13 +4,11 @@ editor: the policy and one row of fields per factor."""
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from accounts import access
-from accounts import queries as account_queries
 from accounts.conflicts import VersionedForm
+from accounts.filters import Order, PortfolioFilter, SortedFilterSet, SortFilter, TierFilter
 from scoring.health import explain, queries
 from scoring.health.risk_model import (
     FactorValues,
@@ -21,18 +19,31 @@ from scoring.health.risk_model import (
     weight_field,
 )
 from scoring.models.health import RiskLevel
-from scoring.portfolio.filters import PortfolioFilter
 from scoring.tiers.services import plain_number
 
-SORT_CHOICES = (
-    ("risk", _("Highest risk first")),
-    ("change", _("Biggest rise since last week first")),
-    ("fall", _("Biggest fall since last week first")),
-    ("satisfaction", _("Least satisfied first")),
+# Over the accounts annotated by queries.with_health (risk_change); ties by risk, then name.
+_THEN_RISK = (F("health__risk_score").desc(nulls_last=True), "name", "pk")
+HEALTH_ORDERS = (
+    Order("risk", _("Highest risk first"), _THEN_RISK),
+    Order(
+        "change",
+        _("Biggest rise since last week first"),
+        (F("risk_change").desc(nulls_last=True), *_THEN_RISK),
+    ),
+    Order(
+        "fall",
+        _("Biggest fall since last week first"),
+        (F("risk_change").asc(nulls_last=True), *_THEN_RISK),
+    ),
+    Order(
+        "satisfaction",
+        _("Least satisfied first"),
+        (F("health__satisfaction_index").asc(nulls_last=True), "name", "pk"),
+    ),
 )
 
 
-class HealthFilter(PortfolioFilter):
+class HealthFilter(SortedFilterSet, PortfolioFilter):
     """The portfolio filters (region, industry, owner, category) and the health ones."""
 
     level = django_filters.ChoiceFilter(
@@ -41,50 +52,24 @@ class HealthFilter(PortfolioFilter):
         empty_label=_("Any risk level"),
         label=_("Risk level"),
     )
-    tier = django_filters.ModelChoiceFilter(
-        queryset=lambda request: account_queries.tiers(), empty_label=_("Any tier")
-    )
+    tier = TierFilter()
     changed = django_filters.BooleanFilter(
         method="changed_this_week",
         label=_("Changed since last week only"),
         widget=forms.CheckboxInput,
     )
-    sort = django_filters.ChoiceFilter(
-        method="keep",
-        choices=SORT_CHOICES,
-        empty_label=None,
-        label=pgettext_lazy("order of a list", "Sort by"),
-    )
+    sort = SortFilter(orders=HEALTH_ORDERS, default="risk", reversible=False)
+
+    # A manager's overview holds only their own accounts: an owner filter has nothing to do.
+    owner_for_all_accounts_only = True
 
     class Meta(PortfolioFilter.Meta):
         fields = ["level", *PortfolioFilter.Meta.fields, "tier", "changed", "sort"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        # A manager's overview holds only their own accounts: an owner filter has nothing to do.
-        if request is None or not access.sees_every_account(request.user):
-            del self.filters["owner"]
 
     def changed_this_week(self, queryset, name, value):
         if not value:
             return queryset
         return queryset.filter(Q(risk_change__gt=0) | Q(risk_change__lt=0))
-
-    def keep(self, queryset, name, value):
-        return queryset  # the order is applied last, in filter_queryset
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        return queries.overview_rows(queryset, self.chosen_sort)
-
-    @property
-    def chosen_sort(self) -> str:
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        return data.get("sort") or "risk"
-
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.data.get(name) for name in self.filters if name != "sort")
 
 
 def _number_input(step="any") -> forms.NumberInput:

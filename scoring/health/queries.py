@@ -149,29 +149,6 @@ def with_health(accounts: QuerySet) -> QuerySet:
     return accounts.annotate(risk_change=F("health__risk_change"))
 
 
-SORTS = {
-    "risk": (F("health__risk_score").desc(nulls_last=True), "name", "pk"),
-    "change": (
-        F("risk_change").desc(nulls_last=True),
-        F("health__risk_score").desc(nulls_last=True),
-        "name",
-        "pk",
-    ),
-    "fall": (
-        F("risk_change").asc(nulls_last=True),
-        F("health__risk_score").desc(nulls_last=True),
-        "name",
-        "pk",
-    ),
-    "satisfaction": (F("health__satisfaction_index").asc(nulls_last=True), "name", "pk"),
-}
-
-
-def overview_rows(accounts: QuerySet, sort: str) -> QuerySet:
-    """`accounts` (already annotated by with_health) for the table, in the chosen order."""
-    return accounts.order_by(*SORTS.get(sort, SORTS["risk"]))
-
-
 def overview_page(account_ids: list[int]) -> list[Account]:
     """The accounts of one page of the overview, whole, in the order of `account_ids`. Sorting
     every visible account's full row (with its explanation) is slow on a large portfolio; sorting

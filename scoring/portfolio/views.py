@@ -2,9 +2,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from accounts import access
+from accounts.filters import PortfolioFilter
 from accounts.models import Category
 from scoring.portfolio import charts, queries
-from scoring.portfolio.filters import PortfolioFilter
 
 
 def _portfolio(request) -> PortfolioFilter:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.conflicts import EditOrCreateForm, VersionedForm
 from scoring.models import Segment
 from scoring.segments.queries import segment_values
+from scoring.segments.services import SEGMENT_FIELDS
 
 
 def _helper(*layout) -> FormHelper:
@@ -20,7 +21,7 @@ def _helper(*layout) -> FormHelper:
 class SegmentForm(EditOrCreateForm, forms.ModelForm):
     class Meta:
         model = Segment
-        fields = ["name", "name_zh_hans", "industry", "description"]
+        fields = list(SEGMENT_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "name": _("E.g. Government, Education, Finance."),

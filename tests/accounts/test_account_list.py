@@ -1,6 +1,10 @@
 import pytest
+from django.db.models import F
+from django.http import QueryDict
 from django.urls import reverse
 
+from accounts.filters import Order, SortedFilterSet, SortFilter
+from accounts.models import Account
 from accounts.pagination import CappedPaginator
 from tests.factories import AccountFactory, ManagerFactory, tier
 
@@ -92,3 +96,57 @@ def test_an_empty_list_tells_a_manager_what_to_do_next(client_for, owner):
 def test_an_empty_search_says_so(client_for, owner, account):
     body = client_for(owner).get(reverse("accounts:list"), {"q": "nothing-like-this"}).content
     assert b"No account matches these filters." in body
+
+
+def test_ties_are_broken_by_name_then_pk_so_pages_never_overlap(client_for, director):
+    gold = tier("gold")
+    for name in ("Delta", "Bravo", "Charlie"):
+        AccountFactory(name=name, tier=gold)
+    client = client_for(director)
+    url = reverse("accounts:list")
+    assert names_on_page(client.get(url, {"sort": "tier"})) == ["Bravo", "Charlie", "Delta"]
+    assert names_on_page(client.get(url, {"sort": "-tier"})) == ["Delta", "Charlie", "Bravo"]
+
+
+ORDERS = (
+    Order("name", "Name", ("name", "pk")),
+    Order("risk", "Risk", (F("risk").desc(nulls_last=True), "-pk")),
+)
+
+
+class RiskTable(SortedFilterSet):
+    sort = SortFilter(orders=ORDERS, default="name")
+
+    class Meta:
+        model = Account
+        fields = ["sort"]
+
+
+class WorstFirstTable(RiskTable):
+    sort = SortFilter(orders=ORDERS, default="risk", reversible=False)
+
+
+def headers_of(query: str, table=RiskTable) -> dict:
+    return {header.key: header for header in table(QueryDict(query)).sort_headers}
+
+
+def test_one_sort_filter_orders_every_table():
+    """?sort=key, ?sort=-key for the reverse (nulls stay where the reverse puts them), and an
+    unknown value is the default order; the headers say which way and link to the other."""
+    sort = RiskTable.base_filters["sort"]
+    assert sort.order_by("-name") == ["-name", "-pk"]
+    reverse = sort.order_by("-risk")
+    assert reverse[1:] == ["pk"]
+    assert not reverse[0].descending and reverse[0].nulls_first
+    assert sort.order_by("risk")[0].descending  # the declared term is not changed in place
+    assert [value for value, _label in sort.extra["choices"]] == ["name", "-name", "risk", "-risk"]
+    assert RiskTable(QueryDict("sort=shoe_size")).chosen_sort == "name"
+    assert WorstFirstTable(QueryDict("sort=-name")).chosen_sort == "risk"
+    headers = headers_of("sort=name")
+    assert headers["name"].is_sorted and not headers["name"].descending
+    assert headers["name"].next_sort == "-name"
+    assert headers["risk"].next_sort == "risk" and not headers["risk"].is_sorted
+    headers = headers_of("sort=-name")
+    assert headers["name"].descending and headers["name"].next_sort == "name"
+    headers = headers_of("sort=name", WorstFirstTable)
+    assert headers["name"].is_sorted and headers["name"].next_sort == "name"

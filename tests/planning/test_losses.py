@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.lifecycle import loss_recorder_url
-from accounts.models import Account, Category
+from accounts.lifecycle import loss_record_url, loss_recorder_url, needs_loss_record
+from accounts.models import Account, Category, StageChange
 from planning.losses import services
 from planning.losses.queries import readable_snapshot
 from planning.losses.snapshot import build_snapshot
@@ -270,6 +270,34 @@ def test_moving_to_uncoupling_suggests_a_loss_record(client_for, owner, account)
 
 def test_planning_registers_the_recorder(account):
     assert loss_recorder_url(account) == create_url(account)
+
+
+@pytest.mark.parametrize(
+    ("category_from", "category_to", "stages", "needed"),
+    [
+        (Category.NORMAL, Category.LOST, None, True),
+        (Category.KEY, Category.LOST, None, True),
+        (Category.LOST, Category.LOST, None, False),
+        (Category.NORMAL, Category.KEY, None, False),
+        (Category.NORMAL, None, None, False),
+        (Category.NORMAL, None, ("mid", "uncoupling"), True),
+        (Category.LOST, None, ("mid", "uncoupling"), False),
+        (Category.NORMAL, None, ("uncoupling", "uncoupling"), False),
+        (Category.NORMAL, None, ("uncoupling", "early"), False),
+    ],
+)
+def test_one_rule_decides_when_a_loss_record_is_needed(
+    account, category_from, category_to, stages, needed
+):
+    change = StageChange(from_stage=stages[0], to_stage=stages[1]) if stages else None
+    assert (
+        needs_loss_record(category_from=category_from, category_to=category_to, stage_change=change)
+        is needed
+    )
+    url = loss_record_url(
+        account, category_from=category_from, category_to=category_to, stage_change=change
+    )
+    assert url == (create_url(account) if needed else None)
 
 
 def test_the_overview_of_a_lost_account_links_to_the_loss_records(client_for, owner, account):
