@@ -24,7 +24,7 @@ help:
 	@echo "make run     install, migrate, load demo data once and serve http://$(HOST):$(PORT)"
 	@echo "make test    install test tools, lint and run the whole test suite"
 	@echo "make bench   run the benchmarks in tests/perf (needs PostgreSQL, see README)"
-	@echo "make lint    ruff check and format check;  make format  reformat the code"
+	@echo "make lint    ruff and djLint checks;  make format  reformat the code and the templates"
 	@echo "make messages  refresh and compile the zh-hans translation catalogue"
 	@echo "make backup  back up the database (DATABASE_URL, or db.sqlite3) into $(BACKUP_DIR)/"
 	@echo "make restore BACKUP=file  restore a backup into an empty database (REPLACE=1: over one)"
@@ -71,10 +71,16 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/djlint templates --lint
+	$(BIN)/djlint templates --check
 
+# djLint exits 1 when it changed a file, and a few files settle only on a second pass: reformat
+# until a pass changes nothing, then the check confirms it.
 format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || $(BIN)/djlint templates --reformat --quiet \
+	  || $(BIN)/djlint templates --check --quiet
 
 # pytest exits 5 when it collects nothing; make treats any non-zero exit as a failure.
 test: install-test assets lint
