@@ -2,10 +2,10 @@
 team, a sales director and a KAM admin."""
 
 import pytest
-from django.test import Client
 
 from accounts.access import ACCOUNT_MANAGER, KAM_ADMIN, SALES_DIRECTOR
 from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
+from tests.markup import PageClient
 
 pytest_plugins = ["tests.celery_workers"]
 
@@ -79,10 +79,11 @@ def account(owner, teammate):
 
 @pytest.fixture
 def client_for(db):
-    """client_for(user) → a test client signed in as that user."""
+    """client_for(user) → a test client signed in as that user (tests/markup.py: each tag of a
+    page on one line)."""
 
     def make(user):
-        client = Client()
+        client = PageClient()
         client.force_login(user)
         return client
 
