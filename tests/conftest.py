@@ -79,8 +79,8 @@ def account(owner, teammate):
 
 @pytest.fixture
 def client_for(db):
-    """client_for(user) → a test client signed in as that user (tests/markup.py: each tag of a
-    page on one line)."""
+    """client_for(user) → a test client signed in as that user (tests/markup.py: the page read apart
+    from its layout)."""
 
     def make(user):
         client = PageClient()

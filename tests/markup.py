@@ -1,10 +1,12 @@
-"""A test client that reads each HTML tag of a page as one line, as a browser does.
+"""A test client that reads a page's markup apart from its layout.
 
-djLint (`make format`) writes a long tag one attribute a line. The whitespace between attributes
-means nothing to a browser, but a test that looks for `'name="x" value="y"'` in the page would
-depend on where the template breaks the tag, and a `not in` check would pass for the wrong reason.
-This client folds the whitespace inside every tag of an HTML response to single spaces, so the
-tests read the markup and not its layout. Text between tags is left exactly as rendered.
+djLint (`make format`) lays the templates out: a long tag one attribute a line, and the contents
+of a block element on lines of their own, indented. A browser reads neither as anything but one
+space (or nothing), but a test that looks for `'name="x" value="y"'` or `'id="heading">Who you
+met</h3>'` in the page would depend on where the template breaks its lines, and a `not in` check
+could pass because of a line break. So this client, for an HTML response, folds the whitespace
+inside every tag to single spaces and drops the whitespace that holds a line break next to a
+tag. Text on one line, and the spaces written between words and tags, stay as rendered.
 """
 
 import re
@@ -13,10 +15,14 @@ from django.test import Client
 
 _TAG = re.compile(r"<[^<>]+>")
 _SPACE = re.compile(r"\s+")
+_LINE_BREAK_AFTER_TAG = re.compile(r">[ \t]*\r?\n\s*")
+_LINE_BREAK_BEFORE_TAG = re.compile(r"\s*\n[ \t]*<")
 
 
-def tags_on_one_line(html: str) -> str:
-    return _TAG.sub(lambda tag: _SPACE.sub(" ", tag.group()), html)
+def without_layout(html: str) -> str:
+    html = _TAG.sub(lambda tag: _SPACE.sub(" ", tag.group()), html)
+    html = _LINE_BREAK_AFTER_TAG.sub(">", html)
+    return _LINE_BREAK_BEFORE_TAG.sub("<", html)
 
 
 class PageClient(Client):
@@ -24,7 +30,7 @@ class PageClient(Client):
         response = super().request(**request)
         if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
             charset = response.charset or "utf-8"
-            response.content = tags_on_one_line(response.content.decode(charset)).encode(charset)
+            response.content = without_layout(response.content.decode(charset)).encode(charset)
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
         return response
