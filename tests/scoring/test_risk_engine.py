@@ -1,9 +1,12 @@
-"""The churn-risk engine (scoring.engine: ramp_points, risk_factor, risk_score, risk_level) and
-its explanation (scoring.health.explain), on hand-computed cases with the shipped weights
-(scoring.defaults.RISK_FACTORS)."""
+"""The churn-risk engine (scoring.engine.risk_score_json, the one path that both the nightly run
+and these tests take; its ramp; risk_level) and its explanation (scoring.health.explain), on
+hand-computed cases with the shipped weights (scoring.defaults.RISK_FACTORS) and against a
+reference written here in plain fractions."""
 
 from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
+from math import floor
 
 import pytest
 from django.utils import translation
@@ -25,12 +28,20 @@ RULES = tuple(SHIPPED.values())
 CALM = AccountMeasures(days_since_contact=10, cadence_days=30, covering_people=2)
 
 
+def factor(code: str, rule: FactorRule | None = None, **changes) -> dict:
+    """What the run stores for one factor (the shipped rule unless given) of CALM with changes."""
+    _score, (stored,) = engine.risk_score_json(replace(CALM, **changes), (rule or SHIPPED[code],))
+    return stored
+
+
 def points(code: str, **changes) -> int:
-    return engine.risk_factor(SHIPPED[code], replace(CALM, **changes)).points
+    return factor(code, **changes)["points"]
 
 
 def facts(code: str, **changes) -> dict:
-    return engine.risk_factor(SHIPPED[code], replace(CALM, **changes)).facts
+    """The facts behind a factor's points: the stored dict without code, points and weight."""
+    stored = factor(code, **changes)
+    return {key: value for key, value in stored.items() if key not in ("code", "points", "weight")}
 
 
 def test_the_shipped_weights_add_up_to_the_maximum():
@@ -38,13 +49,13 @@ def test_the_shipped_weights_add_up_to_the_maximum():
 
 
 def test_a_calm_account_scores_nothing():
-    result = engine.risk_score(CALM, RULES)
-    assert result.score == 0
-    assert [f.points for f in result.factors] == [0] * 10
-    assert [f.code for f in result.factors] == list(engine.RISK_FACTORS)
+    score, factors = engine.risk_score_json(CALM, RULES)
+    assert score == 0
+    assert [f["points"] for f in factors] == [0] * 10
+    assert [f["code"] for f in factors] == list(engine.RISK_FACTORS)
 
 
-# --- ramp_points ----------------------------------------------------------------------------
+# --- the ramp (start and full in hundredths) -------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -59,8 +70,8 @@ def test_a_calm_account_scores_nothing():
         ((30, 1), 20),  # beyond full: clamped
     ],
 )
-def test_ramp_points_on_a_rising_ramp(x, expected):
-    assert engine.ramp_points(20, x, D(1), D(3)) == expected
+def test_ramp_on_a_rising_ramp(x, expected):
+    assert engine._ramp(20, x, 100, 300) == expected
 
 
 @pytest.mark.parametrize(
@@ -73,19 +84,20 @@ def test_ramp_points_on_a_rising_ramp(x, expected):
         ((0, 1), 12),  # beyond full
     ],
 )
-def test_ramp_points_on_a_falling_ramp(x, expected):
-    assert engine.ramp_points(12, x, D(75), D(40)) == expected
+def test_ramp_on_a_falling_ramp(x, expected):
+    assert engine._ramp(12, x, 7500, 4000) == expected
 
 
-def test_ramp_points_needs_start_and_full_apart():
+def test_a_rule_needs_start_and_full_apart():
+    rule = FactorRule(engine.COMPLAINTS_PAST_DUE, 10, D(2), D("2.00"))
     with pytest.raises(ValueError):
-        engine.ramp_points(10, (1, 1), D(2), D("2.00"))
+        factor(engine.COMPLAINTS_PAST_DUE, rule, complaints_past_due=1)
 
 
-def test_ramp_points_rounds_half_up_on_a_falling_ramp():
+def test_ramp_rounds_half_up_on_a_falling_ramp():
     # x = 1.5 on 2 → 1: 1 × 0.5 = 0.5 → 1 point; x = 1.75 → 0.25 → 0.
-    assert engine.ramp_points(1, (3, 2), D(2), D(1)) == 1
-    assert engine.ramp_points(1, (7, 4), D(2), D(1)) == 0
+    assert engine._ramp(1, (3, 2), 200, 100) == 1
+    assert engine._ramp(1, (7, 4), 200, 100) == 0
 
 
 # --- each factor ----------------------------------------------------------------------------
@@ -111,11 +123,13 @@ def test_contact_recency(days, cadence, expected):
 
 
 def test_contact_recency_never_visited_is_the_full_weight():
-    result = engine.risk_factor(
-        SHIPPED[engine.CONTACT_RECENCY], replace(CALM, days_since_contact=None, cadence_days=60)
-    )
-    assert result.points == 20
-    assert result.facts == {"days": None, "cadence": 60}
+    assert factor(engine.CONTACT_RECENCY, days_since_contact=None, cadence_days=60) == {
+        "code": "contact_recency",
+        "points": 20,
+        "weight": 20,
+        "days": None,
+        "cadence": 60,
+    }
 
 
 def test_contact_recency_facts_and_a_zero_cadence():
@@ -170,12 +184,9 @@ def test_satisfaction_trend_facts_and_missing_surveys():
     ) == {"satisfaction": "60.00", "before": "70.50", "change": "-10.50"}
     # Only one of the two windows has surveys: no trend, nothing counted, no change in facts.
     for now, before in ((D(40), None), (None, D(90)), (None, None)):
-        result = engine.risk_factor(
-            SHIPPED[engine.SATISFACTION_TREND],
-            replace(CALM, satisfaction=now, satisfaction_before=before),
-        )
-        assert result.points == 0
-        assert "change" not in result.facts
+        stored = factor(engine.SATISFACTION_TREND, satisfaction=now, satisfaction_before=before)
+        assert stored["points"] == 0
+        assert "change" not in stored
 
 
 @pytest.mark.parametrize(
@@ -202,11 +213,13 @@ def test_revenue_trend(recent, before, expected, percent):
 
 
 def test_revenue_trend_without_earlier_revenue_counts_nothing():
-    result = engine.risk_factor(
-        SHIPPED[engine.REVENUE_TREND], replace(CALM, revenue_recent=D(5000), revenue_before=D(0))
-    )
-    assert result.points == 0
-    assert result.facts == {"recent": "5000.00", "before": "0.00", "days": 90}
+    measures = {"revenue_recent": D(5000), "revenue_before": D(0)}
+    assert points(engine.REVENUE_TREND, **measures) == 0
+    assert facts(engine.REVENUE_TREND, **measures) == {
+        "recent": "5000.00",
+        "before": "0.00",
+        "days": 90,
+    }
 
 
 @pytest.mark.parametrize(
@@ -293,20 +306,20 @@ def test_stage_regression(count, expected):
 
 def test_a_custom_ramp_rounds_half_up():
     rule = FactorRule(engine.COMPLAINTS_PAST_DUE, 5, D(0), D(2))  # one complaint: 2.5
-    assert engine.risk_factor(rule, replace(CALM, complaints_past_due=1)).points == 3
+    assert factor(rule.code, rule, complaints_past_due=1)["points"] == 3
 
 
 def test_weight_zero_switches_a_factor_off_even_at_full():
     never = replace(CALM, days_since_contact=None, covering_people=0)
     for code in (engine.CONTACT_RECENCY, engine.SINGLE_THREADED):
         rule = replace(SHIPPED[code], weight=0)
-        result = engine.risk_factor(rule, never)
-        assert (result.points, result.weight) == (0, 0)
+        _score, (stored,) = engine.risk_score_json(never, (rule,))
+        assert (stored["points"], stored["weight"]) == (0, 0)
 
 
 def test_an_unknown_factor_is_refused():
     with pytest.raises(ValueError):
-        engine.risk_factor(FactorRule("bogus", 5, D(0), D(1)), CALM)
+        engine.risk_score_json(CALM, (FactorRule("bogus", 5, D(0), D(1)),))
 
 
 # --- the score ------------------------------------------------------------------------------
@@ -332,16 +345,16 @@ WORST = AccountMeasures(
 
 
 def test_the_worst_account_scores_every_weight():
-    result = engine.risk_score(WORST, RULES)
-    assert [f.points for f in result.factors] == [20, 12, 8, 15, 10, 10, 5, 8, 7, 5]
-    assert result.score == result.uncapped == 100
+    score, factors = engine.risk_score_json(WORST, RULES)
+    assert [f["points"] for f in factors] == [20, 12, 8, 15, 10, 10, 5, 8, 7, 5]
+    assert score == 100
 
 
 def test_the_score_is_capped_at_100_when_weights_sum_above_it():
     doubled = tuple(replace(rule, weight=rule.weight * 2) for rule in RULES)
-    result = engine.risk_score(WORST, doubled)
-    assert result.uncapped == 200
-    assert result.score == 100
+    score, factors = engine.risk_score_json(WORST, doubled)
+    assert sum(f["points"] for f in factors) == 200
+    assert score == 100
 
 
 def test_a_typical_account_adds_its_factors_up():
@@ -354,16 +367,15 @@ def test_a_typical_account_adds_its_factors_up():
         complaints_past_due=1,
         covering_people=1,
     )
-    result = engine.risk_score(measures, RULES)
-    by_code = {f.code: f.points for f in result.factors}
+    score, factors = engine.risk_score_json(measures, RULES)
+    by_code = {f["code"]: f["points"] for f in factors}
     assert by_code[engine.CONTACT_RECENCY] == 11
     assert by_code[engine.SATISFACTION_LEVEL] == 5
     assert by_code[engine.COMPLAINTS_PAST_DUE] == 5
     assert by_code[engine.SINGLE_THREADED] == 8
-    assert result.score == 29
-    assert engine.risk_level(result.score, 25, 50) == engine.RISK_MEDIUM
-    stored = result.factors[0].as_json()
-    assert stored == {
+    assert score == 29
+    assert engine.risk_level(score, 25, 50) == engine.RISK_MEDIUM
+    assert factors[0] == {
         "code": "contact_recency",
         "points": 11,
         "weight": 20,
@@ -408,14 +420,11 @@ weights_strategy = st.lists(st.integers(0, 40), min_size=10, max_size=10)
 @given(measures_strategy, weights_strategy)
 def test_the_score_is_0_to_100_and_the_sum_of_points_when_that_fits(measures, weights):
     rules = tuple(replace(rule, weight=w) for rule, w in zip(RULES, weights, strict=True))
-    result = engine.risk_score(measures, rules)
-    assert 0 <= result.score <= 100
-    for factor, rule in zip(result.factors, rules, strict=True):
-        assert 0 <= factor.points <= rule.weight
-    if result.uncapped <= 100:
-        assert result.score == result.uncapped
-    else:
-        assert result.score == 100
+    score, factors = engine.risk_score_json(measures, rules)
+    assert 0 <= score <= 100
+    for stored, rule in zip(factors, rules, strict=True):
+        assert 0 <= stored["points"] <= rule.weight
+    assert score == min(100, sum(f["points"] for f in factors))
 
 
 @settings(max_examples=300, deadline=None)
@@ -424,17 +433,89 @@ def test_more_days_since_contact_never_lower_the_risk(measures, days, more):
     sooner = replace(measures, days_since_contact=days)
     later = replace(measures, days_since_contact=days + more)
     never = replace(measures, days_since_contact=None)
-    scores = [engine.risk_score(m, RULES).score for m in (sooner, later, never)]
+    scores = [engine.risk_score_json(m, RULES)[0] for m in (sooner, later, never)]
     assert scores[0] <= scores[1] <= scores[2]
+
+
+# --- against a reference -------------------------------------------------------------------
+#
+# The rule as DESIGN.md §4 and the engine's comment state it, in plain fractions: each factor
+# turns its measure x into weight × (x − start) / (full − start), clamped to 0…weight and rounded
+# half up to whole points (a never-visited account, or overdue money without revenue, earns the
+# full weight; a measure that cannot be taken earns nothing); the score is their sum, at most 100.
+
+
+def reference_x(code: str, m: AccountMeasures) -> Fraction | str | None:
+    if code == engine.CONTACT_RECENCY:
+        if m.days_since_contact is None:
+            return "full"
+        return Fraction(m.days_since_contact, max(1, m.cadence_days))
+    if code == engine.SATISFACTION_LEVEL:
+        return None if m.satisfaction is None else Fraction(m.satisfaction)
+    if code == engine.SATISFACTION_TREND:
+        if m.satisfaction is None or m.satisfaction_before is None:
+            return None
+        return Fraction(m.satisfaction) - Fraction(m.satisfaction_before)
+    if code == engine.REVENUE_TREND:
+        if m.revenue_before <= 0:
+            return None
+        return 100 * (Fraction(m.revenue_recent) / Fraction(m.revenue_before) - 1)
+    if code == engine.OVERDUE_RECEIVABLES:
+        if m.overdue_amount <= 0:
+            return Fraction(0)
+        if m.revenue_12m <= 0:
+            return "full"
+        return 100 * Fraction(m.overdue_amount) / Fraction(m.revenue_12m)
+    if code == engine.COMPLAINT_SILENCE:
+        return Fraction(0 if m.complaints_recent else m.complaints_before)
+    counted = {
+        engine.COMPLAINTS_PAST_DUE: m.complaints_past_due,
+        engine.SINGLE_THREADED: m.covering_people,
+        engine.DECISION_MAKER: m.decision_makers_opposed + m.decision_makers_left,
+        engine.STAGE_REGRESSION: m.regressions,
+    }
+    return Fraction(counted[code])
+
+
+def reference_points(rule: FactorRule, x: Fraction | str | None) -> int:
+    if x is None or rule.weight == 0:
+        return 0
+    if x == "full":
+        return rule.weight
+    along = (x - Fraction(rule.start)) / (Fraction(rule.full) - Fraction(rule.start))
+    return floor(rule.weight * min(max(along, Fraction(0)), Fraction(1)) + Fraction(1, 2))
+
+
+# Every factor once, in the shipped order, with any weight (summing above 100 or not) and any
+# distinct start and full to the hundredth (rising or falling ramps).
+_ends = st.decimals(-300, 300, places=2)
+rules_strategy = st.lists(
+    st.tuples(st.integers(0, 20), _ends, _ends).filter(lambda drawn: drawn[1] != drawn[2]),
+    min_size=10,
+    max_size=10,
+).map(
+    lambda drawn: tuple(
+        replace(SHIPPED[code], weight=weight, start=start, full=full)
+        for code, (weight, start, full) in zip(engine.RISK_FACTORS, drawn, strict=True)
+    )
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(measures_strategy, rules_strategy)
+def test_the_score_and_points_equal_the_reference(measures, rules):
+    score, factors = engine.risk_score_json(measures, rules)
+    expected = [reference_points(rule, reference_x(rule.code, measures)) for rule in rules]
+    assert [f["points"] for f in factors] == expected
+    assert [(f["code"], f["weight"]) for f in factors] == [(r.code, r.weight) for r in rules]
+    assert score == min(100, sum(expected))
 
 
 # --- the explanation ------------------------------------------------------------------------
 
 
 def sentence(code: str, **changes) -> str:
-    return explain.explain(
-        engine.risk_factor(SHIPPED[code], replace(CALM, **changes)).as_json()
-    ).text
+    return explain.explain(factor(code, **changes)).text
 
 
 @pytest.mark.parametrize(
@@ -546,7 +627,7 @@ def test_top_reasons_and_the_alert_sentence():
     measures = replace(
         CALM, days_since_contact=63, complaints_past_due=1, covering_people=1, regressions=1
     )
-    factors = [f.as_json() for f in engine.risk_score(measures, RULES).factors]
+    _score, factors = engine.risk_score_json(measures, RULES)
     with translation.override("en"):
         top = explain.top_reasons(factors, limit=3)
         # 11, 8, 5, 5: ties keep the model's order.
@@ -565,12 +646,10 @@ def test_top_reasons_and_the_alert_sentence():
 
 
 def test_the_explanation_follows_the_reader_language():
-    factor = engine.risk_factor(
-        SHIPPED[engine.CONTACT_RECENCY], replace(CALM, days_since_contact=63)
-    ).as_json()
+    stored = factor(engine.CONTACT_RECENCY, days_since_contact=63)
     with translation.override("zh-hans"):
         name = str(explain.FACTOR_NAMES[engine.CONTACT_RECENCY])
-        text = explain.explain(factor).text
+        text = explain.explain(stored).text
     # The numbers are the same in either language; the words come from the catalogue (English
     # until the translation pass fills it).
     assert "63" in text and "30" in text
