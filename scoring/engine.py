@@ -110,7 +110,7 @@ def _dimension_sums(criteria, values) -> tuple[int, int, int, list]:
     """(earned, common span, Σ|weight|, [(spec, value, earned steps)]) over the scored criteria,
     earned expressed over the scales' common span so the sum stays an exact integer."""
     scored = [(c, values[c.code]) for c in criteria if values.get(c.code) is not None]
-    common_span = lcm(*(c.scale_max - c.scale_min for c, _value in scored)) if scored else 1
+    common_span = lcm(*(c.scale_max - c.scale_min for c, _value in scored))  # lcm() is 1
     parts = [(c, value, _earned_steps(c, value)) for c, value in scored]
     earned = sum(steps * (common_span // (c.scale_max - c.scale_min)) for c, _value, steps in parts)
     return earned, common_span, sum(abs(c.weight) for c, _value in scored), parts

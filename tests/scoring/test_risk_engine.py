@@ -3,6 +3,7 @@ and these tests take; its ramp; risk_level) and its explanation (scoring.health.
 hand-computed cases with the shipped weights (scoring.defaults.RISK_FACTORS) and against a
 reference written here in plain fractions."""
 
+import json
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
@@ -94,6 +95,21 @@ def test_a_rule_needs_start_and_full_apart():
         factor(engine.COMPLAINTS_PAST_DUE, rule, complaints_past_due=1)
 
 
+def test_ramp_a_hundredth_from_start_on_a_ramp_of_two_hundredths():
+    # (1 − 0.99) / (1.01 − 0.99) = 0.5: half the weight of 1, rounded up.
+    assert engine._ramp(1, (1, 1), 99, 101) == 1
+
+
+# equivalent: _ramp mutant 14 (den < 0 → den <= 0) — den is x's denominator × (full − start) ≠ 0
+# equivalent: _ramp mutant 15 (den < 0 → den < 1) — den is a whole number and never 0
+# equivalent: _ramp mutant 19 (num <= 0 → num < 0) — num = 0 falls through to den // 2den = 0
+# equivalent: _ramp mutant 22 (num >= den → num > den) — num = den gives (2w + 1)den // 2den = w
+# equivalent: _cents mutant 1 (type(value) → type(None)) — an int's hundredths by Decimal: the same
+# equivalent: _percent_text mutant 14 (num < 0 → num <= 0) — num = 0 gives tenths 0, so no sign
+# equivalent: _percent_text mutant 15 (num < 0 → num < 1) — num is whole: as mutant 14
+# equivalent: _risk_measure mutant 96 ((0, 1) → (0, 2)) — x = 0/2 = 0/1: the ramp uses the ratio
+
+
 def test_ramp_rounds_half_up_on_a_falling_ramp():
     # x = 1.5 on 2 → 1: 1 × 0.5 = 0.5 → 1 point; x = 1.75 → 0.25 → 0.
     assert engine._ramp(1, (3, 2), 200, 100) == 1
@@ -145,6 +161,7 @@ def test_contact_recency_facts_and_a_zero_cadence():
         ("75.00", 0),  # at start
         ("57.50", 6),  # half way: 12 × 0.5
         ("61.11", 5),  # (75 − 61.11) / 35 = 0.3969 → 4.76 → 5
+        ("41.46", 11),  # 33.54 / 35 = 0.9583 → 11.4994 → 11
         ("40.00", 12),  # at full
         ("12.50", 12),  # beyond full
     ],
@@ -199,6 +216,8 @@ def test_satisfaction_trend_facts_and_missing_surveys():
         ("50000.00", "100000.00", 15, "-50.0"),  # halved: full
         ("0.00", "100000.00", 15, "-100.0"),  # nothing: beyond full
         ("2.00", "3.00", 9, "-33.3"),  # (−33.33 + 10) / −40 = 0.583: 8.75 → 9
+        ("210.40", "300.00", 7, "-29.9"),  # −29.867 %: 0.49667 × 15 = 7.45 → 7
+        ("0.00", "0.01", 15, "-100.0"),  # a cent before and nothing since: full
     ],
 )
 def test_revenue_trend(recent, before, expected, percent):
@@ -229,6 +248,8 @@ def test_revenue_trend_without_earlier_revenue_counts_nothing():
         ("300.00", "10000.00", 2, "3.0"),  # 3 %: 10 × 0.15 = 1.5 → 2
         ("2000.00", "10000.00", 10, "20.0"),  # at full
         ("9000.00", "10000.00", 10, "90.0"),  # beyond
+        ("894.00", "10000.00", 4, "8.9"),  # 8.94 % of 20 %: 4.47 → 4
+        ("1.00", "0.01", 10, "10000.0"),  # a cent of revenue: a share all the same
     ],
 )
 def test_overdue_receivables(overdue, revenue, expected, share):
@@ -250,6 +271,10 @@ def test_overdue_receivables_edge_cases():
     owed = {"overdue_amount": D("500"), "revenue_12m": D(0), "oldest_overdue_days": 400}
     assert points(engine.OVERDUE_RECEIVABLES, **owed) == 10
     assert facts(engine.OVERDUE_RECEIVABLES, **owed)["share_percent"] is None
+    # A cent overdue is overdue.
+    cent = {"overdue_amount": D("0.01"), "revenue_12m": D(0)}
+    assert points(engine.OVERDUE_RECEIVABLES, **cent) == 10
+    assert facts(engine.OVERDUE_RECEIVABLES, **cent)["share_percent"] is None
 
 
 @pytest.mark.parametrize(("count", "expected"), [(0, 0), (1, 5), (2, 10), (7, 10)])
@@ -277,6 +302,12 @@ def test_complaint_silence(before, recent, expected):
         "recent": recent,
         "days": 120,
     }
+
+
+def test_recent_complaints_count_as_no_silence_on_a_ramp_from_zero():
+    rule = FactorRule(engine.COMPLAINT_SILENCE, 4, D(0), D(2), 120)
+    assert factor(rule.code, rule, complaints_before=1, complaints_recent=0)["points"] == 2
+    assert factor(rule.code, rule, complaints_before=1, complaints_recent=3)["points"] == 0
 
 
 @pytest.mark.parametrize(("people", "expected"), [(5, 0), (2, 0), (1, 8), (0, 8)])
@@ -318,8 +349,35 @@ def test_weight_zero_switches_a_factor_off_even_at_full():
 
 
 def test_an_unknown_factor_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^unknown risk factor 'bogus'$"):
         engine.risk_score_json(CALM, (FactorRule("bogus", 5, D(0), D(1)),))
+
+
+def test_a_measure_past_the_hundredth_is_rounded_half_up_to_it():
+    # 50.005 → 50.01, the start of this falling ramp: nothing (to even, 50.00, would be full).
+    rule = FactorRule(engine.SATISFACTION_LEVEL, 1, D("50.01"), D("50.00"))
+    stored = factor(rule.code, rule, satisfaction=D("50.005"))
+    assert stored["points"] == 0
+
+
+def test_whole_yuan_as_int_score_as_their_decimal():
+    # Sums of no rows can come back as int 0; ints take a shortcut to hundredths.
+    as_int = {"revenue_recent": 210, "revenue_before": 300, "overdue_amount": 894}
+    as_decimal = {code: D(value) for code, value in as_int.items()}
+    rules = (
+        SHIPPED[engine.REVENUE_TREND],
+        SHIPPED[engine.OVERDUE_RECEIVABLES],
+        FactorRule(engine.SATISFACTION_LEVEL, 12, 75, 40),
+    )
+    ints = engine.risk_score_json(
+        replace(CALM, revenue_12m=10000, satisfaction=60, **as_int), rules
+    )
+    decimals = engine.risk_score_json(
+        replace(CALM, revenue_12m=D(10000), satisfaction=D(60), **as_decimal), rules
+    )
+    # −30 %: 7.5 → 8; 8.94 %: 4.47 → 4; satisfaction 60: 15 / 35 × 12 = 5.14 → 5.
+    assert [f["points"] for f in ints[1]] == [f["points"] for f in decimals[1]] == [8, 4, 5]
+    assert ints[0] == decimals[0] == 17
 
 
 # --- the score ------------------------------------------------------------------------------
@@ -509,6 +567,8 @@ def test_the_score_and_points_equal_the_reference(measures, rules):
     assert [f["points"] for f in factors] == expected
     assert [(f["code"], f["weight"]) for f in factors] == [(r.code, r.weight) for r in rules]
     assert score == min(100, sum(expected))
+    # What AccountHealth.factors stores: plain JSON, ints and strings.
+    assert json.loads(json.dumps(factors)) == factors
 
 
 # --- the explanation ------------------------------------------------------------------------
