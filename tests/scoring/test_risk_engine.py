@@ -91,7 +91,7 @@ def test_ramp_on_a_falling_ramp(x, expected):
 
 def test_a_rule_needs_start_and_full_apart():
     rule = FactorRule(engine.COMPLAINTS_PAST_DUE, 10, D(2), D("2.00"))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^start and full must differ$"):
         factor(engine.COMPLAINTS_PAST_DUE, rule, complaints_past_due=1)
 
 
@@ -361,23 +361,24 @@ def test_a_measure_past_the_hundredth_is_rounded_half_up_to_it():
 
 
 def test_whole_yuan_as_int_score_as_their_decimal():
-    # Sums of no rows can come back as int 0; ints take a shortcut to hundredths.
-    as_int = {"revenue_recent": 210, "revenue_before": 300, "overdue_amount": 894}
+    # Sums of no rows can come back as int 0; ints take a shortcut to hundredths, and must land
+    # on the same scale as the Decimal measures and ramp ends they meet.
+    as_int = {
+        "revenue_recent": 210,
+        "revenue_before": 300,
+        "overdue_amount": 894,
+        "satisfaction": 47,
+    }
     as_decimal = {code: D(value) for code, value in as_int.items()}
-    rules = (
-        SHIPPED[engine.REVENUE_TREND],
-        SHIPPED[engine.OVERDUE_RECEIVABLES],
-        FactorRule(engine.SATISFACTION_LEVEL, 12, 75, 40),
+    rules = tuple(
+        SHIPPED[code]
+        for code in (engine.REVENUE_TREND, engine.OVERDUE_RECEIVABLES, engine.SATISFACTION_LEVEL)
     )
-    ints = engine.risk_score_json(
-        replace(CALM, revenue_12m=10000, satisfaction=60, **as_int), rules
-    )
-    decimals = engine.risk_score_json(
-        replace(CALM, revenue_12m=D(10000), satisfaction=D(60), **as_decimal), rules
-    )
-    # −30 %: 7.5 → 8; 8.94 %: 4.47 → 4; satisfaction 60: 15 / 35 × 12 = 5.14 → 5.
-    assert [f["points"] for f in ints[1]] == [f["points"] for f in decimals[1]] == [8, 4, 5]
-    assert ints[0] == decimals[0] == 17
+    ints = engine.risk_score_json(replace(CALM, revenue_12m=D(10000), **as_int), rules)
+    decimals = engine.risk_score_json(replace(CALM, revenue_12m=D(10000), **as_decimal), rules)
+    # −30 %: 7.5 → 8; 8.94 % of 20 %: 4.47 → 4; satisfaction 47: 28 / 35 × 12 = 9.6 → 10.
+    assert [f["points"] for f in ints[1]] == [f["points"] for f in decimals[1]] == [8, 4, 10]
+    assert ints[0] == decimals[0] == 22
 
 
 # --- the score ------------------------------------------------------------------------------
