@@ -18,13 +18,14 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python; do \
 RUN_ENV := DEBUG=1 KAM_DEMO_MODE=1
 
 .PHONY: help run test lint format bench assets install install-test messages check-python clean \
-	backup restore
+	backup restore mutation
 
 help:
 	@echo "make run     install, migrate, load demo data once and serve http://$(HOST):$(PORT)"
 	@echo "make test    install test tools, lint and run the whole test suite"
 	@echo "make bench   run the benchmarks in tests/perf (needs PostgreSQL, see README)"
-	@echo "make lint    ruff and djLint checks;  make format  reformat the code and the templates"
+	@echo "make mutation  mutation-test scoring/engine.py with mutmut and print its score"
+	@echo "make lint    ruff, import contracts and djLint;  make format  reformat the code and the templates"
 	@echo "make messages  refresh and compile the zh-hans translation catalogue"
 	@echo "make backup  back up the database (DATABASE_URL, or db.sqlite3) into $(BACKUP_DIR)/"
 	@echo "make restore BACKUP=file  restore a backup into an empty database (REPLACE=1: over one)"
@@ -97,6 +98,14 @@ bench: install-test assets
 	  $(BIN)/python -m pytest tests/perf/test_upload_memory.py -p no:cacheprovider -s -q \
 	  --timeout=3600 $(PYTEST_ARGS)
 
+# Mutation testing of the pure engine, scoring/engine.py, by its own tests (pyproject.toml,
+# [tool.mutmut]); not part of `make test`. A fresh run each time, so the score is today's.
+MUTATION_CHILDREN ?= 1
+mutation: install-test
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN)
+	$(BIN)/python tests/scoring/mutation_score.py
+
 messages: install-test
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=tests
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
@@ -112,4 +121,4 @@ restore: install
 	$(BIN)/python manage.py restore "$(BACKUP)" $(if $(filter 1,$(REPLACE)),--replace)
 
 clean:
-	rm -rf $(VENV) $(STAMPS) node_modules staticfiles
+	rm -rf $(VENV) $(STAMPS) node_modules staticfiles mutants

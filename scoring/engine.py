@@ -109,7 +109,7 @@ def _dimension_sums(criteria, values) -> tuple[int, int, int, list]:
     """(earned, common span, Σ|weight|, [(spec, value, earned steps)]) over the scored criteria,
     earned expressed over the scales' common span so the sum stays an exact integer."""
     scored = [(c, values[c.code]) for c in criteria if values.get(c.code) is not None]
-    common_span = lcm(*(c.scale_max - c.scale_min for c, _value in scored)) if scored else 1
+    common_span = lcm(*(c.scale_max - c.scale_min for c, _value in scored))  # lcm() is 1
     parts = [(c, value, _earned_steps(c, value)) for c, value in scored]
     earned = sum(steps * (common_span // (c.scale_max - c.scale_min)) for c, _value, steps in parts)
     return earned, common_span, sum(abs(c.weight) for c, _value in scored), parts
@@ -500,27 +500,6 @@ class AccountMeasures:
     regressions: int = 0
 
 
-@dataclass(frozen=True)
-class FactorResult:
-    code: str
-    points: int
-    weight: int
-    facts: dict  # JSON-safe (ints, strings, None): what the explanation says
-
-    def as_json(self) -> dict:
-        return {"code": self.code, "points": self.points, "weight": self.weight, **self.facts}
-
-
-@dataclass(frozen=True)
-class RiskResult:
-    score: int
-    factors: tuple[FactorResult, ...]
-
-    @property
-    def uncapped(self) -> int:
-        return sum(f.points for f in self.factors)
-
-
 def _cents(value) -> int:
     if type(value) is int:
         return 100 * value
@@ -531,13 +510,9 @@ def _money(value: Decimal) -> str:
     return str(Decimal(value).quantize(TWO_PLACES))
 
 
-def ramp_points(weight: int, x: tuple[int, int], start: Decimal, full: Decimal) -> int:
-    """weight × where x (numerator, positive denominator) lies from start to full, clamped to
-    0–1, rounded half up to whole points."""
-    return _ramp(weight, x, _cents(start), _cents(full))
-
-
 def _ramp(weight: int, x: tuple[int, int], start_c: int, full_c: int) -> int:
+    """weight × where x (numerator, positive denominator) lies from start to full (both in
+    hundredths), clamped to 0–1, rounded half up to whole points."""
     x_num, x_den = x
     if start_c == full_c:
         raise ValueError("start and full must differ")
@@ -628,19 +603,10 @@ def _points(rule: FactorRule, x) -> int:
     return _ramp(rule.weight, x, *rule.cents)
 
 
-def risk_factor(rule: FactorRule, measures: AccountMeasures) -> FactorResult:
-    x, facts = _risk_measure(rule.code, measures, rule.days)
-    return FactorResult(rule.code, _points(rule, x), rule.weight, facts)
-
-
-def risk_score(measures: AccountMeasures, rules: Sequence[FactorRule]) -> RiskResult:
-    factors = tuple(risk_factor(rule, measures) for rule in rules)
-    return RiskResult(min(RISK_MAX, sum(f.points for f in factors)), factors)
-
-
 def risk_score_json(measures: AccountMeasures, rules: Sequence[FactorRule]) -> tuple[int, list]:
-    """risk_score's score and `FactorResult.as_json()` list, without the intermediate objects
-    (the nightly run scores every account)."""
+    """The churn-risk score (the factors' points summed, capped at RISK_MAX) and one JSON-safe
+    dict per rule, in the rules' order: {"code", "points", "weight", **the facts behind them},
+    what AccountHealth.factors stores and scoring.health.explain puts into words."""
     factors = []
     total = 0
     for rule in rules:

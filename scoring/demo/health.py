@@ -495,7 +495,7 @@ def backfill_snapshots(context: DemoContext) -> int:
                 if chosen is not None and facts.account_id not in chosen:
                     continue
                 # What recalculation.compute gives a snapshot, without the factors' explanation.
-                score = engine.risk_score(facts.measures, model.rules).score
+                score = engine.risk_score_json(facts.measures, model.rules)[0]
                 snapshots.append(
                     HealthSnapshot(
                         account_id=facts.account_id,

@@ -1,5 +1,5 @@
 """The churn-risk factors in plain words, in the reader's language: each stored factor (points
-and the facts behind them, see engine.risk_factor) becomes one sentence such as "No visit for 63
+and the facts behind them, see engine.risk_score_json) becomes one sentence such as "No visit for 63
 days; the cadence is 30 days". Shared by the Health tab, the health overview and the alerts."""
 
 from __future__ import annotations

@@ -274,14 +274,14 @@ def naive_recalculate(accounts, as_of, model):
     values = {}
     for account in accounts:
         m, year, counted = naive_measures(account, as_of, model.windows)
-        result = engine.risk_score(m, model.rules)
+        score, factors = engine.risk_score_json(m, model.rules)
         change = None
         if m.satisfaction is not None and m.satisfaction_before is not None:
             change = m.satisfaction - m.satisfaction_before
         row = {
-            "risk_score": result.score,
-            "risk_level": model.level(result.score),
-            "factors": [f.as_json() for f in result.factors],
+            "risk_score": score,
+            "risk_level": model.level(score),
+            "factors": factors,
             "satisfaction_index": m.satisfaction,
             "satisfaction_change": change,
             "surveys_counted": counted,

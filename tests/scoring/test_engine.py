@@ -111,6 +111,10 @@ def test_nothing_scored_in_a_dimension_gives_no_index_and_no_quadrant():
     assert result.contributions_for(ATTRACTIVENESS)[0].points is None
 
 
+# equivalent: _earned_steps mutant 13 (weight >= 0 → > 0) — weight 0 earns 0 × steps either way
+# equivalent: _earned_steps mutant 14 (weight >= 0 → >= 1) — weights are whole: as mutant 13
+
+
 def test_a_zero_weight_earns_nothing_and_does_not_dilute_the_index():
     criteria = [spec("size", 2), spec("colour", 0)]
 
@@ -154,19 +158,34 @@ def test_normalised_places_a_value_on_its_scale():
 
 @pytest.mark.parametrize(("value", "low", "high"), [(11, 0, 10), (-1, 0, 10), (0, 1, 5)])
 def test_normalised_rejects_values_outside_the_scale(value, low, high):
-    with pytest.raises(ValueError, match="outside the scale"):
+    with pytest.raises(ValueError, match=f"^{value} is outside the scale {low}–{high}$"):
         engine.normalised(value, low, high)
 
 
 @pytest.mark.parametrize(("low", "high"), [(5, 5), (10, 0)])
 def test_normalised_rejects_an_empty_or_reversed_scale(low, high):
-    with pytest.raises(ValueError, match="greater than"):
+    with pytest.raises(ValueError, match=r"^scale_max must be greater than scale_min$"):
         engine.normalised(5, low, high)
 
 
 def test_an_out_of_scale_value_stops_the_index():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^12 is outside the scale 0–10$"):
         engine.dimension_index([spec("size", 3)], {"size": 12})
+
+
+@pytest.mark.parametrize("scale", [(3, 3), (5, 2)])
+def test_an_empty_or_reversed_scale_stops_the_index(scale):
+    with pytest.raises(ValueError, match=r"^scale_max must be greater than scale_min$"):
+        engine.dimension_index([spec("size", 3, scale=scale)], {"size": 3})
+
+
+def test_the_sums_stay_exact_on_a_scale_of_a_quintillion_steps():
+    # 1 of 1 on one criterion and 10¹⁴ of 10¹⁸ on the other, equal weights: the index is
+    # 100 × (1 + 10⁻⁴) / 2 = 50.005 exactly, which rounds up; float division would lose the
+    # 10⁻⁴ (past 2⁵³) and give 50.00.
+    criteria = [spec("small", 1, scale=(0, 1)), spec("huge", 1, scale=(0, 10**18))]
+    index, _contributions = engine.dimension_index(criteria, {"small": 1, "huge": 10**14})
+    assert index == D("50.01")
 
 
 # --- Segments: DESIGN.md §5 ---------------------------------------------------------------
@@ -230,6 +249,12 @@ def test_equal_totals_share_a_rank_and_the_next_rank_is_skipped():
     assert [r.at_or_above_average for r in ranked] == [True, True, True, False]
 
 
+def test_a_tie_further_down_takes_the_rank_of_the_segment_just_above():
+    ranked, _average = engine.rank_segments({"a": 9, "b": 7, "c": 5, "d": 5, "e": 5, "f": 1})
+
+    assert [r.rank for r in ranked] == [1, 2, 3, 3, 3, 6]
+
+
 def test_a_total_equal_to_the_average_is_at_or_above_it():
     ranked, average = engine.rank_segments({"a": 30, "b": 20, "c": 10})
 
@@ -267,7 +292,7 @@ def test_potential_class_needs_both_x_and_y(x, y):
 
 @pytest.mark.parametrize(("x", "y"), [(5, 3), (-1, 3), (2, 5), (2, -1)])
 def test_potential_class_rejects_values_off_the_zero_to_four_scale(x, y):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^X and Y are on a 0–4 scale$"):
         engine.potential_class(x, y)
 
 
@@ -382,6 +407,53 @@ def test_top_share_is_the_position_as_a_percentage():
     assert engine.top_share(1, 200) == D("0.5")
     assert engine.top_share(40, 200) == D(20)
     assert engine.top_share(200, 200) == D(100)
+
+
+# --- Portfolio dashboard ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [
+        (1, 4, D("25.0")),
+        (2, 3, D("66.7")),
+        (1, 8, D("12.5")),
+        (1, 16, D("6.3")),  # 6.25 rounds half up, not to even
+        (3, 16, D("18.8")),  # 18.75
+        (0, 5, D("0.0")),
+        (7, 7, D("100.0")),
+        (D("0.5"), 1, D("50.0")),
+        (-1, 4, D("-25.0")),
+    ],
+)
+def test_percent_is_part_over_whole_to_one_place(part, whole, expected):
+    assert engine.percent(part, whole) == expected
+
+
+@pytest.mark.parametrize("whole", [0, -4])
+def test_percent_of_nothing_is_unknown(whole):
+    assert engine.percent(1, whole) is None
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "expected"),
+    [
+        (120, 100, D("20.0")),
+        (75, 100, D("-25.0")),
+        (100, 100, D("0.0")),
+        (0, 100, D("-100.0")),
+        (D("1.0625"), 1, D("6.3")),  # 6.25 rounds half up
+        (3, 16, D("-81.3")),  # −81.25 rounds half away from zero
+        (5, 1, D("400.0")),
+    ],
+)
+def test_percent_change_is_the_move_in_per_cent_of_before(now, before, expected):
+    assert engine.percent_change(now, before) == expected
+
+
+@pytest.mark.parametrize("before", [0, -10])
+def test_percent_change_without_a_base_is_unknown(before):
+    assert engine.percent_change(5, before) is None
 
 
 # --- Properties ---------------------------------------------------------------------------

@@ -1,9 +1,13 @@
-"""The churn-risk engine (scoring.engine: ramp_points, risk_factor, risk_score, risk_level) and
-its explanation (scoring.health.explain), on hand-computed cases with the shipped weights
-(scoring.defaults.RISK_FACTORS)."""
+"""The churn-risk engine (scoring.engine.risk_score_json, the one path that both the nightly run
+and these tests take; its ramp; risk_level) and its explanation (scoring.health.explain), on
+hand-computed cases with the shipped weights (scoring.defaults.RISK_FACTORS) and against a
+reference written here in plain fractions."""
 
+import json
 from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
+from math import floor
 
 import pytest
 from django.utils import translation
@@ -25,12 +29,20 @@ RULES = tuple(SHIPPED.values())
 CALM = AccountMeasures(days_since_contact=10, cadence_days=30, covering_people=2)
 
 
+def factor(code: str, rule: FactorRule | None = None, **changes) -> dict:
+    """What the run stores for one factor (the shipped rule unless given) of CALM with changes."""
+    _score, (stored,) = engine.risk_score_json(replace(CALM, **changes), (rule or SHIPPED[code],))
+    return stored
+
+
 def points(code: str, **changes) -> int:
-    return engine.risk_factor(SHIPPED[code], replace(CALM, **changes)).points
+    return factor(code, **changes)["points"]
 
 
 def facts(code: str, **changes) -> dict:
-    return engine.risk_factor(SHIPPED[code], replace(CALM, **changes)).facts
+    """The facts behind a factor's points: the stored dict without code, points and weight."""
+    stored = factor(code, **changes)
+    return {key: value for key, value in stored.items() if key not in ("code", "points", "weight")}
 
 
 def test_the_shipped_weights_add_up_to_the_maximum():
@@ -38,13 +50,13 @@ def test_the_shipped_weights_add_up_to_the_maximum():
 
 
 def test_a_calm_account_scores_nothing():
-    result = engine.risk_score(CALM, RULES)
-    assert result.score == 0
-    assert [f.points for f in result.factors] == [0] * 10
-    assert [f.code for f in result.factors] == list(engine.RISK_FACTORS)
+    score, factors = engine.risk_score_json(CALM, RULES)
+    assert score == 0
+    assert [f["points"] for f in factors] == [0] * 10
+    assert [f["code"] for f in factors] == list(engine.RISK_FACTORS)
 
 
-# --- ramp_points ----------------------------------------------------------------------------
+# --- the ramp (start and full in hundredths) -------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -59,8 +71,8 @@ def test_a_calm_account_scores_nothing():
         ((30, 1), 20),  # beyond full: clamped
     ],
 )
-def test_ramp_points_on_a_rising_ramp(x, expected):
-    assert engine.ramp_points(20, x, D(1), D(3)) == expected
+def test_ramp_on_a_rising_ramp(x, expected):
+    assert engine._ramp(20, x, 100, 300) == expected
 
 
 @pytest.mark.parametrize(
@@ -73,19 +85,35 @@ def test_ramp_points_on_a_rising_ramp(x, expected):
         ((0, 1), 12),  # beyond full
     ],
 )
-def test_ramp_points_on_a_falling_ramp(x, expected):
-    assert engine.ramp_points(12, x, D(75), D(40)) == expected
+def test_ramp_on_a_falling_ramp(x, expected):
+    assert engine._ramp(12, x, 7500, 4000) == expected
 
 
-def test_ramp_points_needs_start_and_full_apart():
-    with pytest.raises(ValueError):
-        engine.ramp_points(10, (1, 1), D(2), D("2.00"))
+def test_a_rule_needs_start_and_full_apart():
+    rule = FactorRule(engine.COMPLAINTS_PAST_DUE, 10, D(2), D("2.00"))
+    with pytest.raises(ValueError, match=r"^start and full must differ$"):
+        factor(engine.COMPLAINTS_PAST_DUE, rule, complaints_past_due=1)
 
 
-def test_ramp_points_rounds_half_up_on_a_falling_ramp():
+def test_ramp_a_hundredth_from_start_on_a_ramp_of_two_hundredths():
+    # (1 − 0.99) / (1.01 − 0.99) = 0.5: half the weight of 1, rounded up.
+    assert engine._ramp(1, (1, 1), 99, 101) == 1
+
+
+# equivalent: _ramp mutant 14 (den < 0 → den <= 0) — den is x's denominator × (full − start) ≠ 0
+# equivalent: _ramp mutant 15 (den < 0 → den < 1) — den is a whole number and never 0
+# equivalent: _ramp mutant 19 (num <= 0 → num < 0) — num = 0 falls through to den // 2den = 0
+# equivalent: _ramp mutant 22 (num >= den → num > den) — num = den gives (2w + 1)den // 2den = w
+# equivalent: _cents mutant 1 (type(value) → type(None)) — an int's hundredths by Decimal: the same
+# equivalent: _percent_text mutant 14 (num < 0 → num <= 0) — num = 0 gives tenths 0, so no sign
+# equivalent: _percent_text mutant 15 (num < 0 → num < 1) — num is whole: as mutant 14
+# equivalent: _risk_measure mutant 96 ((0, 1) → (0, 2)) — x = 0/2 = 0/1: the ramp uses the ratio
+
+
+def test_ramp_rounds_half_up_on_a_falling_ramp():
     # x = 1.5 on 2 → 1: 1 × 0.5 = 0.5 → 1 point; x = 1.75 → 0.25 → 0.
-    assert engine.ramp_points(1, (3, 2), D(2), D(1)) == 1
-    assert engine.ramp_points(1, (7, 4), D(2), D(1)) == 0
+    assert engine._ramp(1, (3, 2), 200, 100) == 1
+    assert engine._ramp(1, (7, 4), 200, 100) == 0
 
 
 # --- each factor ----------------------------------------------------------------------------
@@ -111,11 +139,13 @@ def test_contact_recency(days, cadence, expected):
 
 
 def test_contact_recency_never_visited_is_the_full_weight():
-    result = engine.risk_factor(
-        SHIPPED[engine.CONTACT_RECENCY], replace(CALM, days_since_contact=None, cadence_days=60)
-    )
-    assert result.points == 20
-    assert result.facts == {"days": None, "cadence": 60}
+    assert factor(engine.CONTACT_RECENCY, days_since_contact=None, cadence_days=60) == {
+        "code": "contact_recency",
+        "points": 20,
+        "weight": 20,
+        "days": None,
+        "cadence": 60,
+    }
 
 
 def test_contact_recency_facts_and_a_zero_cadence():
@@ -131,6 +161,7 @@ def test_contact_recency_facts_and_a_zero_cadence():
         ("75.00", 0),  # at start
         ("57.50", 6),  # half way: 12 × 0.5
         ("61.11", 5),  # (75 − 61.11) / 35 = 0.3969 → 4.76 → 5
+        ("41.46", 11),  # 33.54 / 35 = 0.9583 → 11.4994 → 11
         ("40.00", 12),  # at full
         ("12.50", 12),  # beyond full
     ],
@@ -170,12 +201,9 @@ def test_satisfaction_trend_facts_and_missing_surveys():
     ) == {"satisfaction": "60.00", "before": "70.50", "change": "-10.50"}
     # Only one of the two windows has surveys: no trend, nothing counted, no change in facts.
     for now, before in ((D(40), None), (None, D(90)), (None, None)):
-        result = engine.risk_factor(
-            SHIPPED[engine.SATISFACTION_TREND],
-            replace(CALM, satisfaction=now, satisfaction_before=before),
-        )
-        assert result.points == 0
-        assert "change" not in result.facts
+        stored = factor(engine.SATISFACTION_TREND, satisfaction=now, satisfaction_before=before)
+        assert stored["points"] == 0
+        assert "change" not in stored
 
 
 @pytest.mark.parametrize(
@@ -188,6 +216,8 @@ def test_satisfaction_trend_facts_and_missing_surveys():
         ("50000.00", "100000.00", 15, "-50.0"),  # halved: full
         ("0.00", "100000.00", 15, "-100.0"),  # nothing: beyond full
         ("2.00", "3.00", 9, "-33.3"),  # (−33.33 + 10) / −40 = 0.583: 8.75 → 9
+        ("210.40", "300.00", 7, "-29.9"),  # −29.867 %: 0.49667 × 15 = 7.45 → 7
+        ("0.00", "0.01", 15, "-100.0"),  # a cent before and nothing since: full
     ],
 )
 def test_revenue_trend(recent, before, expected, percent):
@@ -202,11 +232,13 @@ def test_revenue_trend(recent, before, expected, percent):
 
 
 def test_revenue_trend_without_earlier_revenue_counts_nothing():
-    result = engine.risk_factor(
-        SHIPPED[engine.REVENUE_TREND], replace(CALM, revenue_recent=D(5000), revenue_before=D(0))
-    )
-    assert result.points == 0
-    assert result.facts == {"recent": "5000.00", "before": "0.00", "days": 90}
+    measures = {"revenue_recent": D(5000), "revenue_before": D(0)}
+    assert points(engine.REVENUE_TREND, **measures) == 0
+    assert facts(engine.REVENUE_TREND, **measures) == {
+        "recent": "5000.00",
+        "before": "0.00",
+        "days": 90,
+    }
 
 
 @pytest.mark.parametrize(
@@ -216,6 +248,8 @@ def test_revenue_trend_without_earlier_revenue_counts_nothing():
         ("300.00", "10000.00", 2, "3.0"),  # 3 %: 10 × 0.15 = 1.5 → 2
         ("2000.00", "10000.00", 10, "20.0"),  # at full
         ("9000.00", "10000.00", 10, "90.0"),  # beyond
+        ("894.00", "10000.00", 4, "8.9"),  # 8.94 % of 20 %: 4.47 → 4
+        ("1.00", "0.01", 10, "10000.0"),  # a cent of revenue: a share all the same
     ],
 )
 def test_overdue_receivables(overdue, revenue, expected, share):
@@ -237,6 +271,10 @@ def test_overdue_receivables_edge_cases():
     owed = {"overdue_amount": D("500"), "revenue_12m": D(0), "oldest_overdue_days": 400}
     assert points(engine.OVERDUE_RECEIVABLES, **owed) == 10
     assert facts(engine.OVERDUE_RECEIVABLES, **owed)["share_percent"] is None
+    # A cent overdue is overdue.
+    cent = {"overdue_amount": D("0.01"), "revenue_12m": D(0)}
+    assert points(engine.OVERDUE_RECEIVABLES, **cent) == 10
+    assert facts(engine.OVERDUE_RECEIVABLES, **cent)["share_percent"] is None
 
 
 @pytest.mark.parametrize(("count", "expected"), [(0, 0), (1, 5), (2, 10), (7, 10)])
@@ -266,6 +304,12 @@ def test_complaint_silence(before, recent, expected):
     }
 
 
+def test_recent_complaints_count_as_no_silence_on_a_ramp_from_zero():
+    rule = FactorRule(engine.COMPLAINT_SILENCE, 4, D(0), D(2), 120)
+    assert factor(rule.code, rule, complaints_before=1, complaints_recent=0)["points"] == 2
+    assert factor(rule.code, rule, complaints_before=1, complaints_recent=3)["points"] == 0
+
+
 @pytest.mark.parametrize(("people", "expected"), [(5, 0), (2, 0), (1, 8), (0, 8)])
 def test_single_threaded_is_a_falling_ramp(people, expected):
     assert points(engine.SINGLE_THREADED, covering_people=people) == expected
@@ -293,20 +337,48 @@ def test_stage_regression(count, expected):
 
 def test_a_custom_ramp_rounds_half_up():
     rule = FactorRule(engine.COMPLAINTS_PAST_DUE, 5, D(0), D(2))  # one complaint: 2.5
-    assert engine.risk_factor(rule, replace(CALM, complaints_past_due=1)).points == 3
+    assert factor(rule.code, rule, complaints_past_due=1)["points"] == 3
 
 
 def test_weight_zero_switches_a_factor_off_even_at_full():
     never = replace(CALM, days_since_contact=None, covering_people=0)
     for code in (engine.CONTACT_RECENCY, engine.SINGLE_THREADED):
         rule = replace(SHIPPED[code], weight=0)
-        result = engine.risk_factor(rule, never)
-        assert (result.points, result.weight) == (0, 0)
+        _score, (stored,) = engine.risk_score_json(never, (rule,))
+        assert (stored["points"], stored["weight"]) == (0, 0)
 
 
 def test_an_unknown_factor_is_refused():
-    with pytest.raises(ValueError):
-        engine.risk_factor(FactorRule("bogus", 5, D(0), D(1)), CALM)
+    with pytest.raises(ValueError, match=r"^unknown risk factor 'bogus'$"):
+        engine.risk_score_json(CALM, (FactorRule("bogus", 5, D(0), D(1)),))
+
+
+def test_a_measure_past_the_hundredth_is_rounded_half_up_to_it():
+    # 50.005 → 50.01, the start of this falling ramp: nothing (to even, 50.00, would be full).
+    rule = FactorRule(engine.SATISFACTION_LEVEL, 1, D("50.01"), D("50.00"))
+    stored = factor(rule.code, rule, satisfaction=D("50.005"))
+    assert stored["points"] == 0
+
+
+def test_whole_yuan_as_int_score_as_their_decimal():
+    # Sums of no rows can come back as int 0; ints take a shortcut to hundredths, and must land
+    # on the same scale as the Decimal measures and ramp ends they meet.
+    as_int = {
+        "revenue_recent": 210,
+        "revenue_before": 300,
+        "overdue_amount": 894,
+        "satisfaction": 47,
+    }
+    as_decimal = {code: D(value) for code, value in as_int.items()}
+    rules = tuple(
+        SHIPPED[code]
+        for code in (engine.REVENUE_TREND, engine.OVERDUE_RECEIVABLES, engine.SATISFACTION_LEVEL)
+    )
+    ints = engine.risk_score_json(replace(CALM, revenue_12m=D(10000), **as_int), rules)
+    decimals = engine.risk_score_json(replace(CALM, revenue_12m=D(10000), **as_decimal), rules)
+    # −30 %: 7.5 → 8; 8.94 % of 20 %: 4.47 → 4; satisfaction 47: 28 / 35 × 12 = 9.6 → 10.
+    assert [f["points"] for f in ints[1]] == [f["points"] for f in decimals[1]] == [8, 4, 10]
+    assert ints[0] == decimals[0] == 22
 
 
 # --- the score ------------------------------------------------------------------------------
@@ -332,16 +404,16 @@ WORST = AccountMeasures(
 
 
 def test_the_worst_account_scores_every_weight():
-    result = engine.risk_score(WORST, RULES)
-    assert [f.points for f in result.factors] == [20, 12, 8, 15, 10, 10, 5, 8, 7, 5]
-    assert result.score == result.uncapped == 100
+    score, factors = engine.risk_score_json(WORST, RULES)
+    assert [f["points"] for f in factors] == [20, 12, 8, 15, 10, 10, 5, 8, 7, 5]
+    assert score == 100
 
 
 def test_the_score_is_capped_at_100_when_weights_sum_above_it():
     doubled = tuple(replace(rule, weight=rule.weight * 2) for rule in RULES)
-    result = engine.risk_score(WORST, doubled)
-    assert result.uncapped == 200
-    assert result.score == 100
+    score, factors = engine.risk_score_json(WORST, doubled)
+    assert sum(f["points"] for f in factors) == 200
+    assert score == 100
 
 
 def test_a_typical_account_adds_its_factors_up():
@@ -354,16 +426,15 @@ def test_a_typical_account_adds_its_factors_up():
         complaints_past_due=1,
         covering_people=1,
     )
-    result = engine.risk_score(measures, RULES)
-    by_code = {f.code: f.points for f in result.factors}
+    score, factors = engine.risk_score_json(measures, RULES)
+    by_code = {f["code"]: f["points"] for f in factors}
     assert by_code[engine.CONTACT_RECENCY] == 11
     assert by_code[engine.SATISFACTION_LEVEL] == 5
     assert by_code[engine.COMPLAINTS_PAST_DUE] == 5
     assert by_code[engine.SINGLE_THREADED] == 8
-    assert result.score == 29
-    assert engine.risk_level(result.score, 25, 50) == engine.RISK_MEDIUM
-    stored = result.factors[0].as_json()
-    assert stored == {
+    assert score == 29
+    assert engine.risk_level(score, 25, 50) == engine.RISK_MEDIUM
+    assert factors[0] == {
         "code": "contact_recency",
         "points": 11,
         "weight": 20,
@@ -408,14 +479,11 @@ weights_strategy = st.lists(st.integers(0, 40), min_size=10, max_size=10)
 @given(measures_strategy, weights_strategy)
 def test_the_score_is_0_to_100_and_the_sum_of_points_when_that_fits(measures, weights):
     rules = tuple(replace(rule, weight=w) for rule, w in zip(RULES, weights, strict=True))
-    result = engine.risk_score(measures, rules)
-    assert 0 <= result.score <= 100
-    for factor, rule in zip(result.factors, rules, strict=True):
-        assert 0 <= factor.points <= rule.weight
-    if result.uncapped <= 100:
-        assert result.score == result.uncapped
-    else:
-        assert result.score == 100
+    score, factors = engine.risk_score_json(measures, rules)
+    assert 0 <= score <= 100
+    for stored, rule in zip(factors, rules, strict=True):
+        assert 0 <= stored["points"] <= rule.weight
+    assert score == min(100, sum(f["points"] for f in factors))
 
 
 @settings(max_examples=300, deadline=None)
@@ -424,17 +492,91 @@ def test_more_days_since_contact_never_lower_the_risk(measures, days, more):
     sooner = replace(measures, days_since_contact=days)
     later = replace(measures, days_since_contact=days + more)
     never = replace(measures, days_since_contact=None)
-    scores = [engine.risk_score(m, RULES).score for m in (sooner, later, never)]
+    scores = [engine.risk_score_json(m, RULES)[0] for m in (sooner, later, never)]
     assert scores[0] <= scores[1] <= scores[2]
+
+
+# --- against a reference -------------------------------------------------------------------
+#
+# The rule as DESIGN.md §4 and the engine's comment state it, in plain fractions: each factor
+# turns its measure x into weight × (x − start) / (full − start), clamped to 0…weight and rounded
+# half up to whole points (a never-visited account, or overdue money without revenue, earns the
+# full weight; a measure that cannot be taken earns nothing); the score is their sum, at most 100.
+
+
+def reference_x(code: str, m: AccountMeasures) -> Fraction | str | None:
+    if code == engine.CONTACT_RECENCY:
+        if m.days_since_contact is None:
+            return "full"
+        return Fraction(m.days_since_contact, max(1, m.cadence_days))
+    if code == engine.SATISFACTION_LEVEL:
+        return None if m.satisfaction is None else Fraction(m.satisfaction)
+    if code == engine.SATISFACTION_TREND:
+        if m.satisfaction is None or m.satisfaction_before is None:
+            return None
+        return Fraction(m.satisfaction) - Fraction(m.satisfaction_before)
+    if code == engine.REVENUE_TREND:
+        if m.revenue_before <= 0:
+            return None
+        return 100 * (Fraction(m.revenue_recent) / Fraction(m.revenue_before) - 1)
+    if code == engine.OVERDUE_RECEIVABLES:
+        if m.overdue_amount <= 0:
+            return Fraction(0)
+        if m.revenue_12m <= 0:
+            return "full"
+        return 100 * Fraction(m.overdue_amount) / Fraction(m.revenue_12m)
+    if code == engine.COMPLAINT_SILENCE:
+        return Fraction(0 if m.complaints_recent else m.complaints_before)
+    counted = {
+        engine.COMPLAINTS_PAST_DUE: m.complaints_past_due,
+        engine.SINGLE_THREADED: m.covering_people,
+        engine.DECISION_MAKER: m.decision_makers_opposed + m.decision_makers_left,
+        engine.STAGE_REGRESSION: m.regressions,
+    }
+    return Fraction(counted[code])
+
+
+def reference_points(rule: FactorRule, x: Fraction | str | None) -> int:
+    if x is None or rule.weight == 0:
+        return 0
+    if x == "full":
+        return rule.weight
+    along = (x - Fraction(rule.start)) / (Fraction(rule.full) - Fraction(rule.start))
+    return floor(rule.weight * min(max(along, Fraction(0)), Fraction(1)) + Fraction(1, 2))
+
+
+# Every factor once, in the shipped order, with any weight (summing above 100 or not) and any
+# distinct start and full to the hundredth (rising or falling ramps).
+_ends = st.decimals(-300, 300, places=2)
+rules_strategy = st.lists(
+    st.tuples(st.integers(0, 20), _ends, _ends).filter(lambda drawn: drawn[1] != drawn[2]),
+    min_size=10,
+    max_size=10,
+).map(
+    lambda drawn: tuple(
+        replace(SHIPPED[code], weight=weight, start=start, full=full)
+        for code, (weight, start, full) in zip(engine.RISK_FACTORS, drawn, strict=True)
+    )
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(measures_strategy, rules_strategy)
+def test_the_score_and_points_equal_the_reference(measures, rules):
+    score, factors = engine.risk_score_json(measures, rules)
+    expected = [reference_points(rule, reference_x(rule.code, measures)) for rule in rules]
+    assert [f["points"] for f in factors] == expected
+    assert [(f["code"], f["weight"]) for f in factors] == [(r.code, r.weight) for r in rules]
+    assert score == min(100, sum(expected))
+    # What AccountHealth.factors stores: plain JSON, ints and strings.
+    assert json.loads(json.dumps(factors)) == factors
 
 
 # --- the explanation ------------------------------------------------------------------------
 
 
 def sentence(code: str, **changes) -> str:
-    return explain.explain(
-        engine.risk_factor(SHIPPED[code], replace(CALM, **changes)).as_json()
-    ).text
+    return explain.explain(factor(code, **changes)).text
 
 
 @pytest.mark.parametrize(
@@ -546,7 +688,7 @@ def test_top_reasons_and_the_alert_sentence():
     measures = replace(
         CALM, days_since_contact=63, complaints_past_due=1, covering_people=1, regressions=1
     )
-    factors = [f.as_json() for f in engine.risk_score(measures, RULES).factors]
+    _score, factors = engine.risk_score_json(measures, RULES)
     with translation.override("en"):
         top = explain.top_reasons(factors, limit=3)
         # 11, 8, 5, 5: ties keep the model's order.
@@ -565,12 +707,10 @@ def test_top_reasons_and_the_alert_sentence():
 
 
 def test_the_explanation_follows_the_reader_language():
-    factor = engine.risk_factor(
-        SHIPPED[engine.CONTACT_RECENCY], replace(CALM, days_since_contact=63)
-    ).as_json()
+    stored = factor(engine.CONTACT_RECENCY, days_since_contact=63)
     with translation.override("zh-hans"):
         name = str(explain.FACTOR_NAMES[engine.CONTACT_RECENCY])
-        text = explain.explain(factor).text
+        text = explain.explain(stored).text
     # The numbers are the same in either language; the words come from the catalogue (English
     # until the translation pass fills it).
     assert "63" in text and "30" in text

@@ -46,7 +46,8 @@ def test_no_answers_give_no_index():
 
 @pytest.mark.parametrize("bad", [(0, 3), (3, 0), (6, 3), (3, 6), (-1, 2), (3, 10**9)])
 def test_an_answer_outside_the_scale_is_refused(bad):
-    with pytest.raises(ValueError):
+    outside = next(value for value in bad if not 1 <= value <= 5)
+    with pytest.raises(ValueError, match=f"^{outside} is outside the scale 1–5$"):
         engine.satisfaction_index([(3, 3), bad])
 
 

@@ -44,6 +44,11 @@ def test_share_of_wallet_is_unknown_without_capacity(x, y):
     assert engine.share_of_wallet(x, y) is None
 
 
+# X·100/Y for X, Y in 0–4 is whole or a third, never a tie at the tenth: half up = half even.
+# equivalent: share_of_wallet mutant 5 (ROUND_HALF_UP → None) — no tie on the 0–4 scales
+# equivalent: share_of_wallet mutant 7 (rounding argument dropped) — no tie on the 0–4 scales
+
+
 @pytest.mark.parametrize(
     ("target", "actual", "status"),
     [

@@ -294,7 +294,7 @@ class TestTheSeededHealth:
             "account_id", "risk_score", "satisfaction_index"
         )[:15]:
             (facts,) = read_batch(account_id, account_id, as_of=day, windows=model.windows)
-            assert score == engine.risk_score(facts.measures, model.rules).score
+            assert score == engine.risk_score_json(facts.measures, model.rules)[0]
             assert index == facts.measures.satisfaction
             checked += 1
         assert checked == 15
