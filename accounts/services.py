@@ -38,7 +38,7 @@ ACCOUNT_FIELDS = (
 )
 
 
-def _as(instance, actor):
+def _with_history_user(instance, actor):
     instance._history_user = actor
     return instance
 
@@ -61,7 +61,7 @@ def account_create(*, actor, **fields) -> Account:
         account.owner = actor
     _check_key_account_owner(account)
     account.full_clean()
-    _as(account, actor).save()
+    _with_history_user(account, actor).save()
     return account
 
 
@@ -84,7 +84,7 @@ def account_update(*, actor, account: Account, expected_version: int, **fields) 
         setattr(account, name, value)
     _check_key_account_owner(account)
     account.full_clean()
-    _as(account, actor).save()
+    _with_history_user(account, actor).save()
     return account
 
 
@@ -146,13 +146,13 @@ def account_set_owner(*, actor, account: Account, owner, expected_version: int) 
         _check_key_account_owner(Account(category=account.category, owner=None))
     previous_owner = account.owner
     account.owner = owner
-    _as(account, actor).save(update_fields=["owner", "updated_at"])
+    _with_history_user(account, actor).save(update_fields=["owner", "updated_at"])
     # The new owner no longer needs a separate team row; the previous one stays on the team so
     # the handover keeps their relationships visible.
     for member in AccountTeamMember.objects.filter(account=account, user=owner):
-        _as(member, actor).delete()
+        _with_history_user(member, actor).delete()
     if previous_owner is not None and not account.team_members.filter(user=previous_owner).exists():
-        _as(AccountTeamMember(account=account, user=previous_owner), actor).save()
+        _with_history_user(AccountTeamMember(account=account, user=previous_owner), actor).save()
     return account
 
 
@@ -181,7 +181,7 @@ def team_member_add(*, actor, account: Account, user, role: str = TeamRole.MEMBE
     try:
         # Two people adding the same person at once: the unique constraint refuses the second.
         with transaction.atomic():
-            _as(member, actor).save()
+            _with_history_user(member, actor).save()
     except IntegrityError:
         raise _already_on_team(
             AccountTeamMember.objects.select_related("user").get(account=account, user=user)
@@ -204,7 +204,7 @@ def team_member_remove(
     if member is None:
         raise EditConflict.about(AccountTeamMember(pk=member_pk))
     claim(member, expected_version=expected_version)
-    _as(member, actor).delete()
+    _with_history_user(member, actor).delete()
     return member
 
 
@@ -231,7 +231,7 @@ def complaint_open(*, actor, account: Account, **fields) -> Complaint:
     if complaint.owner is None:
         complaint.owner = account.owner or actor
     complaint.full_clean()
-    _as(complaint, actor).save()
+    _with_history_user(complaint, actor).save()
     return complaint
 
 
@@ -247,7 +247,7 @@ def complaint_update(*, actor, complaint: Complaint, expected_version: int, **fi
     if new_status != complaint.status:
         _move(complaint, new_status)
     complaint.full_clean()
-    _as(complaint, actor).save()
+    _with_history_user(complaint, actor).save()
     return complaint
 
 
@@ -277,7 +277,7 @@ def complaint_resolve(
     if conflict_mode:
         complaint.conflict_mode = conflict_mode
     complaint.full_clean()
-    _as(complaint, actor).save()
+    _with_history_user(complaint, actor).save()
     return complaint
 
 
@@ -288,7 +288,7 @@ def complaint_reopen(*, actor, complaint: Complaint, expected_version: int) -> C
     _move(complaint, ComplaintStatus.OPEN)
     complaint.resolved_on = None
     complaint.resolution = ""
-    _as(complaint, actor).save()
+    _with_history_user(complaint, actor).save()
     return complaint
 
 

@@ -14,38 +14,38 @@ def run_import_step(job_id: int, attempt: int = 0) -> str | None:
     attempts were numbered carries none: 0, which such a job still has). Idempotent: a job that
     is not waiting (done, failed, already run by another delivery) or has moved on to another
     attempt (retried, cancelled) is left alone."""
-    return import_worker.run_step(job_id, attempt)
+    return import_worker.import_job_run_step(job_id, attempt)
 
 
 @shared_task
 def reap_dead_imports() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): record as interrupted the imports whose worker died."""
-    return import_services.reap_dead_imports()
+    return import_services.import_jobs_reap_dead()
 
 
 @shared_task
 def delete_old_import_files() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): delete the uploaded files kept past their retention."""
-    return import_services.delete_old_import_files()
+    return import_services.import_files_delete_old()
 
 
 @shared_task(acks_late=True)
 def run_export(job_id: int, attempt: int) -> str | None:
     """Write a background export as attempt `attempt`; a message for another attempt (the job
     retried, or already written) does nothing."""
-    return export_services.run_export(job_id, attempt)
+    return export_services.export_job_run(job_id, attempt)
 
 
 @shared_task
 def reap_dead_exports() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): record as interrupted the exports whose worker died."""
-    return export_services.reap_dead_exports()
+    return export_services.export_jobs_reap_dead()
 
 
 @shared_task
 def delete_old_export_files() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): delete the export files kept past their retention."""
-    return export_services.delete_old_export_files()
+    return export_services.export_files_delete_old()
 
 
 @shared_task

@@ -79,7 +79,7 @@ def _export(request, kind: str):
         )
         return redirect(f"{reverse('accounts:list')}?{query}")
     if export_services.is_large(rows):
-        job = export_services.start_export(
+        job = export_services.export_job_start(
             user=request.user, kind=kind, parameters={"query": query}, export_format=export_format
         )
         return export_views.started(job)

@@ -24,7 +24,7 @@ def send_daily_digests(today: str | None = None) -> dict[str, int]:
     everyone else's, so the failure is reported (ADMINS, Sentry) rather than passed as success.
     Mail that cannot be sent is not such a failure: the mail queue retries it and shows it."""
     day = datetime.date.fromisoformat(today) if today else None
-    totals = services.send_daily_digests(day)
+    totals = services.digests_send_daily(day)
     if totals["failed"] or totals["mail_failed"]:
         raise DigestIncomplete(
             f"{totals['failed']} of {totals['users']} users got no notifications and "

@@ -23,7 +23,10 @@ class ScoringConfig(AppConfig):
         from scoring.health.alerts import CHURN_ALERT, churn_alert_text
         from scoring.health.header import health_panel
         from scoring.health.history import risk_level_history, survey_history
-        from scoring.health.services import recalculate_after_import, recalculate_after_survey
+        from scoring.health.services import (
+            health_recalculate_after_import,
+            recalculate_after_survey,
+        )
         from scoring.tiers.queries import rule_tiers
 
         register_tab(AccountTab("scores", _("Scores"), "scoring:scores", 50, "bullseye"))
@@ -49,5 +52,7 @@ class ScoringConfig(AppConfig):
         register_rule_tiers(rule_tiers)
         connect_invalidation()
         register(CHURN_ALERT, churn_alert_text)
-        records_imported.connect(recalculate_after_import, dispatch_uid="health-after-import")
+        records_imported.connect(
+            health_recalculate_after_import, dispatch_uid="health-after-import"
+        )
         survey_changed.connect(recalculate_after_survey, dispatch_uid="health-after-survey")

@@ -480,7 +480,7 @@ class FactorRule:
 @dataclass(frozen=True)
 class AccountMeasures:
     """What the records say about one account on the day of the calculation (money in yuan,
-    as Decimal to 0.01). scoring.health.measures reads them for a batch of accounts in SQL."""
+    as Decimal to 0.01). scoring.health.inputs reads them for a batch of accounts in SQL."""
 
     days_since_contact: int | None  # None: never visited
     cadence_days: int

@@ -22,14 +22,14 @@ def _user(pk: int | None):
 def carry_over_scores(criteria_set_id: int, actor_id: int | None = None) -> int:
     """After a criteria set is published: every scored account gets an assessment under it.
     Idempotent: accounts already assessed under the set are skipped."""
-    return assessment_services.carry_over_scores(criteria_set_id=criteria_set_id, actor_id=actor_id)
+    return assessment_services.scores_carry_over(criteria_set_id=criteria_set_id, actor_id=actor_id)
 
 
 @shared_task(acks_late=True)
 def apply_tier_rules(actor_id: int | None = None) -> dict:
     """Place every account in its tier by the tier rules (nightly, as revenue moves). Idempotent:
     a second run changes nothing."""
-    return tier_services.apply_tier_rules(actor=_user(actor_id))
+    return tier_services.tier_rules_apply(actor=_user(actor_id))
 
 
 @shared_task(bind=True, acks_late=True)
@@ -42,7 +42,7 @@ def recalculate_health(
     """Satisfaction and churn risk for every account (nightly, and an admin's "recalculate
     now"). Idempotent and crash-safe batch by batch; a second concurrent run is skipped.
     `batch_size` overrides the default batch (accounts per transaction)."""
-    run = health_runs.recalculate_all(
+    run = health_runs.health_recalculate_all(
         trigger=trigger,
         requested_by=_user(actor_id),
         batch_size=batch_size,
@@ -56,7 +56,7 @@ def retry_health_run(
     self, run_id: int, actor_id: int | None = None, batch_size: int | None = None
 ) -> dict | None:
     """An admin's retry of an interrupted run: a new run that carries on after what it saved."""
-    run = health_runs.resume_run(
+    run = health_runs.health_run_resume(
         run_id=run_id,
         requested_by=_user(actor_id),
         batch_size=batch_size,
@@ -69,7 +69,9 @@ def retry_health_run(
 def recalculate_account_health(self, account_id: int) -> dict:
     """One account, after a survey. While a full run holds the lock, try again shortly: the full
     run may have read the account before the survey was saved."""
-    run = health_runs.recalculate_account(account_id=account_id, task_id=self.request.id or "")
+    run = health_runs.account_health_recalculate(
+        account_id=account_id, task_id=self.request.id or ""
+    )
     if run.status == RunStatus.SKIPPED:
         raise self.retry(countdown=15)
     return _run_summary(run)
@@ -77,14 +79,14 @@ def recalculate_account_health(self, account_id: int) -> dict:
 
 @shared_task(acks_late=True)
 def reap_dead_health_runs() -> int:
-    """Every minute: mark interrupted the runs whose worker died (see reap_dead_runs)."""
-    return health_runs.reap_dead_runs()
+    """Every minute: mark interrupted the runs whose worker died (see health_runs_reap_dead)."""
+    return health_runs.health_runs_reap_dead()
 
 
 @shared_task(acks_late=True)
 def warm_dashboards() -> int:
     """After a full health run: cache the dashboards people open first. Idempotent."""
-    return dashboard_services.warm_dashboards()
+    return dashboard_services.dashboards_warm()
 
 
 @shared_task(acks_late=True)

@@ -38,7 +38,7 @@ from planning.models import (
 from scoring import defaults as scoring_defaults
 from scoring import engine
 from scoring.assessments.queries import scoring_base
-from scoring.assessments.services import assess_account
+from scoring.assessments.services import account_assess
 from scoring.models import (
     CriteriaSet,
     Criterion,
@@ -320,7 +320,7 @@ def score(account, values: dict[str, int | None], criteria_set=None, actor=None)
     """Assess an account through the real service; values by criterion code (missing = unscored).
     Scored on top of its current scores, as a form loaded now would be."""
     criteria_set = criteria_set or shipped_criteria_set()
-    return assess_account(
+    return account_assess(
         account=account,
         criteria_set=criteria_set,
         values_by_code=values,

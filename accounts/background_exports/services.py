@@ -97,7 +97,7 @@ def table_for(job: ExportJob) -> exports.Table:
 # --- Starting, retrying ---------------------------------------------------------------------------
 
 
-def start_export(*, user, kind: str, parameters: dict, export_format: str) -> ExportJob:
+def export_job_start(*, user, kind: str, parameters: dict, export_format: str) -> ExportJob:
     """Queue the export (once the request commits). The same export asked for again while one is
     queued or being written (a second click, a reload of the link) is that one."""
     if export_format not in exports.FORMATS or kind not in ExportKind.values:
@@ -123,7 +123,7 @@ def start_export(*, user, kind: str, parameters: dict, export_format: str) -> Ex
     return job
 
 
-def retry_export(*, user, job: ExportJob, attempt: int) -> None:
+def export_job_retry(*, user, job: ExportJob, attempt: int) -> None:
     """Queue again an export that was interrupted, failed or never picked up, as a new attempt.
     `attempt` is the one its owner saw: a job retried meanwhile is left alone."""
     if job.user_id != user.pk:
@@ -177,7 +177,7 @@ class Superseded(Exception):
     """The job moved on while this attempt wrote it (retried after the reaper interrupted it)."""
 
 
-def run_export(job_id: int, attempt: int) -> str | None:
+def export_job_run(job_id: int, attempt: int) -> str | None:
     """Write the export `job_id` if `attempt` is still its current one; its status afterwards,
     or None when there was nothing to do (another attempt's, already written, or gone)."""
     started = ExportJob.objects.filter(
@@ -195,17 +195,17 @@ def run_export(job_id: int, attempt: int) -> str | None:
             return None
         except SoftTimeLimitExceeded:
             logger.warning("export %s stopped at its time limit", job.pk)
-            _end(current, job, ExportStatus.INTERRUPTED,
+            _end_export_job(current, job, ExportStatus.INTERRUPTED,
                  _("It stopped at its time limit. Retry it, or narrow the filters."))  # fmt: skip
         except exports.TooManyRows:
-            _end(current, job, ExportStatus.FAILED, _too_many_rows_message())
+            _end_export_job(current, job, ExportStatus.FAILED, _too_many_rows_message())
         except ExportGone:
-            _end(current, job, ExportStatus.FAILED,
+            _end_export_job(current, job, ExportStatus.FAILED,
                  _("What this export was of is no longer there for you."))  # fmt: skip
         except Exception:
             # A bug must not leave the page polling a job that will never finish.
             logger.exception("export %s failed", job.pk)
-            _end(current, job, ExportStatus.FAILED,
+            _end_export_job(current, job, ExportStatus.FAILED,
                  _("Something went wrong and the file was not written. Try again, or tell your "
                    "administrator if it happens again."))  # fmt: skip
     return job.status
@@ -244,7 +244,7 @@ def _write(job: ExportJob, current) -> None:
     job.status = ExportStatus.DONE
 
 
-def _end(current, job: ExportJob, status: str, message: str) -> None:
+def _end_export_job(current, job: ExportJob, status: str, message: str) -> None:
     if current.update(status=status, error=message, finished_at=timezone.now()):
         job.status, job.error = status, message
 
@@ -256,7 +256,7 @@ def _too_many_rows_message() -> str:
     ) % {"limit": number_format(exports.XLSX_MAX_ROWS, force_grouping=True)}
 
 
-def reap_dead_exports(*, now: datetime | None = None) -> int:
+def export_jobs_reap_dead(*, now: datetime | None = None) -> int:
     """Record as interrupted every export whose worker stopped beating a whole lease ago.
     Idempotent; a beat job runs it every minute. The number of jobs interrupted."""
     cutoff = expired_before(now)
@@ -284,7 +284,7 @@ def file_parts(job: ExportJob) -> Iterator[bytes]:
         yield ExportFilePart.objects.values_list("data", flat=True).get(pk=pk)
 
 
-def delete_old_export_files(*, now: datetime | None = None) -> int:
+def export_files_delete_old(*, now: datetime | None = None) -> int:
     """Delete the file of every export written more than KAM_EXPORT_FILE_RETENTION_DAYS ago (the
     job stays, listed as deleted). Idempotent (a beat job runs it daily); the number of files."""
     now = now or timezone.now()

@@ -86,7 +86,7 @@ def export_job_retry(request, pk):
         return HttpResponseNotAllowed(["POST"])
     form = JobActionForm(request.POST)
     try:
-        services.retry_export(user=request.user, job=job, attempt=form.seen_attempt())
+        services.export_job_retry(user=request.user, job=job, attempt=form.seen_attempt())
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("accounts:export_job", pk=job.pk)

@@ -77,7 +77,7 @@ def read_progress(job_id: int) -> dict:
 # --- Upload and mapping ---------------------------------------------------------------------------
 
 
-def start_import(*, user, kind: str, upload) -> ImportJob:
+def import_job_start(*, user, kind: str, upload) -> ImportJob:
     """Check the uploaded file and read its header and first rows (ImportFileError if it is not
     a table, or over a limit) and record the job with the columns mapped as their headers
     suggest. The rest of the file is read by the worker's dry run, which counts the rows."""
@@ -115,7 +115,7 @@ def _as_text(cell) -> str:
     return str(cell)
 
 
-def check_import(*, user, job: ImportJob, mapping: dict) -> None:
+def import_job_check(*, user, job: ImportJob, mapping: dict) -> None:
     """Store the user's mapping (column index → field key, or empty) and queue the dry run."""
     _require_owner(user, job)
     _require_file(job)
@@ -137,7 +137,7 @@ def check_import(*, user, job: ImportJob, mapping: dict) -> None:
         raise ValidationError(_("This import is running or finished; its mapping cannot change."))
 
 
-def confirm_import(*, user, job: ImportJob, only_valid_rows: bool) -> None:
+def import_job_confirm(*, user, job: ImportJob, only_valid_rows: bool) -> None:
     """Queue the import of a checked job. With rows rejected, only when the user chose to
     import only the valid rows."""
     _require_owner(user, job)
@@ -175,7 +175,7 @@ def stuck_jobs(now: datetime | None = None) -> Q:
     )
 
 
-def retry_import(*, user, job: ImportJob, attempt: int) -> None:
+def import_job_retry(*, user, job: ImportJob, attempt: int) -> None:
     """Queue again the step an interrupted (or never picked up) job was in, as a new attempt.
     `attempt` is the one the owner saw: a job retried or cancelled meanwhile is left alone."""
     _require_owner(user, job)
@@ -188,7 +188,7 @@ def retry_import(*, user, job: ImportJob, attempt: int) -> None:
         raise ValidationError(_not_stuck_message())
 
 
-def cancel_import(*, user, job: ImportJob, attempt: int) -> str:
+def import_job_cancel(*, user, job: ImportJob, attempt: int) -> str:
     """Give up an interrupted (or never picked up) step: an import goes back to checked, a check
     back to the mapping, with nothing written. A late message of the step finds a new attempt
     and does nothing. Returns the job's new status."""
@@ -215,7 +215,7 @@ def _not_stuck_message() -> str:
     )
 
 
-def reap_dead_imports(*, now: datetime | None = None) -> int:
+def import_jobs_reap_dead(*, now: datetime | None = None) -> int:
     """Record as interrupted every running job whose worker stopped beating a whole lease ago
     (a job no worker has picked up yet is waiting, not dead). Idempotent; a beat job runs it
     every minute. The number of jobs interrupted."""
@@ -233,7 +233,7 @@ def reap_dead_imports(*, now: datetime | None = None) -> int:
 # --- Retention ------------------------------------------------------------------------------------
 
 
-def delete_old_import_files(*, now: datetime | None = None) -> int:
+def import_files_delete_old(*, now: datetime | None = None) -> int:
     """Delete the uploaded file (its content and the preview of its first rows) of every job
     whose last step — imported, nothing to import, failed, interrupted or left unconfirmed —
     is older than KAM_IMPORT_FILE_RETENTION_DAYS. The job, its counts and its report stay.

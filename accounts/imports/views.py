@@ -50,7 +50,7 @@ def _require_import(user) -> None:
 
 
 # Scope first, method second: another manager gets 404 and a director 403 whatever the method.
-def _job(request, pk):
+def _import_job_or_404(request, pk):
     _require_import(request.user)
     return queries.get_import_job_or_404(request.user, pk)
 
@@ -60,7 +60,7 @@ def import_start(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.start_import(
+            job = services.import_job_start(
                 user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
             )
         except ImportFileError as error:
@@ -82,7 +82,7 @@ def import_start(request):
 
 
 def import_mapping(request, pk):
-    job = _job(request, pk)
+    job = _import_job_or_404(request, pk)
     if job.user_id != request.user.pk and request.method == "POST":
         raise PermissionDenied  # an admin may look at anyone's import, not run it
     if (
@@ -94,7 +94,7 @@ def import_mapping(request, pk):
     form = MappingForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         try:
-            services.check_import(user=request.user, job=job, mapping=form.mapping)
+            services.import_job_check(user=request.user, job=job, mapping=form.mapping)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -107,7 +107,7 @@ def import_mapping(request, pk):
 
 
 def import_detail(request, pk):
-    job = _job(request, pk)
+    job = _import_job_or_404(request, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     if job.status == ImportStatus.UPLOADED and job.user_id == request.user.pk and job.has_file:
@@ -177,13 +177,13 @@ def import_progress(request, pk):
 
 
 def import_confirm(request, pk):
-    job = _job(request, pk)
+    job = _import_job_or_404(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
-        services.confirm_import(
+        services.import_job_confirm(
             user=request.user,
             job=job,
             only_valid_rows=form.cleaned_data.get("only_valid_rows", False),
@@ -195,12 +195,12 @@ def import_confirm(request, pk):
 
 def import_retry(request, pk):
     """Queue again the step an interrupted job (or one no worker picked up) was in."""
-    job = _job(request, pk)
+    job = _import_job_or_404(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = JobActionForm(request.POST)
     try:
-        services.retry_import(user=request.user, job=job, attempt=form.seen_attempt())
+        services.import_job_retry(user=request.user, job=job, attempt=form.seen_attempt())
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("accounts:import_detail", pk=job.pk)
@@ -208,12 +208,12 @@ def import_retry(request, pk):
 
 def import_cancel(request, pk):
     """Give up an interrupted step (or one no worker picked up): nothing was written."""
-    job = _job(request, pk)
+    job = _import_job_or_404(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = JobActionForm(request.POST)
     try:
-        status = services.cancel_import(user=request.user, job=job, attempt=form.seen_attempt())
+        status = services.import_job_cancel(user=request.user, job=job, attempt=form.seen_attempt())
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -231,7 +231,7 @@ def import_cancel(request, pk):
 
 
 def import_report(request, pk):
-    job = _job(request, pk)
+    job = _import_job_or_404(request, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     if not job.report:
@@ -242,7 +242,7 @@ def import_report(request, pk):
     if export_format is not None and export_services.is_large(rows):
         # A large file's report is written in the background (reading it alone takes longer
         # than a request may).
-        export = export_services.start_export(
+        export = export_services.export_job_start(
             user=request.user,
             kind=ExportKind.IMPORT_REPORT,
             parameters={"import_job": job.pk},

@@ -66,7 +66,7 @@ class Superseded(Exception):
     """The job moved on while this attempt ran (retried, cancelled): what it did is undone."""
 
 
-def run_step(job_id: int, attempt: int | None = None) -> str | None:
+def import_job_run_step(job_id: int, attempt: int | None = None) -> str | None:
     """Run the step the job waits for (the dry run or the import) if `attempt` is still the
     job's current one (None: whichever is, for a caller in process), under a lease; the job's
     status afterwards, or None when there was nothing to do (already done, another attempt's,
@@ -147,7 +147,7 @@ def _import(job: ImportJob) -> None:
             _record(job, ImportStatus.IMPORTING, status=ImportStatus.NOTHING, finished_at=now,
                     written=_written(plan, created=0, updated=0), **_plan_fields(plan))  # fmt: skip
             return
-        written = write_plan(plan, user=job.user, job=job)
+        written = import_plan_write(plan, user=job.user, job=job)
         _record(job, ImportStatus.IMPORTING, status=ImportStatus.DONE, finished_at=now,
                 written=written)  # fmt: skip
 
@@ -268,7 +268,7 @@ def _refused_message(error: IntegrityError) -> str:
     ) % {"what": what}
 
 
-def write_plan(plan: Plan, *, user, job: ImportJob) -> dict:
+def import_plan_write(plan: Plan, *, user, job: ImportJob) -> dict:
     """Create and update what the plan says, in batches, inside the caller's transaction; the
     rejected rows are left out. Returns the counts written."""
     rows = [row for row in plan.rows if row.action in {CREATE, UPDATE}]

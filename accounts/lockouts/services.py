@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def lift_user_lockouts(*, actor, username: str) -> int:
+def user_lockouts_lift(*, actor, username: str) -> int:
     """Forget the username's failures from every address; returns how many records went."""
     access.require_admin(actor)
     deleted, _ = AccessAttempt.objects.filter(username=username).delete()
@@ -20,7 +20,7 @@ def lift_user_lockouts(*, actor, username: str) -> int:
 
 
 @transaction.atomic
-def unblock_address(*, actor, ip_address: str) -> int:
+def address_unblock(*, actor, ip_address: str) -> int:
     """Forget every failure from the address (for all usernames)."""
     access.require_admin(actor)
     deleted, _ = AccessAttempt.objects.filter(ip_address=ip_address).delete()

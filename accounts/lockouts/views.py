@@ -50,7 +50,7 @@ def lift(request):
     if not form.is_valid():
         return HttpResponseBadRequest()
     username = form.cleaned_data["username"]
-    services.lift_user_lockouts(actor=request.user, username=username)
+    services.user_lockouts_lift(actor=request.user, username=username)
     messages.success(request, _("Sign-in is open again for %(username)s.") % {"username": username})
     return redirect(f"{reverse('accounts:lockouts')}?{urlencode({'username': username})}")
 
@@ -63,6 +63,6 @@ def unblock(request):
     if not form.is_valid():
         return HttpResponseBadRequest()
     address = form.cleaned_data["ip_address"]
-    services.unblock_address(actor=request.user, ip_address=address)
+    services.address_unblock(actor=request.user, ip_address=address)
     messages.success(request, _("Sign-in from %(address)s is open again.") % {"address": address})
     return redirect("accounts:lockouts")

@@ -40,7 +40,7 @@ NEED_FIELDS = ("description", "scope", "openness", "expression")
 NOTE_FIELDS = ("birthday", "hometown", "interests", "family", "notes")
 
 
-def _as(instance, actor):
+def _with_history_user(instance, actor):
     instance._history_user = actor
     return instance
 
@@ -99,10 +99,10 @@ def _save_needs(actor, stakeholder: Stakeholder, needs: Iterable[dict]) -> None:
                 changed = True
         if changed:
             need.full_clean()
-            _as(need, actor).save()
+            _with_history_user(need, actor).save()
     for need_id, need in existing.items():
         if need_id not in keep:
-            _as(need, actor).delete()
+            _with_history_user(need, actor).delete()
 
 
 def _save_private_note(actor, stakeholder: Stakeholder, note: dict) -> None:
@@ -120,7 +120,7 @@ def _save_private_note(actor, stakeholder: Stakeholder, note: dict) -> None:
             changed = True
     if changed:
         record.full_clean()
-        _as(record, actor).save()
+        _with_history_user(record, actor).save()
 
 
 @transaction.atomic
@@ -161,7 +161,7 @@ def stakeholder_save(
     stakeholder.name = stakeholder.name.strip()
     _check_reports_to(account, stakeholder, previous_manager_id)
     stakeholder.full_clean(exclude=["account"])
-    _as(stakeholder, actor).save()
+    _with_history_user(stakeholder, actor).save()
     if needs is not None:
         _save_needs(actor, stakeholder, needs)
     if private_note is not None:
@@ -225,7 +225,7 @@ def stakeholder_mark_left(
         raise ValidationError({"left_on": _("The leaving date cannot be in the future.")})
     stakeholder.status = StakeholderStatus.LEFT
     stakeholder.left_on = left_on
-    _as(stakeholder, actor).save()
+    _with_history_user(stakeholder, actor).save()
     return stakeholder
 
 
@@ -238,5 +238,5 @@ def stakeholder_reinstate(*, actor, stakeholder: Stakeholder, expected_version: 
         return stakeholder
     stakeholder.status = StakeholderStatus.ACTIVE
     stakeholder.left_on = None
-    _as(stakeholder, actor).save()
+    _with_history_user(stakeholder, actor).save()
     return stakeholder

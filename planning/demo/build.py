@@ -579,7 +579,7 @@ def _insert(rows: Rows, coverage: dict, counts: dict) -> None:
     Opportunity.objects.bulk_create(rows.opportunities, batch_size=INSERT_BATCH)
     OpportunityStageChange.objects.bulk_create(rows.changes, batch_size=INSERT_BATCH)
     # Reporting a visit brings each pair's last contact forward (never back), as
-    # planning.visits.services.update_coverage does. Only pairs the map already has: new
+    # planning.visits.services.coverage_update_from_visit does. Only pairs the map already has: new
     # coverage rows would change the stakeholder maps' stories.
     moved = []
     for pair, day in rows.contacts.items():

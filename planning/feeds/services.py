@@ -9,7 +9,7 @@ from planning.models.reminders import hash_feed_token, new_feed_token
 
 
 @transaction.atomic
-def issue_feed_token(*, user) -> tuple[CalendarFeed, str]:
+def feed_token_issue(*, user) -> tuple[CalendarFeed, str]:
     """A new private link for the user: returns the feed and its token, which is shown once and
     never stored. Any older link answers 404 from now on."""
     token = new_feed_token()

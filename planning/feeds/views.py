@@ -21,7 +21,7 @@ def calendar_settings(request):
 def calendar_reset(request):
     """Issue a new link and show it, on this response only: the token is not stored, so the page
     cannot show it again (a reload asks the browser to post again, which issues another)."""
-    feed, token = services.issue_feed_token(user=request.user)
+    feed, token = services.feed_token_issue(user=request.user)
     feed_url = request.build_absolute_uri(reverse("my:calendar_feed", kwargs={"token": token}))
     context = {
         "feed": feed,

@@ -26,7 +26,7 @@ ACTION_FIELDS = ("description", "owner", "due_on", "status")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-def _as(instance, actor):
+def _with_history_user(instance, actor):
     instance._history_user = actor
     return instance
 
@@ -78,7 +78,7 @@ def _save_plan(actor, plan: AccountPlan) -> AccountPlan:
             raise _active_conflict_error(plan.year)
     try:
         with transaction.atomic():
-            _as(plan, actor).save()
+            _with_history_user(plan, actor).save()
     except IntegrityError:
         raise _active_conflict_error(plan.year) from None
     return plan
@@ -214,7 +214,7 @@ def plan_copy(*, actor, plan: AccountPlan, year: int | None = None) -> AccountPl
         copied_from=plan,
         **{name: getattr(plan, name) for name in SWOT_FIELDS},
     )
-    _as(copy, actor).save()
+    _with_history_user(copy, actor).save()
     team = team_user_ids(account)
     for objective in plan.objectives.prefetch_related("actions"):
         new_objective = Objective(
@@ -228,9 +228,9 @@ def plan_copy(*, actor, plan: AccountPlan, year: int | None = None) -> AccountPl
             due_on=shift_years(objective.due_on, years),
             position=objective.position,
         )
-        _as(new_objective, actor).save()
+        _with_history_user(new_objective, actor).save()
         for action in objective.actions.all():
-            _as(
+            _with_history_user(
                 Action(
                     objective=new_objective,
                     description=action.description,
@@ -269,7 +269,7 @@ def objective_save(
         raise ValidationError({"target": _("Give a target.")})
     _check_due_in_plan_year(plan, objective.due_on)
     objective.full_clean(exclude=["plan"])
-    _as(objective, actor).save()
+    _with_history_user(objective, actor).save()
     return objective
 
 
@@ -283,7 +283,7 @@ def objective_update_actual(
         raise ValidationError({"actual": _("Give the actual figure.")})
     objective.actual = actual
     objective.full_clean(exclude=["plan"])
-    _as(objective, actor).save()
+    _with_history_user(objective, actor).save()
     return objective
 
 
@@ -330,7 +330,7 @@ def action_save(
         _apply_action_status(action, fields["status"])
     _check_due_in_plan_year(objective.plan, action.due_on)
     action.full_clean(exclude=["objective"])
-    _as(action, actor).save()
+    _with_history_user(action, actor).save()
     return action
 
 
@@ -341,5 +341,5 @@ def action_mark_done(
     access.require_edit(actor, action.objective.plan.account)
     claim(action, expected_version=expected_version)
     _apply_action_status(action, ActionStatus.DONE, done_on)
-    _as(action, actor).save()
+    _with_history_user(action, actor).save()
     return action

@@ -82,7 +82,7 @@ def _as_date(value) -> datetime.date | None:
     return value
 
 
-def _key(prefix: str, item: WeekItem) -> str:
+def _due_item_key(prefix: str, item: WeekItem) -> str:
     when = _as_date(item.when)
     stamp = when.isoformat() if when else "never"
     target = item.obj.pk if item.obj is not None else item.account.pk
@@ -108,7 +108,7 @@ def digest_for(user, today: datetime.date) -> list[DueItem]:
             )
             items.append(
                 DueItem(
-                    key=_key(prefix, item),
+                    key=_due_item_key(prefix, item),
                     section=section,
                     heading=str(heading),
                     account_name=item.account.name,
@@ -231,7 +231,7 @@ class Digest:
 
 
 @transaction.atomic
-def queue_digest_mail(*, user, today: datetime.date, items: list[DueItem]) -> Digest:
+def digest_mail_queue(*, user, today: datetime.date, items: list[DueItem]) -> Digest:
     """Queue the day's digest e-mail when the user has an address and something in it was not
     e-mailed yet (a due item or an alert), marking what it carries as e-mailed in the same
     transaction. At most one digest a user a day (its key names the day): a second run the
@@ -276,7 +276,7 @@ def digest_recipients():
     )
 
 
-def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
+def digests_send_daily(today: datetime.date | None = None) -> dict[str, int]:
     """Run the digest for every recipient, in batches. Each user's notifications are their own
     transaction, and the e-mail another after it: one user's failure does not stop the others,
     and a failure to queue the e-mail does not undo the notifications. `failed` counts users
@@ -307,7 +307,7 @@ def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
                 totals["notifications"] += len(fresh)
                 try:
                     # One request to send them all, after the loop, not one task per user.
-                    mail = queue_digest_mail(user=user, today=today, items=items)
+                    mail = digest_mail_queue(user=user, today=today, items=items)
                 except SoftTimeLimitExceeded:
                     raise
                 except Exception:
@@ -322,7 +322,7 @@ def send_daily_digests(today: datetime.date | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def mark_read(*, user, notification: Notification) -> Notification:
+def notification_mark_read(*, user, notification: Notification) -> Notification:
     """Mark one of the user's notifications read (the view loads it through the user)."""
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -333,7 +333,7 @@ def mark_read(*, user, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def mark_all_read(*, user) -> int:
+def notifications_mark_all_read(*, user) -> int:
     """Mark every unread notification of the user read; returns how many."""
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()

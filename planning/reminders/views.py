@@ -33,11 +33,11 @@ def _back(request):
 @require_POST
 def notification_read(request, notification_pk):
     notification = queries.get_notification_or_404(request.user, notification_pk)
-    services.mark_read(user=request.user, notification=notification)
+    services.notification_mark_read(user=request.user, notification=notification)
     return _back(request)
 
 
 @require_POST
 def notifications_read_all(request):
-    services.mark_all_read(user=request.user)
+    services.notifications_mark_all_read(user=request.user)
     return _back(request)

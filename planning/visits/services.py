@@ -72,7 +72,7 @@ def _date_bounds_error(on: date, today: date, *, allow_past: bool) -> str | None
     return None
 
 
-def _as(instance, actor):
+def _with_history_user(instance, actor):
     instance._history_user = actor
     return instance
 
@@ -142,7 +142,7 @@ def visit_save(
     if errors:
         raise ValidationError(errors)
     visit.full_clean(exclude=["account", "created_by"])
-    _as(visit, actor).save()
+    _with_history_user(visit, actor).save()
     visit.attendees.set(attendees)
     visit.our_attendees.set(our_attendees)
     return visit
@@ -175,7 +175,7 @@ def _check_report(visit: Visit, fields: dict, today: date) -> dict:
     return errors
 
 
-def update_coverage(*, actor, visit: Visit) -> int:
+def coverage_update_from_visit(*, actor, visit: Visit) -> int:
     """Bring each (our attendee, their attendee) pair's last contact forward to the visit date,
     creating the row with strength 1 where none exists. Never moves a later date back. Set-based:
     one read, one bulk update, one bulk insert (each with its history rows). Returns the number of
@@ -250,8 +250,8 @@ def visit_report(
     visit.reported_at = timezone.now()
     visit.next_step_done = False
     visit.full_clean(exclude=["account", "created_by"])
-    _as(visit, actor).save()
-    update_coverage(actor=actor, visit=visit)
+    _with_history_user(visit, actor).save()
+    coverage_update_from_visit(actor=actor, visit=visit)
     return visit
 
 
@@ -262,7 +262,7 @@ def visit_cancel(*, actor, account: Account, visit: Visit, expected_version: int
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError(_("Only a planned visit can be cancelled."))
     visit.status = VisitStatus.CANCELLED
-    _as(visit, actor).save()
+    _with_history_user(visit, actor).save()
     return visit
 
 
@@ -274,5 +274,5 @@ def visit_next_step_done(*, actor, account: Account, visit: Visit, expected_vers
         raise ValidationError(_("This visit has no next step to mark as done."))
     if not visit.next_step_done:
         visit.next_step_done = True
-        _as(visit, actor).save()
+        _with_history_user(visit, actor).save()
     return visit

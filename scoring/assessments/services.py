@@ -43,7 +43,7 @@ def validate_values(criteria, values_by_code: Mapping[str, int | None]) -> None:
         raise ValidationError(errors)
 
 
-def bulk_assess(
+def accounts_assess(
     *,
     criteria_set: CriteriaSet,
     values_by_account: Mapping[int, Mapping[str, int | None]],
@@ -56,7 +56,7 @@ def bulk_assess(
     """Assess many accounts at once under `criteria_set` (a few statements per batch): the new
     assessments become current, the old ones stay as history. Returns how many were written.
     The caller runs it in a transaction (it is one, when called alone). It checks no right:
-    `scored_by` is who the rows name, and the callers decide who may score (assess_account,
+    `scored_by` is who the rows name, and the callers decide who may score (account_assess,
     publish's carry-over, the demo data)."""
     criteria = list(criteria_set.criteria.all())
     scored_at = scored_at or timezone.now()
@@ -104,7 +104,7 @@ def bulk_assess(
     return written
 
 
-def assess_account(
+def account_assess(
     *,
     account,
     criteria_set: CriteriaSet,
@@ -130,7 +130,7 @@ def assess_account(
         )
         if (current.pk if current else 0) != expected_version:
             raise scores_conflict(current)
-        bulk_assess(
+        accounts_assess(
             criteria_set=criteria_set,
             values_by_account={account.pk: dict(values_by_code)},
             scored_by=actor,
@@ -151,7 +151,7 @@ def scores_conflict(current: Assessment | None) -> EditConflict:
     )
 
 
-def carry_over_scores(*, criteria_set_id: int, actor_id: int | None = None, batch_size=1000) -> int:
+def scores_carry_over(*, criteria_set_id: int, actor_id: int | None = None, batch_size=1000) -> int:
     """After a criteria set is published (scoring.tasks.carry_over_scores): re-score every
     account whose current assessment is under another version with its values
     carried over by criterion code (a value outside a changed scale becomes unscored), in
@@ -173,7 +173,7 @@ def carry_over_scores(*, criteria_set_id: int, actor_id: int | None = None, batc
     written, last = 0, 0
     while batch := list(pending.filter(account_id__gt=last)[:batch_size]):
         values = current_values_by_account(batch)
-        written += bulk_assess(
+        written += accounts_assess(
             criteria_set=criteria_set,
             values_by_account={pk: engine.carry_values(specs, values.get(pk, {})) for pk in batch},
             scored_by=actor,

@@ -57,7 +57,7 @@ def score_create(request, pk):
         )
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            assessment = services.assess_account(
+            assessment = services.account_assess(
                 account=account,
                 criteria_set=criteria_set,
                 values_by_code=form.values(),

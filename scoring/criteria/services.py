@@ -62,7 +62,7 @@ _COPIED = CRITERION_FIELDS
 CARRY_OVER_SCORES = "scoring.tasks.carry_over_scores"
 
 
-def _as(instance, actor):
+def _with_history_user(instance, actor):
     instance._history_user = actor
     return instance
 
@@ -97,13 +97,13 @@ def _criteria_changed(locked: CriteriaSet, actor) -> None:
     row by `actor`: a page loaded before (Publish, the set's form) is now stale, and its conflict
     message names who changed the draft."""
     locked._change_reason = "criteria changed"
-    _as(locked, actor).save(update_fields=["row_version"])
+    _with_history_user(locked, actor).save(update_fields=["row_version"])
 
 
 # --- Drafts ---------------------------------------------------------------------------------
 
 
-def start_draft(*, kind: str, actor) -> tuple[CriteriaSet, bool]:
+def criteria_draft_start(*, kind: str, actor) -> tuple[CriteriaSet, bool]:
     """The kind's draft: the existing one (only one at a time), or a new one copied from the
     published set with its criteria and codes. Returns (draft, created)."""
     access.require_admin(actor)
@@ -135,7 +135,7 @@ def _copy_published(kind: str, actor) -> CriteriaSet:
     if published is not None:
         draft.attractiveness_threshold = published.attractiveness_threshold
         draft.advantage_threshold = published.advantage_threshold
-    _as(draft, actor).save()
+    _with_history_user(draft, actor).save()
     if published is not None:
         bulk_create_with_history(
             [
@@ -149,7 +149,7 @@ def _copy_published(kind: str, actor) -> CriteriaSet:
     return draft
 
 
-def update_set(
+def criteria_set_update(
     *, criteria_set: CriteriaSet, actor, expected_version: int, fields: dict
 ) -> CriteriaSet:
     """Change the draft's name, note and thresholds from a form loaded at `expected_version`."""
@@ -162,11 +162,11 @@ def update_set(
         for name, value in fields.items():
             setattr(criteria_set, name, value)
         criteria_set.full_clean(exclude=["created_by", "published_by", "based_on"])
-        _as(criteria_set, actor).save()
+        _with_history_user(criteria_set, actor).save()
     return criteria_set
 
 
-def discard_draft(*, criteria_set: CriteriaSet, actor, expected_version: int) -> None:
+def criteria_draft_discard(*, criteria_set: CriteriaSet, actor, expected_version: int) -> None:
     """Delete the draft as it was when the page was loaded: not one someone changed since."""
     access.require_admin(actor)
     with transaction.atomic():
@@ -174,8 +174,8 @@ def discard_draft(*, criteria_set: CriteriaSet, actor, expected_version: int) ->
         _require_draft(criteria_set)
         try:
             for criterion in criteria_set.criteria.all():
-                _as(criterion, actor).delete()
-            _as(criteria_set, actor).delete()
+                _with_history_user(criterion, actor).delete()
+            _with_history_user(criteria_set, actor).delete()
         except ProtectedError:
             # Something was scored under the draft (a script, not the product): keep it.
             raise ValidationError(
@@ -190,7 +190,7 @@ def _duplicate_code_error() -> ValidationError:
     return ValidationError({"code": _("This set already has a criterion with this code.")})
 
 
-def save_criterion(
+def criterion_save(
     *,
     criteria_set: CriteriaSet,
     criterion: Criterion | None,
@@ -225,21 +225,21 @@ def save_criterion(
             )
         try:
             with transaction.atomic():
-                _as(criterion, actor).save()
+                _with_history_user(criterion, actor).save()
         except IntegrityError:
             raise _duplicate_code_error() from None
         _criteria_changed(locked, actor)
     return criterion
 
 
-def delete_criterion(*, criterion: Criterion, actor, expected_version: int) -> None:
+def criterion_delete(*, criterion: Criterion, actor, expected_version: int) -> None:
     """Remove a criterion of a draft, as it was when the page was loaded."""
     access.require_admin(actor)
     with transaction.atomic():
-        locked = _locked(criterion.criteria_set)  # the set first, as in save_criterion
+        locked = _locked(criterion.criteria_set)  # the set first, as in criterion_save
         claim(criterion, expected_version=expected_version)
         _require_draft(locked)
-        _as(criterion, actor).delete()
+        _with_history_user(criterion, actor).delete()
         _criteria_changed(locked, actor)
 
 
@@ -275,7 +275,7 @@ def _check_publishable(criteria_set: CriteriaSet, criteria: list[Criterion]) -> 
             )
 
 
-def publish(
+def criteria_set_publish(
     *, criteria_set: CriteriaSet, actor, expected_version: int, change_note: str
 ) -> Published:
     """The draft becomes the published set and the one before it is archived, in one
@@ -303,12 +303,12 @@ def publish(
         )
         if previous is not None:
             previous.status = SetStatus.ARCHIVED
-            _as(previous, actor).save(update_fields=["status"])
+            _with_history_user(previous, actor).save(update_fields=["status"])
         criteria_set.status = SetStatus.PUBLISHED
         criteria_set.published_by = actor
         criteria_set.published_at = timezone.now()
         criteria_set.change_note = change_note
-        _as(criteria_set, actor).save(
+        _with_history_user(criteria_set, actor).save(
             update_fields=["status", "published_by", "published_at", "change_note"]
         )
         if criteria_set.kind == SetKind.ACCOUNT:
@@ -323,7 +323,7 @@ def publish(
 
 
 def carry_over_segment_scores(criteria_set: CriteriaSet, actor) -> int:
-    """After a segment criteria set is published (scoring.assessments.services.carry_over_scores):
+    """After a segment criteria set is published (scoring.assessments.services.scores_carry_over):
     segment scores hang off criteria, so copy each segment's scores from the version before to
     the new criteria with the same code. Returns how many segments got scores."""
     previous = (

@@ -76,7 +76,7 @@ def criteria_draft_create(request, kind):
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    draft, created = services.start_draft(kind=kind, actor=request.user)
+    draft, created = services.criteria_draft_start(kind=kind, actor=request.user)
     if created:
         messages.success(
             request,
@@ -98,7 +98,7 @@ def criteria_edit(request, set_pk):
             name: form.cleaned_data[name] for name in services.SET_FIELDS if name in form.fields
         }
         try:
-            services.update_set(
+            services.criteria_set_update(
                 criteria_set=criteria_set,
                 actor=request.user,
                 expected_version=form.expected_version,
@@ -127,7 +127,7 @@ def criteria_draft_delete(request, set_pk):
             messages.error(request, button.refusal())
             return _to_set(criteria_set)
         try:
-            services.discard_draft(
+            services.criteria_draft_discard(
                 criteria_set=criteria_set,
                 actor=request.user,
                 expected_version=button.expected_version,
@@ -163,7 +163,7 @@ def _criterion_form(request, criteria_set, criterion):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.CRITERION_FIELDS}
         try:
-            saved = services.save_criterion(
+            saved = services.criterion_save(
                 criteria_set=criteria_set,
                 criterion=criterion,
                 actor=request.user,
@@ -205,7 +205,7 @@ def criteria_criterion_delete(request, set_pk, criterion_pk):
         messages.error(request, button.refusal())
         return _to_set(criteria_set)
     try:
-        services.delete_criterion(
+        services.criterion_delete(
             criterion=criterion, actor=request.user, expected_version=button.expected_version
         )
     except ValidationError as error:
@@ -268,7 +268,7 @@ def criteria_publish(request, set_pk):
     if not form.is_valid():
         return _publish_page(request, criteria_set, form)
     try:
-        result = services.publish(
+        result = services.criteria_set_publish(
             criteria_set=criteria_set,
             actor=request.user,
             expected_version=button.expected_version,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import F, QuerySet
 
 from accounts.queries import person_name
-from scoring.dashboard import facts
+from scoring.dashboard import account_columns
 from scoring.health import explain
 
 TOP_RISK_SHOWN = 10
@@ -68,8 +68,8 @@ class ExceptionRow:
 def exception_rows(accounts: QuerySet, *, today: datetime.date) -> list[ExceptionRow]:
     """The accounts with an exception, key accounts first."""
     rows = (
-        facts.with_facts(accounts.order_by(), today=today, compare_before=None)
-        .filter(facts.any_exception())
+        account_columns.with_columns(accounts.order_by(), today=today, compare_before=None)
+        .filter(account_columns.any_exception())
         .order_by(F("f_is_key").desc(), F("f_revenue").desc(), "name", "pk")
         .values(
             "pk",
@@ -79,7 +79,7 @@ def exception_rows(accounts: QuerySet, *, today: datetime.date) -> list[Exceptio
             "owner__last_name",
             "owner__username",
             "f_quadrant",
-            *(f"f_{kind}" for kind in facts.EXCEPTIONS),
+            *(f"f_{kind}" for kind in account_columns.EXCEPTIONS),
         )[:EXCEPTIONS_SHOWN]
     )
     return [
@@ -90,7 +90,7 @@ def exception_rows(accounts: QuerySet, *, today: datetime.date) -> list[Exceptio
             person_name(row["owner__first_name"], row["owner__last_name"], row["owner__username"])
             if row["owner__username"]
             else "",
-            tuple(kind for kind in facts.EXCEPTIONS if row[f"f_{kind}"]),
+            tuple(kind for kind in account_columns.EXCEPTIONS if row[f"f_{kind}"]),
             row["f_quadrant"] or "",
         )
         for row in rows

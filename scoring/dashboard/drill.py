@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, RelationshipStage
 from planning.models import DevelopmentStage
-from scoring.dashboard import facts, queries
+from scoring.dashboard import account_columns, queries
 from scoring.dashboard.filters import MOVED_CHOICES, DrillFilter
 from scoring.models.assessments import Quadrant
 from scoring.models.health import RiskLevel
@@ -34,17 +34,17 @@ PAGE_SIZE = 50
 # --- What the list is, in words --------------------------------------------------------------
 
 EXCEPTION_TITLES = {
-    facts.NO_PLAN: _("Key accounts without an active plan"),
-    facts.NO_OWNER: _("Key accounts without an account manager"),
-    facts.NOT_VISITED: _("Key accounts not visited within cadence"),
-    facts.MISMATCH: _("Accounts whose quadrant disagrees with their category"),
+    account_columns.NO_PLAN: _("Key accounts without an active plan"),
+    account_columns.NO_OWNER: _("Key accounts without an account manager"),
+    account_columns.NOT_VISITED: _("Key accounts not visited within cadence"),
+    account_columns.MISMATCH: _("Accounts whose quadrant disagrees with their category"),
     "any": _("Accounts with an exception"),
 }
 
 
 def _band_words(band: int) -> str:
     lowest = band * 10
-    highest = 100 if band == facts.RISK_BANDS - 1 else lowest + 9
+    highest = 100 if band == account_columns.RISK_BANDS - 1 else lowest + 9
     return _("Risk %(lowest)s–%(highest)s") % {"lowest": lowest, "highest": highest}
 
 
@@ -144,15 +144,15 @@ def chips(drill: DrillFilter, request) -> list[Chip]:
 
 def page_rows(account_ids: list[int], *, today: datetime.date) -> list[Account]:
     """One page of the list, whole and in order, in one query: the facts of 50 accounts."""
-    rows = facts.with_facts(
+    rows = account_columns.with_columns(
         Account.objects.filter(pk__in=account_ids), today=today, compare_before=None
     ).select_related("owner", "tier")
     position = {pk: index for index, pk in enumerate(account_ids)}
     accounts = sorted(rows, key=lambda account: position[account.pk])
     for account in accounts:
         account.exceptions = [
-            (kind, facts.EXCEPTION_BADGES[kind])
-            for kind in facts.EXCEPTIONS
+            (kind, account_columns.EXCEPTION_BADGES[kind])
+            for kind in account_columns.EXCEPTIONS
             if getattr(account, f"f_{kind}")
         ]
         account.level_label = RiskLevel(account.f_level).label if account.f_level else ""

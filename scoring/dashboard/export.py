@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from accounts.models import Category, RelationshipStage
-from scoring.dashboard import facts, queries
+from scoring.dashboard import account_columns, queries
 from scoring.dashboard.filters import COMPARE_CHOICES, DashboardFilter
 from scoring.dashboard.sheet_writer import (
     COUNT,
@@ -121,8 +121,8 @@ def _summary(data):
         [_("Accounts"), Typed(total.accounts, COUNT)],
         [_("Accounts with an exception"), Typed(total.exceptions, COUNT)],
         *(
-            [facts.EXCEPTION_LABELS[kind], Typed(getattr(total, kind), COUNT)]
-            for kind in facts.EXCEPTIONS
+            [account_columns.EXCEPTION_LABELS[kind], Typed(getattr(total, kind), COUNT)]
+            for kind in account_columns.EXCEPTIONS
         ),
     ]
     return columns, rows
@@ -166,7 +166,7 @@ def _exceptions(data):
             row.name,
             _label(Category, row.category),
             row.owner,
-            "; ".join(str(facts.EXCEPTION_LABELS[kind]) for kind in row.kinds),
+            "; ".join(str(account_columns.EXCEPTION_LABELS[kind]) for kind in row.kinds),
             _label(Quadrant, row.quadrant),
         ]
         for row in data.exceptions

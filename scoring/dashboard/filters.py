@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.filters import Order, PortfolioFilter, SortedFilterSet, SortFilter, TierFilter
 from accounts.models import RelationshipStage, StageChange, Transaction
 from planning.models import DevelopmentStage, Opportunity
-from scoring.dashboard import facts, queries
+from scoring.dashboard import account_columns, queries
 from scoring.models import Survey, SurveyStatus
 from scoring.models.assessments import Quadrant
 from scoring.models.health import RiskLevel
@@ -103,8 +103,9 @@ SLICES = (
 DASHBOARD_FILTERS = ("region", "industry", "owner", "tier", "category")
 
 MOVED_CHOICES = (("up", _("moved up this quarter")), ("down", _("moved down this quarter")))
-EXCEPTION_CHOICES = (*facts.EXCEPTION_LABELS.items(), ("any", _("Any exception")))
-# Over the facts (facts.with_facts), each in the one direction that finds what needs attention.
+EXCEPTION_CHOICES = (*account_columns.EXCEPTION_LABELS.items(), ("any", _("Any exception")))
+# Over the facts (account_columns.with_columns), each in the one direction that finds what needs
+# attention.
 DRILL_ORDERS = (
     Order("revenue", _("Revenue, last 12 months"), (F("f_revenue").desc(), "name", "pk")),
     Order("risk", _("Churn risk"), (F("f_risk").desc(nulls_last=True), "name", "pk")),
@@ -144,8 +145,8 @@ class QuarterFilter(django_filters.Filter):
 
 
 class DrillFilter(SortedFilterSet, DashboardFilter):
-    """The dashboard's filters and one slice (or several) of the figures, over accounts
-    annotated by facts.with_facts, so each slice counts exactly what the dashboard counts."""
+    """The dashboard's filters and one slice (or several) of the figures, over accounts annotated by
+    account_columns.with_columns, so each slice counts exactly what the dashboard counts."""
 
     tier = TierFilter(null_label=_("No tier"), null_value="null")
     stage = django_filters.ChoiceFilter(
@@ -159,7 +160,7 @@ class DrillFilter(SortedFilterSet, DashboardFilter):
     )
     band = django_filters.ChoiceFilter(
         field_name="f_band",
-        choices=[(str(band), str(band)) for band in range(facts.RISK_BANDS)],
+        choices=[(str(band), str(band)) for band in range(account_columns.RISK_BANDS)],
         label=_("Risk band"),
     )
     level = django_filters.ChoiceFilter(
@@ -218,12 +219,13 @@ class DrillFilter(SortedFilterSet, DashboardFilter):
 
     def filter_exception(self, queryset, name, value):
         if value == "any":
-            return queryset.filter(facts.any_exception())
+            return queryset.filter(account_columns.any_exception())
         return queryset.filter(**{f"f_{value}": True})
 
     def filter_past_due(self, queryset, name, value):
-        # The complaints figures.portfolio_figures counts (facts.past_due_complaints).
-        past_due = facts.past_due_complaints(self.today).filter(account=OuterRef("pk"))
+        # The complaints aggregates.portfolio_aggregates counts
+        # (account_columns.past_due_complaints).
+        past_due = account_columns.past_due_complaints(self.today).filter(account=OuterRef("pk"))
         return queryset.filter(Exists(past_due))
 
     def filter_pipeline(self, queryset, name, value):

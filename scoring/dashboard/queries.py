@@ -2,7 +2,7 @@
 number of queries whatever the size of the portfolio.
 
 `dashboard()` runs ten queries:
-  1. the portfolio's figures, now and on the comparison day, in one statement (figures.py);
+  1. the portfolio's figures, now and on the comparison day, in one statement (aggregates.py);
   2. the tiers (the pyramid shows every tier, also an empty one);
   3. moves between relationship stages this quarter;
   4. the matrix's largest bubbles (revenue_ranking.py);
@@ -29,12 +29,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, RelationshipStage, StageChange, Tier, Transaction
 from planning.models import DevelopmentStage, Opportunity
-from scoring.dashboard import facts
+from scoring.dashboard import account_columns
 from scoring.dashboard.account_lists import ExceptionRow, RiskRow, exception_rows, top_risk
-from scoring.dashboard.figures import (
-    Figures,
+from scoring.dashboard.aggregates import (
+    Aggregates,
     Group,
-    portfolio_figures,
+    portfolio_aggregates,
     to_date,
     to_money,
 )
@@ -78,7 +78,7 @@ def tier_rows(groups: list[Group]) -> list[TierRow]:
     by_key = {group.key: group.figures for group in groups}
     rows = []
     for tier in Tier.objects.order_by("rank", "pk"):
-        found = by_key.get(str(tier.pk), Figures())
+        found = by_key.get(str(tier.pk), Aggregates())
         rows.append(TierRow(tier.pk, tier.name, tier.name_zh_hans, found.accounts, found.revenue))
     if None in by_key:
         rows.append(TierRow(None, "", "", by_key[None].accounts, by_key[None].revenue))
@@ -117,8 +117,8 @@ def stage_rows(accounts: QuerySet, groups: list[Group], *, today: datetime.date)
     return [
         StageRow(
             stage,
-            by_key.get(stage, Figures()).accounts,
-            by_key.get(stage, Figures()).revenue,
+            by_key.get(stage, Aggregates()).accounts,
+            by_key.get(stage, Aggregates()).revenue,
             moves.get((stage, False), 0),
             moves.get((stage, True), 0),
         )
@@ -143,14 +143,14 @@ class BandRow:
 
     @property
     def highest(self) -> int:
-        return 100 if self.band == facts.RISK_BANDS - 1 else self.band * 10 + 9
+        return 100 if self.band == account_columns.RISK_BANDS - 1 else self.band * 10 + 9
 
 
 def band_rows(groups: list[Group]) -> list[BandRow]:
     by_key = {group.key: group.figures for group in groups}
     rows = []
-    for band in range(facts.RISK_BANDS):
-        found = by_key.get(str(band), Figures())
+    for band in range(account_columns.RISK_BANDS):
+        found = by_key.get(str(band), Aggregates())
         rows.append(BandRow(band, found.accounts, found.high_risk, found.medium_risk))
     return rows
 
@@ -159,7 +159,7 @@ def band_rows(groups: list[Group]) -> list[BandRow]:
 class ManagerRow:
     owner_id: int | None
     name: str
-    figures: Figures
+    figures: Aggregates
 
 
 def manager_rows(groups: list[Group]) -> list[ManagerRow]:
@@ -323,11 +323,11 @@ class Dashboard:
     compare_day: datetime.date | None
     calculated_at: datetime.datetime | None
     thresholds: Thresholds
-    total: Figures
+    total: Aggregates
     tiers: list[TierRow]
     stages: list[StageRow]
     bands: list[BandRow]
-    quadrants: dict[str, Figures]
+    quadrants: dict[str, Aggregates]
     managers: list[ManagerRow]
     bubbles: list[BubbleAccount]
     pareto: ParetoCurve
@@ -347,7 +347,7 @@ def dashboard(
 ) -> Dashboard:
     today = today or timezone.localdate()
     compare_before = today - datetime.timedelta(days=COMPARE_DAYS[compare])
-    figures = portfolio_figures(accounts, today=today, compare_before=compare_before)
+    figures = portfolio_aggregates(accounts, today=today, compare_before=compare_before)
     total = figures.total
     return Dashboard(
         today=today,

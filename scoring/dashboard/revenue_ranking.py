@@ -31,8 +31,8 @@ class BubbleAccount:
 
 
 def bubbles(accounts: QuerySet) -> list[BubbleAccount]:
-    """The largest scored accounts, each once, placed by its current assessment: the same join
-    as facts.with_facts, which the quadrant counts read. (Filtering `assessments__…` in two
+    """The largest scored accounts, each once, placed by its current assessment: the same join as
+    account_columns.with_columns, which the quadrant counts read. (Filtering `assessments__…` in two
     .filter() calls joins the assessments twice, and an F() over the relation reads a third,
     unfiltered join: one bubble per assessment, old ones included.)"""
     rows = (

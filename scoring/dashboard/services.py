@@ -8,7 +8,7 @@ from accounts.models import Account
 from scoring.dashboard import cache, queries
 
 
-def warm_dashboards() -> int:
+def dashboards_warm() -> int:
     """Compute and cache the unfiltered dashboard of the whole portfolio (directors and admins
     share it) and of each active account manager's own portfolio. Returns how many."""
     today = timezone.localdate()

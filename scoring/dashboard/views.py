@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from accounts import access
-from scoring.dashboard import cache, charts, drill, export, facts, queries
+from scoring.dashboard import account_columns, cache, charts, drill, export, queries
 from scoring.dashboard.filters import DashboardFilter, DrillFilter
 
 BODY = "scoring/dashboard/_body.html"
@@ -67,7 +67,7 @@ def dashboard_export(request):
 def dashboard_accounts(request):
     """The accounts behind one figure of the dashboard (a bar, a bubble group, a tile)."""
     today = timezone.localdate()
-    accounts = facts.with_facts(
+    accounts = account_columns.with_columns(
         access.visible_accounts(request.user), today=today, compare_before=None
     )
     # Always bound, so that the default order applies to an empty query string too.

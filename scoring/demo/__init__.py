@@ -8,7 +8,7 @@ planning's step and `create_health` after it; `delete_demo_data` runs before acc
 The criteria sets and tier rules are configuration, not demo data: the data migration ships them,
 this step only recreates the shipped sets when they are missing (after a flush) and never deletes
 them. The same seed gives the same data (on the same day). Bulk inserts, a batch of accounts at a
-time, through scoring.assessments.services.bulk_assess; no history rows, like accounts' demo.
+time, through scoring.assessments.services.accounts_assess; no history rows, like accounts' demo.
 """
 
 from datetime import datetime, time, timedelta
@@ -40,7 +40,7 @@ from scoring.models import (
     ValueScorecard,
 )
 from scoring.models.criteria import SHIPPED_NOTE
-from scoring.tiers.services import apply_tier_rules
+from scoring.tiers.services import tier_rules_apply
 
 __all__ = ["create_health", "create_scoring", "delete_demo_data"]
 
@@ -103,7 +103,7 @@ def create_scoring(context: DemoContext) -> dict[str, int]:
     counts |= create_segments(context, segment_set)
     # The accounts step tiers customers by their size; the shipped tier rules look at what they
     # bought from us. Applying them keeps the demo consistent with the Tier rules page.
-    applied = apply_tier_rules()
+    applied = tier_rules_apply()
     counts["tier changes"] = applied["changed"]
     # Health last: contact recency is measured against the tier the rules just gave.
     return counts

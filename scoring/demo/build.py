@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.demo.context import ACCOUNT_BATCH, INSERT_BATCH, DemoContext
 from accounts.models import Account, Category, RelationshipStage, Transaction, User
 from scoring import engine
-from scoring.assessments.services import bulk_assess
+from scoring.assessments.services import accounts_assess
 from scoring.demo import words
 from scoring.demo.picks import Picks, pick_portfolio
 from scoring.models import CriteriaSet, ValueScorecard
@@ -367,14 +367,14 @@ def _build_batch(builder: Builder, accounts: list[dict], counts: dict) -> None:
         if card is not None:
             scorecards.append(card)
     for number, owner_id in sorted(rounds, key=lambda key: (key[0], key[1] or 0)):
-        counts["assessments"] += bulk_assess(
+        counts["assessments"] += accounts_assess(
             criteria_set=builder.criteria_set,
             values_by_account=rounds[(number, owner_id)],
             scored_by=builder.owner(owner_id),
             scored_at=builder.history_sitting(owner_id, number),
         )
     for owner_id, sitting in sorted(current, key=lambda key: (key[1], key[0] or 0)):
-        counts["assessments"] += bulk_assess(
+        counts["assessments"] += accounts_assess(
             criteria_set=builder.criteria_set,
             values_by_account=current[(owner_id, sitting)],
             scored_by=builder.owner(owner_id),

@@ -11,7 +11,7 @@ two survey links waiting for an answer and one that expired.
 
 Snapshots: the health of every account as it stood on past days (weekly for twelve weeks, daily for
 the last two), computed by the same code as a run from the records dated up to that day
-(scoring.health.measures reads "as of"), so the trends are honest. Only HealthSnapshot rows: no
+(scoring.health.inputs reads "as of"), so the trends are honest. Only HealthSnapshot rows: no
 alerts, no AccountHealth. For a large portfolio only the key accounts and the demo logins'
 accounts get the history. Then one run (trigger "command") scores every account for today, writes
 today's snapshot and notifies the owners of the accounts that are at high risk.
@@ -46,10 +46,10 @@ from planning.demo.build import falling_revenue
 from planning.models import Visit, VisitStatus
 from scoring import defaults, engine
 from scoring.demo import words
-from scoring.health.measures import read_batch
-from scoring.health.recalculation import compute
+from scoring.health.inputs import read_batch
+from scoring.health.recalculation import account_health_compute
 from scoring.health.risk_model import current_risk_model
-from scoring.health.runs import BATCH_SIZE, recalculate_all
+from scoring.health.runs import BATCH_SIZE, health_recalculate_all
 from scoring.models import (
     HealthSnapshot,
     RiskFactor,
@@ -160,7 +160,7 @@ def create_health(context: DemoContext) -> dict[str, int]:
     counts = builder.create_all()
     counts["survey links"] = builder.create_links()
     backfilled = backfill_snapshots(context)
-    run = recalculate_all(trigger=RunTrigger.COMMAND, as_of=context.today)
+    run = health_recalculate_all(trigger=RunTrigger.COMMAND, as_of=context.today)
     if run.status == RunStatus.FAILED:
         raise RuntimeError(f"The demo's health recalculation failed: {run.error_text}")
     # A run skipped because another holds the lock leaves the demo without today's health
@@ -220,7 +220,7 @@ class SurveyBuilder:
         scored = []
         for pk in mine.order_by("external_id").values_list("pk", flat=True):
             for facts in read_batch(pk, pk, as_of=self.today, windows=model.windows):
-                score = compute(facts, model, None, self.today).values["risk_score"]
+                score = account_health_compute(facts, model, None, self.today).values["risk_score"]
                 scored.append((-score, facts.account_id))
         self.declining = {account_id for _, account_id in sorted(scored)[:DEMO_DECLINING]}
 

@@ -1,4 +1,4 @@
-"""Recalculating a batch of accounts: read their facts set-based (scoring.health.measures: nine
+"""Recalculating a batch of accounts: read their facts set-based (scoring.health.inputs: nine
 grouped queries), score them with scoring.engine, and write only what changed — the AccountHealth
 rows (an upsert), today's snapshot of the accounts that changed or have none yet, and the alerts
 of accounts that crossed into high risk. The caller (scoring.health.runs) gives each batch its
@@ -18,7 +18,7 @@ from accounts.models import Account, Category
 from planning.models import Notification
 from scoring import engine
 from scoring.health.alerts import new_alerts
-from scoring.health.measures import AccountFacts, read_batch
+from scoring.health.inputs import AccountInputs, read_batch
 from scoring.health.risk_model import RiskModel
 from scoring.models import AccountHealth, HealthSnapshot
 
@@ -57,7 +57,7 @@ SNAPSHOT_FIELDS = (
 class Computed:
     """One account's new health values, and whether it needs an alert."""
 
-    facts: AccountFacts
+    facts: AccountInputs
     values: dict
 
     @property
@@ -70,8 +70,12 @@ class Computed:
         return {field: values[field] for field in SNAPSHOT_FIELDS}
 
 
-def compute(
-    facts: AccountFacts, model: RiskModel, previous: dict | None, as_of, week_ago: int | None = None
+def account_health_compute(
+    facts: AccountInputs,
+    model: RiskModel,
+    previous: dict | None,
+    as_of,
+    week_ago: int | None = None,
 ) -> Computed:
     """The AccountHealth values of one account (pure: no queries). `week_ago`: the risk score
     of its latest snapshot at least a week old."""
@@ -140,7 +144,7 @@ def week_ago_scores(lo: int, hi: int, as_of: datetime.date) -> dict[int, int]:
     return {pk: score for pk, score in rows if score is not None}
 
 
-def recalculate_batch(lo: int, hi: int, *, as_of, model: RiskModel, now=None) -> BatchResult:
+def health_batch_recalculate(lo: int, hi: int, *, as_of, model: RiskModel, now=None) -> BatchResult:
     """Recalculate the accounts lo ≤ pk ≤ hi and write what changed. Call inside a transaction
     (scoring.health.runs does)."""
     now = now or timezone.now()
@@ -163,7 +167,7 @@ def recalculate_batch(lo: int, hi: int, *, as_of, model: RiskModel, now=None) ->
     changed, snapshots, crossings = [], [], []
     for account_facts in facts:
         before = previous.get(account_facts.account_id)
-        computed = compute(
+        computed = account_health_compute(
             account_facts, model, before, as_of, week_ago.get(account_facts.account_id)
         )
         if before != computed.values:

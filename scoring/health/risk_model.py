@@ -1,6 +1,6 @@
 """The churn-risk model the recalculation runs: the admin's policy and factor rules (RiskPolicy,
 RiskFactor) as one value object, and the rules a model must keep before it is saved
-(scoring.health.services.update_risk_model saves it)."""
+(scoring.health.services.risk_model_update saves it)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from scoring import engine
 from scoring.health import explain
-from scoring.health.measures import Windows
+from scoring.health.inputs import Windows
 from scoring.models import RiskFactor, RiskPolicy
 
 

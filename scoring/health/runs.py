@@ -1,16 +1,16 @@
 """Health recalculation runs (issue 6 item 4; DESIGN.md §6).
 
-`recalculate_all` walks the accounts in primary-key ranges and recalculates each range in its own
-transaction (scoring.health.recalculation), counting it on the run's HealthRun row.
+`health_recalculate_all` walks the accounts in primary-key ranges and recalculates each range in its
+own transaction (scoring.health.recalculation), counting it on the run's HealthRun row.
 
 Two runs never overlap: a run holds a PostgreSQL session advisory lock (released by the server if
 the worker dies, so a crash never leaves a stale lock); on other databases (SQLite for `make run`,
 where tasks run in the web process) a cache key stands in.
 
 A run that dies is noticed by its lease (accounts.jobs): it beats while it goes, and a run silent
-for a whole lease is shown interrupted at once and marked so by `reap_dead_runs` (every minute),
-or by the next run, which holds the lock and so knows any run still marked running is dead. The
-run records the last account id it saved (`done_through`), so it says which accounts have their
+for a whole lease is shown interrupted at once and marked so by `health_runs_reap_dead` (every
+minute), or by the next run, which holds the lock and so knows any run still marked running is dead.
+The run records the last account id it saved (`done_through`), so it says which accounts have their
 new health; an admin's retry is a new run that carries on from there with the counts so far.
 
 A run that changed anything sends scoring.health.signals.health_recalculated (the dashboard, a
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts.jobs import expired_before, heartbeat
 from accounts.models import Account
-from scoring.health.recalculation import BatchResult, recalculate_batch
+from scoring.health.recalculation import BatchResult, health_batch_recalculate
 from scoring.health.risk_model import RiskModel, current_risk_model
 from scoring.health.signals import health_recalculated
 from scoring.models import (
@@ -115,7 +115,7 @@ def _interrupt(runs, reason: str = StopReason.WORKER_LOST, *, at=None) -> int:
     )
 
 
-def reap_dead_runs() -> int:
+def health_runs_reap_dead() -> int:
     """Mark interrupted every run still marked running whose worker died (silent for a whole
     lease). The runs page shows such a run interrupted already; this records it, for everything
     that reads the status (the risk model page's "not applied yet", the admin). Idempotent:
@@ -182,7 +182,7 @@ def _run_batches(run: HealthRun, ranges, *, as_of, model: RiskModel) -> list[str
     for lo, hi in ranges:
         try:
             with transaction.atomic():
-                result = recalculate_batch(lo, hi, as_of=as_of, model=model)
+                result = health_batch_recalculate(lo, hi, as_of=as_of, model=model)
                 _save_batch(run, result, hi)
         except (LeaseLost, SoftTimeLimitExceeded):
             raise
@@ -195,7 +195,7 @@ def _run_batches(run: HealthRun, ranges, *, as_of, model: RiskModel) -> list[str
     return errors
 
 
-def run_recalculation(
+def health_recalculation_run(
     *,
     trigger: str,
     requested_by=None,
@@ -294,21 +294,23 @@ def _tidy_up_after_a_full_run() -> None:
         cursor.execute(f"ANALYZE {HealthSnapshot._meta.db_table}")
 
 
-def recalculate_all(*, trigger=RunTrigger.NIGHTLY, requested_by=None, **options) -> HealthRun:
-    return run_recalculation(trigger=trigger, requested_by=requested_by, **options)
+def health_recalculate_all(
+    *, trigger=RunTrigger.NIGHTLY, requested_by=None, **options
+) -> HealthRun:
+    return health_recalculation_run(trigger=trigger, requested_by=requested_by, **options)
 
 
-def recalculate_account(
+def account_health_recalculate(
     *, account_id: int, trigger=RunTrigger.SURVEY, requested_by=None, **options
 ) -> HealthRun:
     # A skipped attempt is retried by the task: recording each try would only clutter the runs.
     options.setdefault("record_skipped", False)
-    return run_recalculation(
+    return health_recalculation_run(
         trigger=trigger, requested_by=requested_by, account_id=account_id, **options
     )
 
 
-def resume_run(
+def health_run_resume(
     *, run_id: int, requested_by=None, batch_size: int | None = None, task_id: str = ""
 ) -> HealthRun | None:
     """An admin's retry of an interrupted run, in the worker: a new run with the same trigger,
@@ -317,7 +319,7 @@ def resume_run(
     interrupted = HealthRun.objects.filter(pk=run_id).first()
     if interrupted is None:
         return None
-    return run_recalculation(
+    return health_recalculation_run(
         trigger=interrupted.trigger,
         requested_by=requested_by,
         account_id=interrupted.account_id,

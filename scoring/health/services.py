@@ -23,7 +23,7 @@ RETRY_HEALTH_RUN = "scoring.tasks.retry_health_run"
 
 
 @transaction.atomic
-def retry_run(*, run: HealthRun, actor) -> HealthRun:
+def health_run_retry(*, run: HealthRun, actor) -> HealthRun:
     """An admin's one-click retry: queue a new run that carries on after the accounts `run`
     saved (scoring.tasks.retry_health_run), once this commits. Refused while a retry asked for
     earlier waits for a worker."""
@@ -45,7 +45,7 @@ def retry_run(*, run: HealthRun, actor) -> HealthRun:
 
 
 @transaction.atomic
-def dismiss_run(*, run: HealthRun, actor) -> HealthRun:
+def health_run_dismiss(*, run: HealthRun, actor) -> HealthRun:
     """An admin's "dismiss": the interrupted run stays in the list as it is, marked seen and
     no longer offering a retry (the next nightly run recalculates every account anyway)."""
     access.require_admin(actor)
@@ -58,7 +58,7 @@ def dismiss_run(*, run: HealthRun, actor) -> HealthRun:
 # --- Queueing runs -------------------------------------------------------------------------------
 
 
-def request_recalculation(*, requested_by):
+def health_recalculation_request(*, requested_by):
     """An admin's "recalculate now": queue the full run once the request commits. Returns the
     outbox row (None when tasks run in-process)."""
     access.require_admin(requested_by)
@@ -66,7 +66,7 @@ def request_recalculation(*, requested_by):
     return outbox.enqueue(RECALCULATE_HEALTH, RunTrigger.ADMIN, actor_id)
 
 
-def recalculate_after_import(sender, *, job, **kwargs) -> None:
+def health_recalculate_after_import(sender, *, job, **kwargs) -> None:
     """Imported transactions move revenue, margin and risk: recalculate once the import commits
     (a receiver of accounts.signals.records_imported)."""
     if job.kind == ImportKind.TRANSACTIONS:
@@ -83,7 +83,7 @@ def recalculate_after_survey(sender, *, account_id: int, **kwargs) -> None:
 
 
 @transaction.atomic
-def update_risk_model(
+def risk_model_update(
     *, policy_data: dict, factor_rows: Mapping[str, FactorValues], actor, expected_version: int
 ) -> RiskPolicy:
     """Save the policy and the factors in one transaction, each change with a history row by

@@ -105,7 +105,7 @@ def risk_model_edit(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_risk_model(
+            services.risk_model_update(
                 policy_data=form.policy_data(),
                 factor_rows=form.factor_values(),
                 actor=request.user,
@@ -159,7 +159,7 @@ def recalculate_now(request):
     access.require_admin(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    message = services.request_recalculation(requested_by=request.user)
+    message = services.health_recalculation_request(requested_by=request.user)
     if message is not None and outbox.is_pending(message):
         messages.warning(request, QUEUED_FOR_BROKER)
         return redirect("scoring:health_runs")
@@ -179,7 +179,7 @@ def run_retry(request, pk):
         return HttpResponseNotAllowed(["POST"])
     run = get_object_or_404(HealthRun, pk=pk)
     try:
-        services.retry_run(run=run, actor=request.user)
+        services.health_run_retry(run=run, actor=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -202,7 +202,7 @@ def run_dismiss(request, pk):
         return HttpResponseNotAllowed(["POST"])
     run = get_object_or_404(HealthRun, pk=pk)
     try:
-        services.dismiss_run(run=run, actor=request.user)
+        services.health_run_dismiss(run=run, actor=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -115,7 +115,7 @@ class Assessment(models.Model):
     def row_version(self) -> int:
         """An assessment never changes: a new scoring is a new assessment. So the id of an
         account's current assessment is the version of its scores, which the scoring form
-        carries like any edit form (scoring.assessments.services.assess_account)."""
+        carries like any edit form (scoring.assessments.services.account_assess)."""
         return self.pk or 0
 
     @property

@@ -20,7 +20,7 @@ from scoring.segments.queries import segment_values
 SEGMENT_FIELDS = ("name", "name_zh_hans", "industry", "description")
 
 
-def _as(instance, actor):
+def _with_history_user(instance, actor):
     instance._history_user = actor
     return instance
 
@@ -45,7 +45,7 @@ def segment_save(
         raise ValidationError({"name": _("Another segment already has this name.")})
     try:
         with transaction.atomic():
-            _as(segment, actor).save()
+            _with_history_user(segment, actor).save()
     except IntegrityError:  # two admins naming two segments alike at once
         raise ValidationError({"name": _("Another segment already has this name.")}) from None
     return segment
@@ -57,7 +57,7 @@ def segment_delete(*, actor, segment: Segment, expected_version: int) -> None:
     stay."""
     access.require_admin(actor)
     claim(segment, expected_version=expected_version)
-    _as(segment, actor).delete()
+    _with_history_user(segment, actor).delete()
 
 
 @transaction.atomic
@@ -97,10 +97,10 @@ def segment_score(
             continue
         score = score or SegmentScore(segment=segment, criterion=criterion)
         score.value, score.scored_by, score.scored_at = value, actor, now
-        _as(score, actor).save()
+        _with_history_user(score, actor).save()
         changed += 1
     # The claim moved the segment's version on; its history row says who, so that the next
     # stale form's conflict names them.
     segment._change_reason = "scores saved"
-    _as(segment, actor).save(update_fields=["row_version"])
+    _with_history_user(segment, actor).save(update_fields=["row_version"])
     return changed

@@ -116,7 +116,7 @@ def _save_answers(survey, checked) -> None:
 
 
 @transaction.atomic
-def record_survey(*, account, respondent, answered_on, answers, comments="", recorded_by) -> Survey:
+def survey_record(*, account, respondent, answered_on, answers, comments="", recorded_by) -> Survey:
     """A survey the team took (in a meeting, on the phone). `answers`: {indicator: (importance,
     performance)} of the indicators asked."""
     access.require_edit(recorded_by, account)
@@ -159,7 +159,7 @@ def link_url(survey, build_absolute_uri=None) -> str:
 
 
 @transaction.atomic
-def send_survey(*, account, respondent, language, days, sent_by, build_absolute_uri=None):
+def survey_send(*, account, respondent, language, days, sent_by, build_absolute_uri=None):
     """A survey waiting for the stakeholder to answer through a private link, e-mailed to them
     when they have an address. Returns (survey, link)."""
     access.require_edit(sent_by, account)
@@ -183,11 +183,11 @@ def send_survey(*, account, respondent, language, days, sent_by, build_absolute_
     survey.save()
     url = link_url(survey, build_absolute_uri)
     if respondent.email:
-        queue_link_mail(survey, url)
+        survey_link_mail_queue(survey, url)
     return survey, url
 
 
-def queue_link_mail(survey, url) -> None:
+def survey_link_mail_queue(survey, url) -> None:
     """Queue the link's e-mail in the survey's language, in the survey's transaction: a worker
     sends it (accounts.mail), so the request never waits on the mail server, and a server that
     is down delays the mail, retried and shown to admins. The link is on the page to share by
@@ -205,7 +205,7 @@ def queue_link_mail(survey, url) -> None:
 
 
 @transaction.atomic
-def withdraw_survey(*, survey, actor, expected_version: int) -> Survey:
+def survey_withdraw(*, survey, actor, expected_version: int) -> Survey:
     """Withdraw the link of a survey as the page showed it (not one answered or changed since)."""
     access.require_edit(actor, survey.account)
     claim(survey, expected_version=expected_version)
@@ -219,7 +219,7 @@ def withdraw_survey(*, survey, actor, expected_version: int) -> Survey:
 
 
 @transaction.atomic
-def delete_survey(*, survey, actor, expected_version: int) -> None:
+def survey_delete(*, survey, actor, expected_version: int) -> None:
     """Delete a survey as the page showed it: one answered or changed since is refused."""
     access.require_edit(actor, survey.account)
     claim(survey, expected_version=expected_version)
@@ -229,7 +229,7 @@ def delete_survey(*, survey, actor, expected_version: int) -> None:
     survey_changed.send(sender=Survey, account_id=account_id)
 
 
-def open_survey_for_link(pk: int, nonce: str) -> Survey:
+def survey_open_for_link(pk: int, nonce: str) -> Survey:
     """The survey a link names. AlreadyAnswered for a completed one (whatever its nonce: the
     respondent deserves to hear it worked); SurveyClosed for anything else not open."""
     survey = Survey.objects.select_related("respondent").filter(pk=pk).first()
@@ -247,7 +247,7 @@ def _check_link(survey, nonce) -> Survey:
 
 
 @transaction.atomic
-def answer_survey(*, pk: int, nonce: str, answers, comments="") -> Survey:
+def survey_answer(*, pk: int, nonce: str, answers, comments="") -> Survey:
     """The respondent's own answers. The row lock makes a second submission (another tab, a
     double click) wait for the first and then find the survey answered."""
     survey = _check_link(Survey.objects.select_for_update().filter(pk=pk).first(), nonce)
@@ -266,7 +266,7 @@ def answer_survey(*, pk: int, nonce: str, answers, comments="") -> Survey:
 
 
 @transaction.atomic
-def save_indicator(
+def indicator_save(
     *, indicator: SurveyIndicator, actor, expected_version: int | None = None
 ) -> SurveyIndicator:
     """Create or update an indicator (validated by the form), an update from a form loaded at
@@ -285,7 +285,7 @@ def save_indicator(
 
 
 @transaction.atomic
-def delete_indicator(*, indicator: SurveyIndicator, actor, expected_version: int) -> None:
+def indicator_delete(*, indicator: SurveyIndicator, actor, expected_version: int) -> None:
     """Only an indicator nobody has answered: answered ones are retired, so old surveys keep
     their answers (the foreign key protects them too). Deleted as the page showed it: one
     changed since is refused."""

@@ -34,7 +34,7 @@ def survey_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            survey = services.record_survey(
+            survey = services.survey_record(
                 account=account,
                 respondent=data["respondent"],
                 answered_on=data["answered_on"],
@@ -60,7 +60,7 @@ def survey_send(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            survey, _url = services.send_survey(
+            survey, _url = services.survey_send(
                 account=account,
                 respondent=data["respondent"],
                 language=data["language"],
@@ -108,7 +108,7 @@ def survey_withdraw(request, pk, survey_pk):
         messages.error(request, button.refusal())
         return redirect(survey)
     try:
-        services.withdraw_survey(
+        services.survey_withdraw(
             survey=survey, actor=request.user, expected_version=button.expected_version
         )
     except ValidationError as error:
@@ -129,7 +129,7 @@ def survey_delete(request, pk, survey_pk):
             messages.error(request, button.refusal())
             return redirect(survey)
         try:
-            services.delete_survey(
+            services.survey_delete(
                 survey=survey, actor=request.user, expected_version=button.expected_version
             )
         except ValidationError as error:
@@ -161,7 +161,7 @@ def _indicator_form_page(request, indicator):
     form = IndicatorForm(request.POST or None, instance=indicator, answered=answered)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_indicator(
+            services.indicator_save(
                 indicator=form.instance,
                 actor=request.user,
                 expected_version=form.expected_version if indicator.pk else None,
@@ -198,7 +198,7 @@ def indicator_delete(request, indicator_pk):
             messages.error(request, button.refusal())
             return redirect("scoring:survey_indicators")
         try:
-            services.delete_indicator(
+            services.indicator_delete(
                 indicator=indicator, actor=request.user, expected_version=button.expected_version
             )
         except ValidationError as error:
@@ -248,7 +248,7 @@ def survey_answer(request, token):
         return _closed(request)
     pk, nonce = found
     try:
-        survey = services.open_survey_for_link(pk, nonce)
+        survey = services.survey_open_for_link(pk, nonce)
     except services.SurveyClosed:
         return _closed(request)
     except services.AlreadyAnswered as answered:
@@ -260,7 +260,7 @@ def survey_answer(request, token):
         form = SurveyAnswersForm(request.POST or None, indicators=queries.active_indicators())
         if request.method == "POST" and form.is_valid():
             try:
-                survey = services.answer_survey(
+                survey = services.survey_answer(
                     pk=pk,
                     nonce=nonce,
                     answers=form.answers(),

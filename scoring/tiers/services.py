@@ -107,7 +107,7 @@ def _check_order(upper: list[Tier], rules: Mapping[int, RuleValues], errors: dic
 def _claimed_policy(expected_version: int) -> TierPolicy:
     """The policy row, claimed at the version the page was loaded at (0: the page saw none, and
     it is created now). The policy's row_version covers the rules too: every rule is written by
-    save_tier_rules, which moves it on."""
+    tier_rules_save, which moves it on."""
     policy, created = TierPolicy.objects.get_or_create(pk=1)
     if not created:
         claim(policy, expected_version=expected_version)
@@ -117,7 +117,7 @@ def _claimed_policy(expected_version: int) -> TierPolicy:
 
 
 @transaction.atomic
-def save_tier_rules(
+def tier_rules_save(
     *, actor, basis: str, method: str, rules: Mapping[int, RuleValues], expected_version: int
 ) -> TierPolicy:
     """Save the policy and one rule per tier, from a form loaded at the policy's
@@ -170,7 +170,7 @@ def _write_tiers(new_tier: Mapping[int, int | None], actor) -> None:
         )
 
 
-def apply_tier_rules(*, actor=None, today=None, expected_version: int | None = None) -> dict:
+def tier_rules_apply(*, actor=None, today=None, expected_version: int | None = None) -> dict:
     """Give every account the tier the rules assign. Returns the counts: accounts, changed, up,
     down, placed (had no tier), and accounts per tier code afterwards.
 

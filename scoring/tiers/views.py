@@ -38,7 +38,7 @@ def tier_rules_edit(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.save_tier_rules(
+            services.tier_rules_save(
                 actor=request.user,
                 basis=data["basis"],
                 method=data["method"],
@@ -75,7 +75,7 @@ def tier_apply(request):
         messages.error(request, button.refusal())
         return redirect("scoring:tier_preview")
     try:
-        result = services.apply_tier_rules(
+        result = services.tier_rules_apply(
             actor=request.user, expected_version=button.expected_version
         )
     except ValidationError as error:

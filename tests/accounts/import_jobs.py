@@ -50,7 +50,7 @@ def total_by_account(rows: list[list]) -> dict[str, Decimal]:
 
 
 def upload(user, kind: str, rows, name: str = "file.csv") -> ImportJob:
-    return services.start_import(
+    return services.import_job_start(
         user=user, kind=kind, upload=SimpleUploadedFile(name, csv_bytes(rows))
     )
 
@@ -60,10 +60,10 @@ def checked(user, kind: str, rows, capture=None, name: str = "file.csv") -> Impo
     inside a transaction (where the task waits for a commit that never comes)."""
     job = upload(user, kind, rows, name)
     if capture is None:
-        services.check_import(user=user, job=job, mapping=job.mapping)
+        services.import_job_check(user=user, job=job, mapping=job.mapping)
     else:
         with capture(execute=True):
-            services.check_import(user=user, job=job, mapping=job.mapping)
+            services.import_job_check(user=user, job=job, mapping=job.mapping)
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED, job.error
     return job

@@ -126,7 +126,7 @@ def test_the_worker_rebuilds_the_rows_through_the_owners_scope(
     AccountFactory(name="Mine later", owner=owner)
     client = client_for(owner)
     for job in jobs:
-        assert services.run_export(job.pk, job.attempt) == ExportStatus.DONE
+        assert services.export_job_run(job.pk, job.attempt) == ExportStatus.DONE
         job.refresh_from_db()
     assert downloaded_rows(client, jobs[0])[1:] == []
     assert sorted(row[0] for row in downloaded_rows(client, jobs[1])[1:]) == sorted(
@@ -193,9 +193,9 @@ def test_the_page_polls_while_the_job_runs_and_reloads_when_it_ends(
     assert fragment.status_code == 200
     assert "2 of 3 rows written" in fragment.content.decode()
 
-    services.run_export(job.pk, job.attempt)  # already running: another delivery does nothing
+    services.export_job_run(job.pk, job.attempt)  # already running: another delivery does nothing
     ExportJob.objects.filter(pk=job.pk).update(status="queued")
-    services.run_export(job.pk, job.attempt)
+    services.export_job_run(job.pk, job.attempt)
     refresh = client.get(progress_url, headers={"HX-Request": "true"})
     assert refresh.headers["HX-Refresh"] == "true"
 
@@ -217,13 +217,13 @@ def test_a_dead_workers_job_is_shown_interrupted_reaped_and_retried(
     progress = client.get(reverse("accounts:export_job_progress", args=[job.pk]))
     assert progress.headers["HX-Refresh"] == "true"
 
-    assert services.reap_dead_exports() == 1
-    assert services.reap_dead_exports() == 0
+    assert services.export_jobs_reap_dead() == 1
+    assert services.export_jobs_reap_dead() == 0
     job.refresh_from_db()
     assert job.status == ExportStatus.INTERRUPTED
 
     stale = job.attempt
-    services.run_export(job.pk, stale)  # the message delivered again: does nothing
+    services.export_job_run(job.pk, stale)  # the message delivered again: does nothing
     assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.INTERRUPTED
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -264,7 +264,7 @@ def test_a_too_large_workbook_fails_with_a_message(
     client = client_for(owner)
     job = ExportJob.objects.create(user=owner, kind="accounts", export_format="xlsx",
                                    parameters={"query": ""}, language="en")  # fmt: skip
-    assert services.run_export(job.pk, job.attempt) == ExportStatus.FAILED
+    assert services.export_job_run(job.pk, job.attempt) == ExportStatus.FAILED
     page = client.get(reverse("accounts:export_job", args=[job.pk])).content.decode()
     assert "more rows than an Excel worksheet holds" in page
 
@@ -305,8 +305,8 @@ def test_old_files_are_deleted_and_the_job_says_so(
     )
     ExportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=8))
 
-    assert services.delete_old_export_files() == 1
-    assert services.delete_old_export_files() == 0
+    assert services.export_files_delete_old() == 1
+    assert services.export_files_delete_old() == 0
     assert not ExportFilePart.objects.filter(job=old).exists()
     assert ExportFilePart.objects.filter(job=recent).exists()
     download = client.get(reverse("accounts:export_job_download", args=[old.pk]))

@@ -28,7 +28,7 @@ def written_export(user) -> ExportJob:
     job = ExportJob.objects.create(
         user=user, kind="accounts", export_format="csv", parameters={"query": ""}, language="en"
     )
-    assert services.run_export(job.pk, job.attempt) == ExportStatus.DONE
+    assert services.export_job_run(job.pk, job.attempt) == ExportStatus.DONE
     job.refresh_from_db()
     return job
 

@@ -122,7 +122,7 @@ def test_a_worker_killed_mid_export_leaves_an_interrupted_job_that_retry_complet
     assert 'data-testid="download-export"' not in page
     assert client.get(reverse("accounts:export_job_download", args=[job.pk])).status_code == 302
 
-    assert services.reap_dead_exports() == 1
+    assert services.export_jobs_reap_dead() == 1
     job.refresh_from_db()
     assert job.status == ExportStatus.INTERRUPTED and not job.parts.exists()
 

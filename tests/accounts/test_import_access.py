@@ -119,9 +119,9 @@ def owners_job(owner, account, django_capture_on_commit_callbacks):
         "owner-accounts.xlsx",
         [["Name", "Industry", "Region"], ["Owner New Co", "Manufacturing", "East"]],
     )
-    job = services.start_import(user=owner, kind="accounts", upload=file)
+    job = services.import_job_start(user=owner, kind="accounts", upload=file)
     with django_capture_on_commit_callbacks(execute=True):
-        services.check_import(user=owner, job=job, mapping=job.mapping)
+        services.import_job_check(user=owner, job=job, mapping=job.mapping)
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED and job.planned["create"] == 1
     return job
@@ -224,7 +224,7 @@ def test_an_admin_views_another_users_job_and_its_report(client_for, admin_user,
 
 def test_an_admin_sees_every_users_import_in_the_list(client_for, admin_user, outsider, owners_job):
     file = csv_upload("outsider-list.csv", [["Name", "Industry"], ["O", "Finance"]])
-    services.start_import(user=outsider, kind="accounts", upload=file)
+    services.import_job_start(user=outsider, kind="accounts", upload=file)
     body = client_for(admin_user).get(reverse("accounts:import")).content.decode()
     assert "owner-accounts.xlsx" in body and "outsider-list.csv" in body
 
@@ -277,8 +277,8 @@ def test_retry_and_cancel_answer_only_posts(client_for, owner, owners_job):
 def test_the_upload_page_lists_only_the_managers_own_imports(client_for, owner, outsider):
     mine = csv_upload("my-file.csv", [["Name", "Industry"], ["A", "Finance"]])
     theirs = csv_upload("their-file.csv", [["Name", "Industry"], ["B", "Finance"]])
-    services.start_import(user=owner, kind="accounts", upload=mine)
-    services.start_import(user=outsider, kind="accounts", upload=theirs)
+    services.import_job_start(user=owner, kind="accounts", upload=mine)
+    services.import_job_start(user=outsider, kind="accounts", upload=theirs)
 
     body = client_for(owner).get(reverse("accounts:import")).content.decode()
 

@@ -117,8 +117,8 @@ def test_the_reaper_records_dead_jobs_and_leaves_live_waiting_and_finished_ones(
         status=ImportStatus.IMPORTING, heartbeat_at=None, queued_at=now - timedelta(hours=2)
     )
 
-    assert services.reap_dead_imports() == 2
-    assert services.reap_dead_imports() == 0  # idempotent
+    assert services.import_jobs_reap_dead() == 2
+    assert services.import_jobs_reap_dead() == 0  # idempotent
 
     def state(name):
         return ImportJob.objects.values_list("status", "interrupted_in").get(pk=jobs[name].pk)
@@ -152,7 +152,7 @@ def test_retry_of_an_interrupted_import_writes_it_once_as_a_new_attempt(
 ):
     job = checked(owner, "accounts", ROWS, django_capture_on_commit_callbacks)
     job = left_by_a_dead_worker(job, ImportStatus.IMPORTING)
-    services.reap_dead_imports()
+    services.import_jobs_reap_dead()
     job.refresh_from_db()
     attempt = job.attempt
 
@@ -235,7 +235,7 @@ def test_cancel_of_an_interrupted_import_goes_back_to_checked_and_it_can_be_conf
     assert 'data-testid="confirm-import"' in page and "import-interrupted" not in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.confirm_import(user=owner, job=job, only_valid_rows=False)
+        services.import_job_confirm(user=owner, job=job, only_valid_rows=False)
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
     assert Account.objects.count() == 3
@@ -279,7 +279,7 @@ def test_a_job_no_worker_has_picked_up_is_waiting_then_offers_retry_and_cancel(
     assert 'data-testid="retry-import"' in page
     # The stuck page's watch: nothing to do until the job moves on.
     assert progress(client, job, **{"while": "stuck"}).status_code == 204
-    assert services.reap_dead_imports() == 0  # never picked up: not dead
+    assert services.import_jobs_reap_dead() == 0  # never picked up: not dead
 
     job.refresh_from_db()
     post(client, "import_retry", job, capture=django_capture_on_commit_callbacks)
@@ -296,11 +296,11 @@ def test_a_message_for_an_earlier_attempt_does_nothing(owner, django_capture_on_
     job = left_by_a_dead_worker(job, ImportStatus.IMPORTING)
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=None, queued_at=timezone.now())
 
-    assert worker.run_step(job.pk, job.attempt - 1) is None  # redelivered after a retry
+    assert worker.import_job_run_step(job.pk, job.attempt - 1) is None  # redelivered after a retry
     assert not Account.objects.exists()
     assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.IMPORTING
 
-    assert worker.run_step(job.pk, job.attempt) == ImportStatus.DONE
+    assert worker.import_job_run_step(job.pk, job.attempt) == ImportStatus.DONE
     assert Account.objects.count() == 3
 
 
@@ -315,7 +315,7 @@ def test_an_attempt_superseded_while_it_writes_writes_nothing(owner, monkeypatch
         status=ImportStatus.IMPORTING, attempt=F("attempt") + 1, queued_at=timezone.now()
     )
     job.refresh_from_db()
-    write_plan = worker.write_plan
+    write_plan = worker.import_plan_write
 
     def retried_meanwhile(plan, *, user, job):
         written = write_plan(plan, user=user, job=job)
@@ -331,14 +331,14 @@ def test_an_attempt_superseded_while_it_writes_writes_nothing(owner, monkeypatch
         thread.join()
         return written
 
-    monkeypatch.setattr(worker, "write_plan", retried_meanwhile)
-    assert worker.run_step(job.pk, job.attempt) is None
+    monkeypatch.setattr(worker, "import_plan_write", retried_meanwhile)
+    assert worker.import_job_run_step(job.pk, job.attempt) is None
     assert not Account.objects.exists()
     stored = ImportJob.objects.get(pk=job.pk)
     assert (stored.status, stored.attempt) == (ImportStatus.IMPORTING, job.attempt + 1)
 
-    monkeypatch.setattr(worker, "write_plan", write_plan)
-    assert worker.run_step(job.pk, job.attempt + 1) == ImportStatus.DONE
+    monkeypatch.setattr(worker, "import_plan_write", write_plan)
+    assert worker.import_job_run_step(job.pk, job.attempt + 1) == ImportStatus.DONE
     assert Account.objects.count() == 3
 
 
@@ -358,7 +358,7 @@ def test_the_import_locks_the_rows_it_updates_and_moves_their_version_on(
         CaptureQueriesContext(connection) as queries,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.confirm_import(user=owner, job=job, only_valid_rows=False)
+        services.import_job_confirm(user=owner, job=job, only_valid_rows=False)
 
     sql = [query["sql"] for query in queries.captured_queries]
     assert any("pg_try_advisory_xact_lock" in statement for statement in sql)
@@ -380,7 +380,7 @@ def test_transactions_import_plans_with_the_kinds_lock(owner, django_capture_on_
         CaptureQueriesContext(connection) as queries,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.confirm_import(user=owner, job=job, only_valid_rows=False)
+        services.import_job_confirm(user=owner, job=job, only_valid_rows=False)
     sql = [query["sql"] for query in queries.captured_queries]
     lock = next(i for i, s in enumerate(sql) if "pg_try_advisory_xact_lock" in s)
     lookup = next(i for i, s in enumerate(sql) if 'FROM "accounts_transaction"' in s)
@@ -394,15 +394,15 @@ def test_an_import_stopped_at_its_time_limit_is_interrupted_with_nothing_written
     """Celery raises SoftTimeLimitExceeded inside the task at the soft limit (here: after the
     writes, before the commit): the transaction is undone and the owner may retry."""
     job = checked(owner, "accounts", ROWS, django_capture_on_commit_callbacks)
-    write_plan = worker.write_plan
+    write_plan = worker.import_plan_write
 
     def too_slow(plan, *, user, job):
         write_plan(plan, user=user, job=job)
         raise SoftTimeLimitExceeded
 
-    monkeypatch.setattr(worker, "write_plan", too_slow)
+    monkeypatch.setattr(worker, "import_plan_write", too_slow)
     with django_capture_on_commit_callbacks(execute=True):
-        services.confirm_import(user=owner, job=job, only_valid_rows=False)
+        services.import_job_confirm(user=owner, job=job, only_valid_rows=False)
 
     job.refresh_from_db()
     assert (job.status, job.interrupted_in) == (ImportStatus.INTERRUPTED, ImportStatus.IMPORTING)
@@ -411,7 +411,7 @@ def test_an_import_stopped_at_its_time_limit_is_interrupted_with_nothing_written
     page = detail(client_for(owner), job)
     assert "It stopped at its time limit" in page and 'data-testid="retry-import"' in page
 
-    monkeypatch.setattr(worker, "write_plan", write_plan)
+    monkeypatch.setattr(worker, "import_plan_write", write_plan)
     post(client_for(owner), "import_retry", job, capture=django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert (job.status, job.error) == (ImportStatus.DONE, "")

@@ -40,7 +40,7 @@ ORDER = {"date": "2026-01-05", "amount": Decimal("500.00"), "gross_margin": Deci
 
 def confirm(user, job, capture):
     with capture(execute=True):
-        services.confirm_import(user=user, job=job, only_valid_rows=False)
+        services.import_job_confirm(user=user, job=job, only_valid_rows=False)
     job.refresh_from_db()
     return job
 
@@ -120,7 +120,7 @@ def test_an_import_waits_for_the_lock_of_its_kind_and_plans_again_once_it_is_fre
 
     def confirm_in_a_request():
         try:
-            services.confirm_import(user=owner, job=job, only_valid_rows=False)  # runs the task
+            services.import_job_confirm(user=owner, job=job, only_valid_rows=False)  # runs the task
         finally:
             connection.close()
 

@@ -75,7 +75,7 @@ def test_files_are_deleted_a_retention_after_the_jobs_last_step_and_only_once(jo
         assert content and preview and has_file, name
     deleted_at = {job.pk: ImportJob.objects.get(pk=job.pk).file_deleted_at for job in old.values()}
 
-    assert services.delete_old_import_files() == 0  # idempotent
+    assert services.import_files_delete_old() == 0  # idempotent
     assert deleted_at == {
         job.pk: ImportJob.objects.get(pk=job.pk).file_deleted_at for job in old.values()
     }
@@ -84,7 +84,7 @@ def test_files_are_deleted_a_retention_after_the_jobs_last_step_and_only_once(jo
 def test_the_retention_is_a_setting(jobs, settings):
     settings.KAM_IMPORT_FILE_RETENTION_DAYS = 7
     week_old, days_old = jobs(ImportStatus.DONE, 8), jobs(ImportStatus.DONE, 6)
-    assert services.delete_old_import_files() == 1
+    assert services.import_files_delete_old() == 1
     assert not file_of(week_old)[2] and file_of(days_old)[2]
 
 
@@ -93,7 +93,7 @@ def test_after_the_file_is_deleted_the_page_says_so_and_the_report_has_what_the_
 ):
     settings.KAM_IMPORT_FILE_RETENTION_DAYS = 30
     job = jobs(ImportStatus.CHECKED, 40, finished_at=None)
-    services.delete_old_import_files()
+    services.import_files_delete_old()
     client = client_for(owner)
 
     page = client.get(reverse("accounts:import_detail", args=[job.pk])).content.decode()

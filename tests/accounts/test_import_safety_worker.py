@@ -65,7 +65,7 @@ def wait_for(jobs, statuses, logs, timeout=TIMEOUT, watch=None) -> list[ImportJo
 def check_both(user, kind, rows, logs):
     jobs = [upload(user, kind, rows, name=f"same-{kind}.csv") for _ in range(2)]
     for job in jobs:
-        services.check_import(user=user, job=job, mapping=job.mapping)
+        services.import_job_check(user=user, job=job, mapping=job.mapping)
     return wait_for(jobs, {ImportStatus.CHECKED}, logs)
 
 
@@ -73,7 +73,7 @@ def confirm_at_once(user, jobs, logs):
     """Both confirmations, back to back: each worker takes one; records whether one of the jobs
     was seen waiting for the other's lock (the race really happened)."""
     for job in jobs:
-        services.confirm_import(user=user, job=job, only_valid_rows=False)
+        services.import_job_confirm(user=user, job=job, only_valid_rows=False)
     waited = set()
 
     def watch(job):
@@ -134,11 +134,11 @@ def test_a_worker_killed_mid_write_leaves_an_interrupted_job_that_retry_complete
     accounts = [AccountFactory(name=f"Customer {n:02d}", owner=owner) for n in range(ACCOUNTS)]
     rows = transaction_rows(accounts, ROWS)
     job = upload(owner, "transactions", rows, name="orders.csv")
-    services.check_import(user=owner, job=job, mapping=job.mapping)
+    services.import_job_check(user=owner, job=job, mapping=job.mapping)
     (job,) = wait_for([job], {ImportStatus.CHECKED}, [log])
     assert job.planned["create"] == ROWS
 
-    services.confirm_import(user=owner, job=job, only_valid_rows=False)
+    services.import_job_confirm(user=owner, job=job, only_valid_rows=False)
     deadline = time.monotonic() + TIMEOUT
     while not 0 < services.read_progress(job.pk)["done"] < ROWS:
         assert time.monotonic() < deadline, log.read_text()
@@ -160,7 +160,7 @@ def test_a_worker_killed_mid_write_leaves_an_interrupted_job_that_retry_complete
     assert 'data-testid="retry-import"' in page
 
     # The reaper records it.
-    assert services.reap_dead_imports() == 1
+    assert services.import_jobs_reap_dead() == 1
     job.refresh_from_db()
     assert (job.status, job.interrupted_in) == (ImportStatus.INTERRUPTED, ImportStatus.IMPORTING)
     assert Transaction.objects.count() == 0 and not ImportedAccount.objects.exists()

@@ -262,7 +262,7 @@ def test_a_large_csv_uploads_quickly_and_the_dry_run_reads_every_row(
 
     # The worker's dry run (eager here) reads the whole file.
     with django_capture_on_commit_callbacks(execute=True):
-        services.check_import(user=owner, job=job, mapping=job.mapping)
+        services.import_job_check(user=owner, job=job, mapping=job.mapping)
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED, job.error
     assert job.row_count == rows

@@ -71,17 +71,19 @@ def transactions_csv(accounts: list[Account]) -> SimpleUploadedFile:
 def test_a_real_worker_checks_and_imports_two_thousand_transactions(worker, owner):
     process, log = worker
     accounts = [AccountFactory(name=f"Customer {n:02d}", owner=owner) for n in range(ACCOUNTS)]
-    job = services.start_import(user=owner, kind="transactions", upload=transactions_csv(accounts))
+    job = services.import_job_start(
+        user=owner, kind="transactions", upload=transactions_csv(accounts)
+    )
     assert job.row_count == 0  # the upload reads the first rows only; the dry run counts them
 
-    services.check_import(user=owner, job=job, mapping=job.mapping)
+    services.import_job_check(user=owner, job=job, mapping=job.mapping)
     job = _wait_for_status(job, ImportStatus.CHECKED, process, log)
     assert job.row_count == ROWS
     assert job.planned == {"create": ROWS, "update": 0, "unchanged": 0, "reject": 0}
     assert len(job.report) == ROWS
     assert Transaction.objects.count() == 0  # the dry run wrote nothing
 
-    services.confirm_import(user=owner, job=job, only_valid_rows=False)
+    services.import_job_confirm(user=owner, job=job, only_valid_rows=False)
     assert services.read_progress(job.pk) == {"done": 0, "total": ROWS}
     job = _wait_for_status(job, ImportStatus.DONE, process, log)
 
@@ -98,10 +100,10 @@ def test_a_real_worker_checks_and_imports_two_thousand_transactions(worker, owne
     assert cache.get(services.progress_key(job.pk)) is None
 
     # The same file again: the worker's dry run finds every row already there.
-    again = services.start_import(
+    again = services.import_job_start(
         user=owner, kind="transactions", upload=transactions_csv(accounts)
     )
-    services.check_import(user=owner, job=again, mapping=again.mapping)
+    services.import_job_check(user=owner, job=again, mapping=again.mapping)
     again = _wait_for_status(again, ImportStatus.CHECKED, process, log)
     assert again.planned == {"create": 0, "update": 0, "unchanged": ROWS, "reject": 0}
     assert cache.get(services.progress_key(again.pk)) is None

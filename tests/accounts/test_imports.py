@@ -740,11 +740,11 @@ def checked_job_of(owner, rows: int, capture) -> ImportJob:
             for i in range(rows)
         ]
     )
-    job = services.start_import(
+    job = services.import_job_start(
         user=owner, kind="accounts", upload=SimpleUploadedFile("many.xlsx", content)
     )
     with capture(execute=True):
-        services.check_import(user=owner, job=job, mapping=job.mapping)
+        services.import_job_check(user=owner, job=job, mapping=job.mapping)
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED
     return job
@@ -846,7 +846,7 @@ def test_an_unexpected_failure_while_writing_saves_nothing_and_ends_the_job(
         Account.objects.create(name="Half written", industry="other", region="east")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(worker, "write_plan", broken_write)
+    monkeypatch.setattr(worker, "import_plan_write", broken_write)
     confirm(client, job, django_capture_on_commit_callbacks)
 
     job.refresh_from_db()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from accounts.models import Attitude, Category
-from scoring.health.runs import recalculate_all
+from scoring.health.runs import health_recalculate_all
 from tests.browser.conftest import AXE, log_in
 from tests.factories import (
     AccountFactory,
@@ -81,7 +81,7 @@ def charted(owner, director):
             respondent=boss,
             answered_on=today - datetime.timedelta(days=days),
         )
-    recalculate_all()
+    health_recalculate_all()
     return account
 
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Category, Region
-from scoring.health.runs import recalculate_all
+from scoring.health.runs import health_recalculate_all
 from tests.browser.conftest import log_in
 from tests.factories import (
     AccountFactory,
@@ -58,7 +58,7 @@ def portfolio(owner, teammate):
         ),
     }
     PlanFactory(account=accounts["steel"])
-    recalculate_all()
+    health_recalculate_all()
     return accounts
 
 

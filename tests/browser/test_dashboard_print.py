@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from accounts.models import Category
-from scoring.health.runs import recalculate_all
+from scoring.health.runs import health_recalculate_all
 from tests.browser.conftest import log_in
 from tests.factories import (
     AccountFactory,
@@ -59,7 +59,7 @@ def big_portfolio(owner):
         score(account, uniform_values(criteria_set, 8, 7))
         amount = Decimal("3456789012.00") * (index + 1)
         TransactionFactory(account=account, amount=amount, gross_margin=amount / 4)
-    recalculate_all()
+    health_recalculate_all()
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

@@ -29,7 +29,7 @@ from accounts.models import (
     User,
 )
 from planning.models import AccountPlan, LossRecord, Opportunity, Visit
-from scoring.criteria.services import start_draft
+from scoring.criteria.services import criteria_draft_start
 from scoring.models import Assessment, Segment, SetKind, Survey, SurveyIndicator
 from tests.browser.conftest import TIMEOUT_MS, axe_violations, log_in
 
@@ -403,7 +403,7 @@ def _demo_ids(manager, admin) -> Ids:
     export = ExportJob.objects.create(
         user=manager, kind="accounts", export_format="xlsx", language="en", status="queued"
     )
-    criteria_set, _created = start_draft(kind=SetKind.ACCOUNT, actor=admin)
+    criteria_set, _created = criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin)
     loss_record = LossRecord.objects.filter(account__owner=manager).first()
     return Ids(
         account=account.pk,

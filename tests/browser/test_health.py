@@ -32,7 +32,7 @@ def test_an_admin_changes_a_weight_recalculates_and_sees_the_score_change(
     VisitFactory(
         account=account, starts_at=visited, status=VisitStatus.REPORTED, reported_at=visited
     )
-    runs.recalculate_account(account_id=account.pk)
+    runs.account_health_recalculate(account_id=account.pk)
 
     log_in(page, admin_user)
     page.goto(f"/accounts/{account.pk}/health/")

@@ -134,7 +134,7 @@ def test_the_survey_page_has_one_landmark_per_name(page: Page, owner, account):
 
 def test_the_public_surveys_radios_are_big_dark_targets_on_a_phone(new_page, owner, account):
     respondent = StakeholderFactory(account=account, name="Liu Yang", email="")
-    survey, _url = survey_services.send_survey(
+    survey, _url = survey_services.survey_send(
         account=account, respondent=respondent, language="en", days=14, sent_by=owner
     )
     page = new_page()

@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_publishing_is_confirmed_with_a_note(page: Page, admin_user, owner):
     v1 = shipped_criteria_set()
     score(AccountFactory(name="Drifting Co", owner=owner), uniform_values(v1, 4, 4))
-    draft = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)[0]
-    services.update_set(
+    draft = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)[0]
+    services.criteria_set_update(
         criteria_set=draft,
         actor=admin_user,
         expected_version=draft.row_version,

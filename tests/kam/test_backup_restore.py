@@ -38,7 +38,7 @@ from django.urls import reverse
 from django.utils import timezone
 from accounts.models import Account, User
 from planning.feeds.queries import feed_visits
-from planning.feeds.services import issue_feed_token
+from planning.feeds.services import feed_token_issue
 from scoring.models import Survey, SurveyStatus
 from scoring.surveys.tokens import make_token
 
@@ -49,7 +49,7 @@ survey = Survey.objects.filter(
     status=SurveyStatus.SENT, link_expires_at__gt=timezone.now()
 ).first()
 user = next(u for u in User.objects.order_by("pk") if feed_visits(u).exists())
-feed, token = issue_feed_token(user=user)
+feed, token = feed_token_issue(user=user)
 print(json.dumps({
     "survey_url": reverse("scoring:survey_answer", args=[make_token(survey)]),
     "respondent": survey.respondent_name,

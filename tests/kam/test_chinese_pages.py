@@ -23,7 +23,7 @@ from django.utils import translation
 
 from accounts.demo import DEMO_LOGINS
 from accounts.models import User
-from planning.reminders.services import send_daily_digests
+from planning.reminders.services import digests_send_daily
 from tests.accounts.import_jobs import account_rows, checked
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ def english_on(html: str, msgids: set[str]) -> set[str]:
 def demo_site(db, django_capture_on_commit_callbacks):
     with override_settings(KAM_DEMO_MODE=True):
         call_command("seed_demo", "--accounts", "24", stdout=StringIO())
-    send_daily_digests()  # notifications on the notifications page
+    digests_send_daily()  # notifications on the notifications page
     users = {person.role: User.objects.get(username=person.username) for person in DEMO_LOGINS}
     # An import check with rejected rows, checked in English, on the manager's imports page.
     rows = account_rows(3)

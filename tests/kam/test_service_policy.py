@@ -51,32 +51,34 @@ ACTOR_NAMES = {"actor", "recorded_by", "sent_by", "requested_by"}
 POLICY_MODULE = "accounts.access"  # the policy itself: require_admin_or_system(actor)
 
 # Services that take a user but refuse nobody, and why.
+RECORDED_NOT_CHECKED = "requested_by is recorded, not checked (see health_recalculation_request)"
+
 NO_RIGHT_TO_CHECK = {
     # The user's own rows, and only theirs.
     "user_set_language": "sets the user's own language",
-    "issue_feed_token": "a new link to the user's own calendar",
-    "mark_read": "updates only a notification of the user's (filtered by user)",
-    "mark_all_read": "updates only the user's notifications",
+    "feed_token_issue": "a new link to the user's own calendar",
+    "notification_mark_read": "updates only a notification of the user's (filtered by user)",
+    "notifications_mark_all_read": "updates only the user's notifications",
     "user_language": "reads the user's own language",
     "digest_for": "reads the user's own due items, through their visible accounts",
     "notify_due_items": "the user's own notifications, from their visible accounts",
     "alerts_to_email": "reads the user's own notifications",
     "digest_mail_key": "a key for the user's own digest",
-    "queue_digest_mail": "queues the user's own digest",
+    "digest_mail_queue": "queues the user's own digest",
     "deliver_digest": "the user's own digest",
     "send_digest": "the user's own digest",
     "list_table": "reads through the user's visible accounts only",
-    "start_export": "exports through the user's visible accounts only",
+    "export_job_start": "exports through the user's visible accounts only",
     # Who asked, kept on the run: the right is checked where the run is asked for
-    # (request_recalculation, retry_run; an import by whoever may import).
-    "run_recalculation": "requested_by is recorded, not checked (see request_recalculation)",
-    "recalculate_all": "requested_by is recorded, not checked (see request_recalculation)",
-    "recalculate_account": "requested_by is recorded, not checked (see request_recalculation)",
-    "resume_run": "requested_by is recorded, not checked (see retry_run)",
+    # (health_recalculation_request, health_run_retry; an import by whoever may import).
+    "health_recalculation_run": RECORDED_NOT_CHECKED,
+    "health_recalculate_all": RECORDED_NOT_CHECKED,
+    "account_health_recalculate": RECORDED_NOT_CHECKED,
+    "health_run_resume": "requested_by is recorded, not checked (see health_run_retry)",
     # The worker's carry-over after publish (which checks the admin): the actor is who published.
     "carry_over_segment_scores": "the worker's step after publish, which checks the admin",
-    # The import's worker writes what confirm_import (which checks) accepted.
-    "write_plan": "the worker's step after confirm_import, which checks the user",
+    # The import's worker writes what import_job_confirm (which checks) accepted.
+    "import_plan_write": "the worker's step after import_job_confirm, which checks the user",
 }
 
 
@@ -214,8 +216,8 @@ TODAY = datetime.date(2026, 1, 15)
 REFUSALS: dict[str, Refusal] = {
     # accounts: the team edits the account and what hangs off it; the owner, directors and
     # admins manage the team; admins the lockouts.
-    "lift_user_lockouts": Refusal(lambda w: {"username": "someone"}),
-    "unblock_address": Refusal(lambda w: {"ip_address": "10.0.0.1"}),
+    "user_lockouts_lift": Refusal(lambda w: {"username": "someone"}),
+    "address_unblock": Refusal(lambda w: {"ip_address": "10.0.0.1"}),
     "coverage_set": Refusal(
         lambda w: {
             "account": w.account,
@@ -309,22 +311,22 @@ REFUSALS: dict[str, Refusal] = {
         lambda w: {"stakeholder": w.stakeholder, "expected_version": w.stakeholder.row_version}
     ),
     # The import and export jobs are their user's: another user (who may import) is refused.
-    "start_import": Refusal(
+    "import_job_start": Refusal(
         lambda w: {"kind": "accounts", "upload": None}, who="director", actor="user"
     ),
-    "check_import": Refusal(
+    "import_job_check": Refusal(
         lambda w: {"job": w.import_job, "mapping": {}}, who="teammate", actor="user"
     ),
-    "confirm_import": Refusal(
+    "import_job_confirm": Refusal(
         lambda w: {"job": w.import_job, "only_valid_rows": True}, who="teammate", actor="user"
     ),
-    "retry_import": Refusal(
+    "import_job_retry": Refusal(
         lambda w: {"job": w.import_job, "attempt": 1}, who="teammate", actor="user"
     ),
-    "cancel_import": Refusal(
+    "import_job_cancel": Refusal(
         lambda w: {"job": w.import_job, "attempt": 1}, who="teammate", actor="user"
     ),
-    "retry_export": Refusal(
+    "export_job_retry": Refusal(
         lambda w: {"job": w.export_job, "attempt": 1}, who="teammate", actor="user"
     ),
     # planning: the account team.
@@ -409,7 +411,7 @@ REFUSALS: dict[str, Refusal] = {
             "our_attendees": [],
         }
     ),
-    "update_coverage": Refusal(lambda w: {"visit": w.visit}),
+    "coverage_update_from_visit": Refusal(lambda w: {"visit": w.visit}),
     "visit_report": Refusal(
         lambda w: {
             "account": w.account,
@@ -427,7 +429,7 @@ REFUSALS: dict[str, Refusal] = {
     # scoring: the account team scores its account and sends its surveys; admins edit the
     # configuration (criteria, segments, tier rules, survey indicators, the risk model) and
     # run the recalculations.
-    "assess_account": Refusal(
+    "account_assess": Refusal(
         lambda w: {
             "account": w.account,
             "criteria_set": w.criteria_set,
@@ -438,7 +440,7 @@ REFUSALS: dict[str, Refusal] = {
     "scorecard_save": Refusal(
         lambda w: {"account": w.account, "expected_version": 0, "fields": {}}
     ),
-    "record_survey": Refusal(
+    "survey_record": Refusal(
         lambda w: {
             "account": w.account,
             "respondent": w.stakeholder,
@@ -447,27 +449,27 @@ REFUSALS: dict[str, Refusal] = {
         },
         actor="recorded_by",
     ),
-    "send_survey": Refusal(
+    "survey_send": Refusal(
         lambda w: {"account": w.account, "respondent": w.stakeholder, "language": "en", "days": 7},
         actor="sent_by",
     ),
-    "withdraw_survey": Refusal(
+    "survey_withdraw": Refusal(
         lambda w: {"survey": w.survey, "expected_version": w.survey.row_version}
     ),
-    "delete_survey": Refusal(
+    "survey_delete": Refusal(
         lambda w: {"survey": w.survey, "expected_version": w.survey.row_version}
     ),
-    "start_draft": Refusal(lambda w: {"kind": SetKind.ACCOUNT}),
-    "update_set": Refusal(
+    "criteria_draft_start": Refusal(lambda w: {"kind": SetKind.ACCOUNT}),
+    "criteria_set_update": Refusal(
         lambda w: {"criteria_set": w.draft, "expected_version": w.draft.row_version, "fields": {}}
     ),
-    "discard_draft": Refusal(
+    "criteria_draft_discard": Refusal(
         lambda w: {"criteria_set": w.draft, "expected_version": w.draft.row_version}
     ),
-    "save_criterion": Refusal(
+    "criterion_save": Refusal(
         lambda w: {"criteria_set": w.draft, "criterion": None, "fields": {"code": "new"}}
     ),
-    "delete_criterion": Refusal(
+    "criterion_delete": Refusal(
         lambda w: {"criterion": w.criterion, "expected_version": w.criterion.row_version}
     ),
     "publish": Refusal(
@@ -489,11 +491,11 @@ REFUSALS: dict[str, Refusal] = {
             "expected_version": w.segment.row_version,
         }
     ),
-    "save_indicator": Refusal(lambda w: {"indicator": w.indicator}),
-    "delete_indicator": Refusal(
+    "indicator_save": Refusal(lambda w: {"indicator": w.indicator}),
+    "indicator_delete": Refusal(
         lambda w: {"indicator": w.indicator, "expected_version": w.indicator.row_version}
     ),
-    "save_tier_rules": Refusal(
+    "tier_rules_save": Refusal(
         lambda w: {
             "basis": "revenue",
             "method": "threshold",
@@ -501,11 +503,11 @@ REFUSALS: dict[str, Refusal] = {
             "expected_version": TierPolicy.objects.get(pk=1).row_version,
         }
     ),
-    "apply_tier_rules": Refusal(lambda w: {}),
-    "retry_run": Refusal(lambda w: {"run": w.run}),
-    "dismiss_run": Refusal(lambda w: {"run": w.run}),
-    "request_recalculation": Refusal(lambda w: {}, actor="requested_by"),
-    "update_risk_model": Refusal(
+    "tier_rules_apply": Refusal(lambda w: {}),
+    "health_run_retry": Refusal(lambda w: {"run": w.run}),
+    "health_run_dismiss": Refusal(lambda w: {"run": w.run}),
+    "health_recalculation_request": Refusal(lambda w: {}, actor="requested_by"),
+    "risk_model_update": Refusal(
         lambda w: {"policy_data": {}, "factor_rows": {}, "expected_version": 0}
     ),
 }

@@ -49,7 +49,7 @@ ON CONFLICT (account_id, day) DO NOTHING
 def recalculated(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if AccountHealth.objects.filter(revenue_prev_12m__gt=0).count() == 0:
-            runs.recalculate_all(trigger=RunTrigger.COMMAND)
+            runs.health_recalculate_all(trigger=RunTrigger.COMMAND)
         month_ago = timezone.localdate() - datetime.timedelta(days=queries.COMPARE_DAYS["month"])
         if HealthSnapshot.objects.filter(day=month_ago).count() < BENCH_ACCOUNTS:
             with connection.cursor() as cursor:

@@ -43,13 +43,13 @@ def recalculated(django_db_setup, django_db_blocker):
     """Health for every account, with a change since last week (kept for later runs)."""
     with django_db_blocker.unblock():
         if AccountHealth.objects.count() < BENCH_ACCOUNTS:
-            runs.recalculate_all(trigger=RunTrigger.COMMAND)
+            runs.health_recalculate_all(trigger=RunTrigger.COMMAND)
         if not AccountHealth.objects.filter(risk_change__isnull=False).exists():
             with connection.cursor() as cursor:
                 cursor.execute(
                     WEEK_OLD_SNAPSHOTS, {"day": timezone.localdate() - datetime.timedelta(days=7)}
                 )
-            runs.recalculate_all(trigger=RunTrigger.COMMAND)
+            runs.health_recalculate_all(trigger=RunTrigger.COMMAND)
         # As a nightly run leaves the table (other benchmarks rewrite it inside transactions).
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE) scoring_accounthealth")

@@ -1,6 +1,6 @@
 """The nightly health recalculation at 100,000 accounts (make bench; issue 6, Bars).
 
-Measures a full `recalculate_all` (first run: every AccountHealth and snapshot written) and a
+Measures a full `health_recalculate_all` (first run: every AccountHealth and snapshot written) and a
 second run over unchanged data (nothing written), the naive per-account ORM loop it replaces on a
 sample (and checks both compute the same thing), and the peak memory of a worker process running
 the full recalculation.
@@ -43,7 +43,7 @@ from accounts.queries import years_before
 from planning.models import Notification, Visit, VisitStatus
 from scoring import engine
 from scoring.health import risk_model, runs
-from scoring.health.measures import DEFAULT_CADENCE_DAYS
+from scoring.health.inputs import DEFAULT_CADENCE_DAYS
 from scoring.models import (
     AccountHealth,
     HealthRun,
@@ -124,7 +124,7 @@ def test_full_recalculation_and_a_second_run_that_changes_nothing():
     assert Account.objects.count() == BENCH_ACCOUNTS
     _clear_health()
 
-    first, first_s = _timed(lambda: runs.recalculate_all(trigger=RunTrigger.COMMAND))
+    first, first_s = _timed(lambda: runs.health_recalculate_all(trigger=RunTrigger.COMMAND))
     assert first.status == RunStatus.FINISHED, first.error_text
     assert first.accounts == first.changed == BENCH_ACCOUNTS
     assert AccountHealth.objects.count() == BENCH_ACCOUNTS
@@ -132,7 +132,7 @@ def test_full_recalculation_and_a_second_run_that_changes_nothing():
         AccountHealth.objects.values_list("risk_level").annotate(n=Count("pk")).order_by()
     )
 
-    second, second_s = _timed(lambda: runs.recalculate_all(trigger=RunTrigger.COMMAND))
+    second, second_s = _timed(lambda: runs.health_recalculate_all(trigger=RunTrigger.COMMAND))
     assert second.status == RunStatus.FINISHED, second.error_text
     assert (second.accounts, second.changed, second.alerts) == (BENCH_ACCOUNTS, 0, 0)
 
@@ -140,7 +140,7 @@ def test_full_recalculation_and_a_second_run_that_changes_nothing():
     # account's explanation changes and gets rewritten, with a snapshot for the new day.
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     nightly, nightly_s = _timed(
-        lambda: runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=tomorrow)
+        lambda: runs.health_recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=tomorrow)
     )
     assert nightly.status == RunStatus.FINISHED, nightly.error_text
 
@@ -316,7 +316,7 @@ def test_the_naive_per_account_loop_on_a_sample():
 
     # The set-based side, over the whole portfolio so its per-account cost is its real one.
     _clear_health()
-    run, full_s = _timed(lambda: runs.recalculate_all(trigger=RunTrigger.COMMAND))
+    run, full_s = _timed(lambda: runs.health_recalculate_all(trigger=RunTrigger.COMMAND))
     assert run.status == RunStatus.FINISHED, run.error_text
     per_account_set = full_s / run.accounts
 
@@ -357,7 +357,7 @@ with connection.cursor() as cursor:
     cursor.execute("DELETE FROM scoring_accounthealth")
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
-run = runs.recalculate_all(trigger=RunTrigger.COMMAND)
+run = runs.health_recalculate_all(trigger=RunTrigger.COMMAND)
 elapsed = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(run.status, run.accounts, run.changed, baseline, peak, f"{elapsed:.2f}")

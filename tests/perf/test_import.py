@@ -1,11 +1,11 @@
-"""Importing 50,000 transactions (make bench; issue 8): one manager's 500 accounts, among the
-seeded ones, get a CSV of 50,000 orders. Timed, as the worker runs them: reading the upload
-(start_import, CSV and .xlsx), the dry run (run_step while CHECKING), the write (run_step while
-IMPORTING, which plans again and writes in batches) and the dry run of the same file imported
-again (every row unchanged).
+"""Importing 50,000 transactions (make bench; issue 8): one manager's 500 accounts, among the seeded
+ones, get a CSV of 50,000 orders. Timed, as the worker runs them: reading the upload
+(import_job_start, CSV and .xlsx), the dry run (import_job_run_step while CHECKING), the write
+(import_job_run_step while IMPORTING, which plans again and writes in batches) and the dry run of
+the same file imported again (every row unchanged).
 
 The services queue the worker's task after commit; the test's transaction is rolled back, so
-nothing is queued, and the test calls run_step itself.
+nothing is queued, and the test calls import_job_run_step itself.
 """
 
 import csv
@@ -84,10 +84,10 @@ def xlsx_upload() -> SimpleUploadedFile:
 def _dry_run(user, upload):
     """Upload, check and the worker's dry run: (job, read seconds, dry run seconds)."""
     job, read_s = _timed(
-        lambda: services.start_import(user=user, kind="transactions", upload=upload)
+        lambda: services.import_job_start(user=user, kind="transactions", upload=upload)
     )
-    services.check_import(user=user, job=job, mapping=job.mapping)
-    status, check_s = _timed(lambda: worker.run_step(job.pk))
+    services.import_job_check(user=user, job=job, mapping=job.mapping)
+    status, check_s = _timed(lambda: worker.import_job_run_step(job.pk))
     assert status == ImportStatus.CHECKED
     job.refresh_from_db()
     assert job.row_count == ROWS  # counted by the dry run; the upload reads the first rows
@@ -97,7 +97,7 @@ def _dry_run(user, upload):
 def test_importing_fifty_thousand_transactions(manager):
     xlsx = xlsx_upload()
     xlsx_job, xlsx_read_s = _timed(
-        lambda: services.start_import(user=manager, kind="transactions", upload=xlsx)
+        lambda: services.import_job_start(user=manager, kind="transactions", upload=xlsx)
     )
     assert len(xlsx_job.preview) == 3
     assert sorted(xlsx_job.mapping.values()) == sorted(
@@ -109,9 +109,9 @@ def test_importing_fifty_thousand_transactions(manager):
     assert job.planned == {"create": ROWS, "update": 0, "unchanged": 0, "reject": 0}
     assert Transaction.objects.filter(account__owner=manager).count() == 0
 
-    services.confirm_import(user=manager, job=job, only_valid_rows=False)
+    services.import_job_confirm(user=manager, job=job, only_valid_rows=False)
     with CaptureQueriesContext(connection) as queries:
-        status, write_s = _timed(lambda: worker.run_step(job.pk))
+        status, write_s = _timed(lambda: worker.import_job_run_step(job.pk))
     assert status == ImportStatus.DONE
     job.refresh_from_db()
     assert job.written == {"created": ROWS, "updated": 0, "unchanged": 0, "skipped": 0}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from planning.feeds.ics import next_step_uid, visit_uid
-from planning.feeds.services import issue_feed_token
+from planning.feeds.services import feed_token_issue
 from planning.models import CalendarFeed, VisitStatus
 from tests.factories import AccountFactory, PrivateNoteFactory, StakeholderFactory, VisitFactory
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def feed_url(user):
     """A new link for the user (any older one stops working)."""
-    _, token = issue_feed_token(user=user)
+    _, token = feed_token_issue(user=user)
     return reverse("my:calendar_feed", kwargs={"token": token})
 
 
@@ -68,7 +68,7 @@ def test_the_link_is_shown_once_when_created_and_never_again(owner, client_for):
 
 
 def test_the_database_never_holds_the_token(owner):
-    feed, token = issue_feed_token(user=owner)
+    feed, token = feed_token_issue(user=owner)
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM planning_calendarfeed")
         stored = cursor.fetchall()
@@ -83,7 +83,7 @@ def test_the_page_reads_a_bounded_number_of_queries(owner, client_for):
     client.get(reverse("my:calendar"))  # the session and user are loaded once per request
     with CaptureQueriesContext(connection) as without_feed:
         client.get(reverse("my:calendar"))
-    issue_feed_token(user=owner)
+    feed_token_issue(user=owner)
     with CaptureQueriesContext(connection) as with_feed:
         client.get(reverse("my:calendar"))
     assert len(with_feed) == len(without_feed) <= 6

@@ -52,7 +52,7 @@ def test_a_churn_alert_written_in_english_reads_in_chinese(client_for, account, 
     )
     owner.language = "en"
     owner.save()
-    runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=as_of)
+    runs.health_recalculate_all(trigger=RunTrigger.COMMAND, as_of=as_of)
     (alert,) = Notification.objects.filter(user=owner, key__startswith="risk:")
     assert "is now at high churn risk" in alert.text  # written in the owner's language then
 
@@ -69,7 +69,7 @@ def test_a_digest_item_reads_in_the_readers_language(client_for, owner):
     VisitFactory(account=key, starts_at=timezone.now() - timedelta(days=2))  # to report
     owner.language = "en"
     owner.save()
-    services.send_daily_digests(timezone.localdate())
+    services.digests_send_daily(timezone.localdate())
     assert Notification.objects.filter(user=owner).count() == 2  # never visited, to report
 
     chinese = notifications_page(client_for, owner, "zh-hans")

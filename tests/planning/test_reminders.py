@@ -37,7 +37,7 @@ def deliver():
 def run_digest(day):
     """The daily run, as the beat schedule starts it; the notifications it created."""
     before = set(Notification.objects.values_list("pk", flat=True))
-    services.send_daily_digests(day)
+    services.digests_send_daily(day)
     return list(Notification.objects.exclude(pk__in=before).order_by("pk"))
 
 
@@ -108,7 +108,7 @@ def test_two_runs_the_same_day_create_and_send_once(owner, today, overdue_action
 
 
 def test_the_mail_has_a_text_and_an_html_body_with_links(owner, today, overdue_action):
-    services.send_daily_digests(today)
+    services.digests_send_daily(today)
 
     (message,) = deliver()
     assert "Send the revised price list" in message.body
@@ -120,7 +120,7 @@ def test_the_mail_has_a_text_and_an_html_body_with_links(owner, today, overdue_a
 
 
 def test_something_new_the_next_day_sends_a_new_mail(owner, today, overdue_action, account):
-    services.send_daily_digests(today)
+    services.digests_send_daily(today)
     VisitFactory(account=account, starts_at=timezone.now() - timedelta(hours=1))
     tomorrow = today + timedelta(days=1)
 
@@ -135,7 +135,7 @@ def test_a_user_without_email_gets_in_app_notifications_only(owner, today, overd
     owner.email = ""
     owner.save()
 
-    totals = services.send_daily_digests(today)
+    totals = services.digests_send_daily(today)
 
     assert Notification.objects.filter(user=owner).count() == 1
     assert deliver() == [] and not OutgoingMail.objects.exists()
@@ -143,7 +143,7 @@ def test_a_user_without_email_gets_in_app_notifications_only(owner, today, overd
 
 
 def test_nothing_due_sends_nothing(owner, account, today):
-    assert services.send_daily_digests(today)["notifications"] == 0
+    assert services.digests_send_daily(today)["notifications"] == 0
     assert deliver() == []
     assert not Notification.objects.exists()
 
@@ -152,7 +152,7 @@ def test_the_mail_is_in_the_users_language(owner, today, overdue_action):
     owner.language = "zh-hans"
     owner.save()
 
-    services.send_daily_digests(today)
+    services.digests_send_daily(today)
 
     (message,) = deliver()
     from django.utils import translation
@@ -176,7 +176,7 @@ def test_inactive_users_and_users_without_a_role_get_nothing(owner, today, overd
 
     recipients = set(services.digest_recipients())
     assert owner not in recipients and nobody not in recipients
-    services.send_daily_digests(today)
+    services.digests_send_daily(today)
     assert not Notification.objects.exists()
 
 
@@ -200,7 +200,7 @@ def test_one_users_failing_mail_keeps_their_notifications_and_does_not_stop_the_
 
     monkeypatch.setattr(services, "_digest_mail", failing_for_owner)
 
-    totals = services.send_daily_digests(today)
+    totals = services.digests_send_daily(today)
 
     assert (totals["failed"], totals["mail_failed"], totals["queued"]) == (0, 1, 1)
     assert [m.to for m in deliver()] == [[teammate.email]]
@@ -210,7 +210,7 @@ def test_one_users_failing_mail_keeps_their_notifications_and_does_not_stop_the_
     assert Notification.objects.filter(user=teammate).count() == 1
 
     monkeypatch.setattr(services, "_digest_mail", real)
-    again = services.send_daily_digests(today)
+    again = services.digests_send_daily(today)
     assert (again["notifications"], again["queued"], again["mail_failed"]) == (0, 1, 0)
     assert [m.to for m in deliver()][-1] == [owner.email]
 
@@ -255,8 +255,8 @@ def _alert(user, account, day, score=62):
 def test_an_alert_is_emailed_even_when_nothing_is_due(owner, account, today):
     alert = _alert(owner, account, today)
 
-    first = services.send_daily_digests(today)
-    second = services.send_daily_digests(today)
+    first = services.digests_send_daily(today)
+    second = services.digests_send_daily(today)
 
     (message,) = deliver()
     assert message.to == [owner.email]
@@ -292,12 +292,12 @@ def test_alerts_come_first_in_the_mail_with_what_is_due(owner, account, today, o
 
 def test_only_alerts_not_yet_emailed_go_out_the_next_day(owner, account, today):
     _alert(owner, account, today)
-    services.send_daily_digests(today)
+    services.digests_send_daily(today)
     other = AccountFactory(owner=owner, name="Baosteel Logistics")
     tomorrow = today + timedelta(days=1)
     _alert(owner, other, tomorrow, score=55)
 
-    services.send_daily_digests(tomorrow)
+    services.digests_send_daily(tomorrow)
 
     assert len(deliver()) == 2
     body = mail.outbox[1].body
@@ -311,7 +311,7 @@ def test_other_users_alerts_and_plain_notifications_do_not_trigger_a_mail(
     _alert(teammate, account, today)
     Notification.objects.create(user=owner, key="note:1:x", text="Something read earlier")
 
-    services.send_daily_digests(today)
+    services.digests_send_daily(today)
 
     assert [m.to for m in deliver()] == [[teammate.email]]  # the teammate's alert, not the owner's
 
@@ -326,12 +326,12 @@ def test_a_mail_that_could_not_be_written_keeps_the_alert_for_the_next_run(
         raise ValueError("a template that breaks")
 
     monkeypatch.setattr(services, "_digest_mail", failing)
-    assert services.send_daily_digests(today)["mail_failed"] == 1
+    assert services.digests_send_daily(today)["mail_failed"] == 1
     alert.refresh_from_db()
     assert alert.emailed_at is None
 
     monkeypatch.setattr(services, "_digest_mail", real)
-    assert services.send_daily_digests(today)["queued"] == 1
+    assert services.digests_send_daily(today)["queued"] == 1
     alert.refresh_from_db()
     assert alert.emailed_at is not None
     assert len(deliver()) == 1
@@ -341,14 +341,14 @@ def test_at_most_one_digest_a_day_anything_new_waits_for_tomorrow(
     owner, account, today, overdue_action
 ):
     """The queue key names the day: a rerun after a crash never mails twice."""
-    services.send_daily_digests(today)
+    services.digests_send_daily(today)
     VisitFactory(account=account, starts_at=timezone.now() - timedelta(hours=1))
 
     fresh = run_digest(today)
 
     assert [n.key.split(":")[0] for n in fresh] == ["visit_report"]  # in the app at once
     assert len(deliver()) == 1
-    assert services.send_daily_digests(today + timedelta(days=1))["queued"]
+    assert services.digests_send_daily(today + timedelta(days=1))["queued"]
     assert "Send the revised price list" in deliver()[1].body
 
 
@@ -357,7 +357,7 @@ def test_a_user_without_email_keeps_alerts_in_the_app(owner, account, today):
     owner.save()
     alert = _alert(owner, account, today)
 
-    totals = services.send_daily_digests(today)
+    totals = services.digests_send_daily(today)
 
     assert deliver() == [] and totals["queued"] == 0
     alert.refresh_from_db()
@@ -369,7 +369,7 @@ def test_the_alert_mail_is_in_the_users_language(owner, account, today):
     owner.save()
     _alert(owner, account, today)
 
-    services.send_daily_digests(today)
+    services.digests_send_daily(today)
 
     from django.utils import translation
 
@@ -382,7 +382,7 @@ def test_the_alert_mail_is_in_the_users_language(owner, account, today):
 
 def test_the_notifications_page_marks_alerts(owner, account, today, client_for, overdue_action):
     _alert(owner, account, today)
-    services.send_daily_digests(today)
+    services.digests_send_daily(today)
 
     response = client_for(owner).get("/notifications/")
 

@@ -193,7 +193,7 @@ def test_coverage_update_is_set_based(owner, account, django_assert_max_num_quer
     visit = Visit.objects.get(pk=visit.pk)
     # 50 pairs: 5 updated and 45 created, in a fixed handful of statements.
     with django_assert_max_num_queries(12):
-        written = services.update_coverage(actor=owner, visit=visit)
+        written = services.coverage_update_from_visit(actor=owner, visit=visit)
     assert written == 50
     assert Coverage.objects.filter(last_contact=timezone.localdate(visit.starts_at)).count() == 50
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from planning.feeds.services import issue_feed_token
+from planning.feeds.services import feed_token_issue
 from planning.models import CalendarFeed
 from tests.access_checks import url_names
 from tests.factories import VisitFactory
@@ -28,7 +28,7 @@ def test_anonymous_users_are_sent_to_log_in(client, name):
 
 
 def test_an_anonymous_reset_changes_nothing(client, owner):
-    feed, _ = issue_feed_token(user=owner)
+    feed, _ = feed_token_issue(user=owner)
     response = client.post(reverse("my:calendar_reset"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     assert CalendarFeed.objects.get(user=owner).token_hash == feed.token_hash
@@ -39,7 +39,7 @@ def test_reset_answers_only_post(owner, client_for):
 
 
 def test_resetting_changes_only_my_own_link(owner, outsider, client_for):
-    theirs, token = issue_feed_token(user=owner)
+    theirs, token = feed_token_issue(user=owner)
     client_for(outsider).post(reverse("my:calendar_reset"))
     assert CalendarFeed.objects.get(user=owner).token_hash == theirs.token_hash
     assert Client().get(reverse("my:calendar_feed", kwargs={"token": token})).status_code == 200
@@ -48,7 +48,7 @@ def test_resetting_changes_only_my_own_link(owner, outsider, client_for):
 
 def test_the_feed_is_public_by_token_but_never_shows_anothers_visits(account, owner, outsider):
     visit = VisitFactory(account=account, objective="Renew the framework contract")
-    _, mine = issue_feed_token(user=outsider)
+    _, mine = feed_token_issue(user=outsider)
     body = Client().get(reverse("my:calendar_feed", kwargs={"token": mine})).content
     assert b"BEGIN:VCALENDAR" in body
     assert f"visit-{visit.pk}@".encode() not in body

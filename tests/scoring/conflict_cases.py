@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.access import KAM_ADMIN
 from accounts.models import Account
 from scoring.assessments.queries import scoring_base
-from scoring.assessments.services import assess_account
+from scoring.assessments.services import account_assess
 from scoring.criteria import services as criteria_services
 from scoring.health import risk_model, services
 from scoring.health.queries import risk_factors, risk_policy
@@ -33,7 +33,7 @@ from scoring.scorecard.services import scorecard_save
 from scoring.segments import services as segment_services
 from scoring.surveys import services as survey_services
 from scoring.tiers import queries as tier_queries
-from scoring.tiers.services import RuleValues, save_tier_rules
+from scoring.tiers.services import RuleValues, tier_rules_save
 from tests.conflict_checks import ConflictCase, Personas
 from tests.factories import (
     SegmentFactory,
@@ -59,13 +59,13 @@ def _row(model, pk):
 
 def _draft(p: Personas) -> CriteriaSet:
     shipped_criteria_set()
-    return criteria_services.start_draft(kind=SetKind.ACCOUNT, actor=p.admin)[0]
+    return criteria_services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=p.admin)[0]
 
 
 def _set_note_saver(draft, who):
     def save():
         fresh = CriteriaSet.objects.get(pk=draft.pk)
-        criteria_services.update_set(
+        criteria_services.criteria_set_update(
             criteria_set=fresh,
             actor=who,
             expected_version=fresh.row_version,
@@ -78,7 +78,7 @@ def _set_note_saver(draft, who):
 def _weight_saver(criterion, who, weight=9):
     def save():
         fresh = Criterion.objects.get(pk=criterion.pk)
-        criteria_services.save_criterion(
+        criteria_services.criterion_save(
             criteria_set=fresh.criteria_set,
             criterion=fresh,
             actor=who,
@@ -171,7 +171,7 @@ def score_create(p: Personas) -> ConflictCase:
     codes = list(criteria_set.criteria.order_by("position", "pk").values_list("code", flat=True))
 
     def scored(value, who):
-        return lambda: assess_account(
+        return lambda: account_assess(
             account=account,
             criteria_set=criteria_set,
             values_by_code=dict.fromkeys(codes, value),
@@ -295,7 +295,7 @@ def _tier_rules_saver(who, basis):
     def save():
         tiers = tier_queries.tiers_with_rules()
         policy = tier_queries.tier_policy()
-        save_tier_rules(
+        tier_rules_save(
             actor=who,
             basis=basis,
             method=policy.method,
@@ -359,7 +359,7 @@ def health_model_edit(p: Personas) -> ConflictCase:
             )
             for i, f in enumerate(factors)
         }
-        services.update_risk_model(
+        services.risk_model_update(
             policy_data={
                 "medium_from": policy.medium_from,
                 "high_from": policy.high_from,
@@ -396,7 +396,7 @@ def _indicator_renamer(indicator, who):
     def save():
         fresh = SurveyIndicator.objects.get(pk=indicator.pk)
         fresh.name = "Speed of delivery"
-        survey_services.save_indicator(
+        survey_services.indicator_save(
             indicator=fresh, actor=who, expected_version=fresh.row_version
         )
 
@@ -431,7 +431,7 @@ def survey_indicator_delete(p: Personas) -> ConflictCase:
 
 def _sent_survey(p: Personas) -> Survey:
     respondent = StakeholderFactory(account=p.account, email="")
-    survey, _link = survey_services.send_survey(
+    survey, _link = survey_services.survey_send(
         account=p.account, respondent=respondent, language="en", days=7, sent_by=p.owner
     )
     return survey
@@ -440,7 +440,7 @@ def _sent_survey(p: Personas) -> Survey:
 def _withdrawer(survey, who):
     def withdraw():
         fresh = Survey.objects.get(pk=survey.pk)
-        survey_services.withdraw_survey(survey=fresh, actor=who, expected_version=fresh.row_version)
+        survey_services.survey_withdraw(survey=fresh, actor=who, expected_version=fresh.row_version)
 
     return withdraw
 

@@ -38,7 +38,7 @@ EDIT_PAGES = (
 @pytest.fixture
 def draft(admin_user):
     shipped_criteria_set()
-    return services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)[0]
+    return services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)[0]
 
 
 def urls(draft):

@@ -39,7 +39,7 @@ def published():
 
 @pytest.fixture
 def draft(published, admin_user):
-    return services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)[0]
+    return services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)[0]
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_publishing_without_a_weighted_advantage_criterion_says_why(admin, draft
 
 def test_a_segment_draft_has_no_thresholds_to_edit(admin, admin_user):
     shipped_criteria_set(SetKind.SEGMENT)
-    draft = services.start_draft(kind=SetKind.SEGMENT, actor=admin_user)[0]
+    draft = services.criteria_draft_start(kind=SetKind.SEGMENT, actor=admin_user)[0]
     url = reverse("scoring:criteria_edit", args=[draft.pk])
     assert "advantage_threshold" not in admin.get(url).content.decode()
     data = {"name": "Segments 2027", "change_note": "Policy weighs more."}

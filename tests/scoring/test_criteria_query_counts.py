@@ -31,7 +31,7 @@ def count_queries(client, url):
 @pytest.fixture
 def draft(admin_user):
     shipped_criteria_set()
-    return services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)[0]
+    return services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)[0]
 
 
 def test_the_list_does_not_grow_with_versions(client_for, admin_user, director, draft):

@@ -20,7 +20,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from scoring import engine
-from scoring.assessments.services import carry_over_scores
+from scoring.assessments.services import scores_carry_over
 from scoring.criteria import queries, services
 from scoring.models import (
     Assessment,
@@ -82,7 +82,7 @@ def set_thresholds(draft, admin_user, attractiveness, advantage):
     draft = CriteriaSet.objects.get(pk=draft.pk)  # as a form loaded now
     fields = {name: getattr(draft, name) for name in services.SET_FIELDS}
     fields.update(attractiveness_threshold=attractiveness, advantage_threshold=advantage)
-    return services.update_set(
+    return services.criteria_set_update(
         criteria_set=draft, actor=admin_user, expected_version=draft.row_version, fields=fields
     )
 
@@ -90,7 +90,7 @@ def set_thresholds(draft, admin_user, attractiveness, advantage):
 def publish(draft, admin_user):
     """Publish the draft from a page loaded now."""
     draft = CriteriaSet.objects.get(pk=draft.pk)
-    return services.publish(
+    return services.criteria_set_publish(
         criteria_set=draft,
         actor=admin_user,
         expected_version=draft.row_version,
@@ -106,7 +106,7 @@ def fresh(criteria_set):
 
 
 def test_a_draft_copies_the_published_set_with_its_codes(published, admin_user):
-    draft, created = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    draft, created = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
 
     assert created
     assert draft.status == SetStatus.DRAFT
@@ -127,14 +127,14 @@ def test_a_draft_copies_the_published_set_with_its_codes(published, admin_user):
 
 
 def test_only_one_draft_per_kind_starting_again_returns_it(published, admin_user):
-    first, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
-    again, created = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    first, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
+    again, created = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
     assert not created and again == first
     assert CriteriaSet.objects.filter(kind=SetKind.ACCOUNT, status=SetStatus.DRAFT).count() == 1
 
 
 def test_a_draft_of_the_segment_criteria_is_separate(published, admin_user):
-    segment_draft, created = services.start_draft(kind=SetKind.SEGMENT, actor=admin_user)
+    segment_draft, created = services.criteria_draft_start(kind=SetKind.SEGMENT, actor=admin_user)
     assert created and segment_draft.kind == SetKind.SEGMENT
     assert {c.code for c in segment_draft.criteria.all()} >= {"market_size", "competition"}
 
@@ -144,7 +144,7 @@ def test_a_published_set_cannot_be_changed_by_the_services(published, admin_user
     with pytest.raises(ValidationError):
         set_thresholds(published, admin_user, Decimal(10), Decimal(10))
     with pytest.raises(ValidationError):
-        services.save_criterion(
+        services.criterion_save(
             criteria_set=published,
             criterion=criterion,
             actor=admin_user,
@@ -152,11 +152,11 @@ def test_a_published_set_cannot_be_changed_by_the_services(published, admin_user
             expected_version=criterion.row_version,
         )
     with pytest.raises(ValidationError):
-        services.delete_criterion(
+        services.criterion_delete(
             criterion=criterion, actor=admin_user, expected_version=criterion.row_version
         )
     with pytest.raises(ValidationError):
-        services.discard_draft(
+        services.criteria_draft_discard(
             criteria_set=published, actor=admin_user, expected_version=published.row_version
         )
     published.refresh_from_db()
@@ -165,8 +165,10 @@ def test_a_published_set_cannot_be_changed_by_the_services(published, admin_user
 
 
 def test_discarding_a_draft_deletes_it_and_its_criteria(published, admin_user):
-    draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
-    services.discard_draft(criteria_set=draft, actor=admin_user, expected_version=draft.row_version)
+    draft, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
+    services.criteria_draft_discard(
+        criteria_set=draft, actor=admin_user, expected_version=draft.row_version
+    )
     assert not CriteriaSet.objects.filter(pk=draft.pk).exists()
     assert not Criterion.objects.filter(criteria_set_id=draft.pk).exists()
     assert published.criteria.exists()
@@ -178,9 +180,9 @@ def test_discarding_a_draft_deletes_it_and_its_criteria(published, admin_user):
 def test_the_preview_counts_quadrants_and_lists_who_enters_and_leaves(
     portfolio, published, admin_user
 ):
-    draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    draft, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
     # Unscored by everyone: it changes nothing until accounts are scored on it.
-    services.save_criterion(criteria_set=draft, criterion=None, actor=admin_user, fields=DIGITAL)
+    services.criterion_save(criteria_set=draft, criterion=None, actor=admin_user, fields=DIGITAL)
     set_thresholds(draft, admin_user, Decimal(70), Decimal(40))
 
     preview = queries.preview_draft(fresh(draft), fresh(published))
@@ -212,12 +214,12 @@ def test_the_preview_counts_quadrants_and_lists_who_enters_and_leaves(
 def test_a_score_outside_a_changed_scale_counts_as_unscored_in_the_preview(
     portfolio, published, admin_user
 ):
-    draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    draft, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
     # Every advantage criterion now runs 0–5: the 8s of A and C no longer fit, so those accounts
     # have no advantage index and no quadrant; D's 2s and B's 4s still fit, and B's 4 of 5 now
     # gives an advantage of 80.
     for criterion in draft.criteria.filter(dimension=Dimension.ADVANTAGE):
-        services.save_criterion(
+        services.criterion_save(
             criteria_set=draft,
             criterion=criterion,
             actor=admin_user,
@@ -237,7 +239,7 @@ def test_a_score_outside_a_changed_scale_counts_as_unscored_in_the_preview(
 def test_the_preview_lists_are_capped_with_a_count_of_the_rest(published, admin_user, owner):
     for i in range(queries.PREVIEW_LIST_CAP + 3):
         score(AccountFactory(name=f"Co {i:03}", owner=owner), uniform_values(published, 8, 4))
-    draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    draft, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
     set_thresholds(draft, admin_user, Decimal(50), Decimal(40))
 
     preview = queries.preview_draft(fresh(draft), fresh(published))
@@ -254,8 +256,8 @@ def test_the_preview_lists_are_capped_with_a_count_of_the_rest(published, admin_
 def test_publishing_archives_the_old_set_and_carries_every_score_over(
     portfolio, published, admin_user, django_capture_on_commit_callbacks
 ):
-    draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
-    services.save_criterion(criteria_set=draft, criterion=None, actor=admin_user, fields=DIGITAL)
+    draft, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
+    services.criterion_save(criteria_set=draft, criterion=None, actor=admin_user, fields=DIGITAL)
     set_thresholds(draft, admin_user, Decimal(70), Decimal(40))
     old_current = set(Assessment.objects.filter(is_current=True).values_list("pk", flat=True))
 
@@ -297,29 +299,29 @@ def test_publishing_archives_the_old_set_and_carries_every_score_over(
 
 
 def test_carrying_over_again_changes_nothing(portfolio, published, admin_user):
-    draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    draft, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
     publish(draft, admin_user)  # callbacks not run: we call it here
-    assert carry_over_scores(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 5
-    assert carry_over_scores(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 0
+    assert scores_carry_over(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 5
+    assert scores_carry_over(criteria_set_id=draft.pk, actor_id=admin_user.pk) == 0
     assert Assessment.objects.filter(criteria_set=draft).count() == 5
 
 
 def test_carrying_over_runs_in_batches(portfolio, published, admin_user):
-    draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    draft, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
     publish(draft, admin_user)
-    assert carry_over_scores(criteria_set_id=draft.pk, batch_size=2) == 5
+    assert scores_carry_over(criteria_set_id=draft.pk, batch_size=2) == 5
     assert Assessment.objects.filter(is_current=True, criteria_set=draft).count() == 5
 
 
 def test_an_archived_set_carries_nothing_over(portfolio, published, admin_user):
-    assert carry_over_scores(criteria_set_id=published.pk) == 0  # already current
+    assert scores_carry_over(criteria_set_id=published.pk) == 0  # already current
     published.status = SetStatus.ARCHIVED
     published.save()
-    assert carry_over_scores(criteria_set_id=published.pk) == 0
+    assert scores_carry_over(criteria_set_id=published.pk) == 0
 
 
 def test_publishing_an_empty_set_is_refused_and_nothing_changes(published, admin_user):
-    draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    draft, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
     draft.criteria.all().delete()
     with pytest.raises(ValidationError, match="no criteria"):
         publish(draft, admin_user)
@@ -329,7 +331,7 @@ def test_publishing_an_empty_set_is_refused_and_nothing_changes(published, admin
 
 
 def test_publishing_needs_a_weighted_criterion_in_each_dimension(published, admin_user):
-    draft, _ = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    draft, _ = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
     draft.criteria.filter(dimension=Dimension.ADVANTAGE).update(weight=0)
     with pytest.raises(ValidationError, match="Our relative advantage"):
         publish(draft, admin_user)
@@ -343,9 +345,9 @@ def test_publishing_segment_criteria_carries_the_segment_scores_over(
     segment = SegmentFactory(name="Government")
     for criterion in old.criteria.all():
         SegmentScore.objects.create(segment=segment, criterion=criterion, value=7)
-    draft, _ = services.start_draft(kind=SetKind.SEGMENT, actor=admin_user)
+    draft, _ = services.criteria_draft_start(kind=SetKind.SEGMENT, actor=admin_user)
     growth = draft.criteria.get(code="growth")
-    services.save_criterion(
+    services.criterion_save(
         criteria_set=draft,
         criterion=growth,
         actor=admin_user,

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Category
-from scoring.health.runs import recalculate_all
+from scoring.health.runs import health_recalculate_all
 from tests.access_checks import url_names
 from tests.factories import (
     AccountFactory,
@@ -56,7 +56,7 @@ def two_portfolios(owner, outsider, account):
     account.category = Category.KEY
     account.save()
     theirs = AccountFactory(name="Huawei Cloud Ops", owner=outsider, category=Category.KEY)
-    recalculate_all()
+    health_recalculate_all()
     return account, theirs
 
 
@@ -150,7 +150,7 @@ def test_each_managers_dashboard_counts_only_their_own_accounts(client_for, owne
             account=account, amount=Decimal(revenue), gross_margin=Decimal(revenue) / 5
         )
     AccountFactory(owner=outsider)  # a second account of the outsider's, without orders
-    recalculate_all()
+    health_recalculate_all()
 
     mine = client_for(owner).get(reverse("scoring:dashboard")).context["data"].total
     theirs = client_for(outsider).get(reverse("scoring:dashboard")).context["data"].total

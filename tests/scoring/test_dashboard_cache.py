@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Category, Region, Transaction
 from scoring.dashboard import cache, queries
-from scoring.health.runs import recalculate_all
+from scoring.health.runs import health_recalculate_all
 from tests.factories import AccountFactory, ManagerFactory, TransactionFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def spy(monkeypatch):
 def key_account(owner):
     account = AccountFactory(name="Cached Co.", category=Category.KEY, owner=owner)
     TransactionFactory(account=account, amount=Decimal(1000), gross_margin=Decimal(250))
-    recalculate_all()
+    health_recalculate_all()
     return account
 
 
@@ -110,7 +110,7 @@ def test_a_full_run_that_changed_something_recomputes_and_warms_the_dashboards(
     client.get(URL)
     assert len(spy) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        run = recalculate_all()
+        run = health_recalculate_all()
     assert run.changed == 1
     # The run precomputed the whole portfolio's dashboard and each manager's own.
     assert len(spy) == 3  # the whole portfolio and the one manager's own
@@ -126,7 +126,7 @@ def test_a_run_that_changed_nothing_keeps_the_cache(
 ):
     client_for(director).get(URL)
     with django_capture_on_commit_callbacks(execute=True):
-        run = recalculate_all()
+        run = health_recalculate_all()
     assert run.changed == 0
     client_for(director).get(URL)
     assert len(spy) == 1

@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.models import Account, Category, RelationshipStage
 from planning.models import DevelopmentStage
 from scoring import engine
-from scoring.dashboard import facts, queries
-from scoring.health.runs import recalculate_all
+from scoring.dashboard import account_columns, queries
+from scoring.health.runs import health_recalculate_all
 from scoring.models import AccountHealth
 from tests.factories import (
     AccountFactory,
@@ -93,7 +93,7 @@ def portfolio(owner, outsider):
         answered_on=queries.quarter_starts(today, 2)[0],
         satisfaction_index=Decimal("40"),
     )
-    recalculate_all()
+    health_recalculate_all()
     return made
 
 
@@ -153,7 +153,9 @@ def test_each_risk_band_lists_the_accounts_of_its_bar(client_for, director, port
     client = client_for(director)
     expected = {}
     for health in AccountHealth.objects.select_related("account"):
-        expected.setdefault(facts.band_of(health.risk_score), set()).add(health.account.name)
+        expected.setdefault(account_columns.band_of(health.risk_score), set()).add(
+            health.account.name
+        )
     assert expected, "the recalculation gave every account a risk score"
     for row in data.bands:
         names, _ = drill(client, band=row.band)
@@ -176,7 +178,7 @@ def test_risk_levels_match_the_high_risk_tile(client_for, director, portfolio):
 def test_each_exception_lists_the_accounts_the_table_totals(client_for, director, portfolio):
     data = figures()
     client = client_for(director)
-    for kind in facts.EXCEPTIONS:
+    for kind in account_columns.EXCEPTIONS:
         names, _ = drill(client, exception=kind)
         assert len(names) == getattr(data.total, kind), kind
     no_plan, response = drill(client, exception="no_plan")
@@ -375,7 +377,7 @@ def test_queries_do_not_grow_with_the_accounts(
         TransactionFactory(account=made)
         if number % 3 == 0:
             score(made, uniform_values(criteria, 7, 3))
-    recalculate_all()
+    health_recalculate_all()
     client = client_for(director)
     client.get(URL)  # the session and the first request's one-off reads
     with django_assert_max_num_queries(QUERY_LIMIT):

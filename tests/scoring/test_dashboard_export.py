@@ -72,7 +72,7 @@ def east_and_north(owner, outsider):
     """An east account of the owner's (88,000 this year) and a north one of the outsider's."""
     east = sold(AccountFactory(name="Eastern Steel", owner=owner, region=Region.EAST), "88000")
     north = sold(AccountFactory(name="Northern Grid", owner=outsider, region=Region.NORTH), "5000")
-    runs.recalculate_all()
+    runs.health_recalculate_all()
     return east, north
 
 
@@ -167,7 +167,7 @@ def test_a_managers_export_holds_only_their_own_accounts(
 
 def test_an_account_name_that_looks_like_a_formula_stays_text(client_for, director, owner):
     AccountFactory(name='=HYPERLINK("http://x")', owner=owner)
-    runs.recalculate_all()
+    runs.health_recalculate_all()
 
     _, book = download(client_for(director))
     sheet = book["Most at risk"]
@@ -190,7 +190,7 @@ def test_a_key_account_without_a_plan_is_listed_with_its_exceptions_in_words(
     client_for, director, owner
 ):
     sold(AccountFactory(name="Planless Key", owner=owner, category=Category.KEY), "1000")
-    runs.recalculate_all()
+    runs.health_recalculate_all()
 
     _, book = download(client_for(director))
 
@@ -209,7 +209,7 @@ def test_private_stakeholder_notes_never_reach_the_workbook(client_for, director
     PrivateNoteFactory(
         stakeholder=StakeholderFactory(account=account), family="Secret family detail"
     )
-    runs.recalculate_all()
+    runs.health_recalculate_all()
 
     _, book = download(client_for(director))
 

@@ -25,7 +25,7 @@ from scoring.dashboard.charts.portfolio import (
 )
 from scoring.dashboard.charts.trends import monthly_bars, satisfaction_line
 from scoring.geometry import nice_ceiling
-from scoring.health.runs import recalculate_all
+from scoring.health.runs import health_recalculate_all
 from tests.factories import (
     AccountFactory,
     ComplaintFactory,
@@ -95,7 +95,7 @@ def portfolio(owner):
         opened_on=TODAY - datetime.timedelta(days=40),
         due_on=TODAY - datetime.timedelta(days=10),
     )
-    recalculate_all()
+    health_recalculate_all()
     return {"east_key": east_key, "east_key_2": east_key_2, "south": south}
 
 
@@ -175,7 +175,7 @@ def test_the_matrix_places_scored_accounts_and_links_bubbles_and_quadrants(
     client_for, director, portfolio
 ):
     score(portfolio["east_key"], uniform_values(shipped_criteria_set(), 8, 8))
-    recalculate_all()
+    health_recalculate_all()
     html = client_for(director).get(URL, {"region": "east"}).content.decode()
     bubble = _attr(html, "bubble")[0]
     assert bubble["data-account-id"] == str(portfolio["east_key"].pk)
@@ -361,7 +361,7 @@ def test_the_page_runs_as_many_queries_for_more_accounts(client_for, director, p
         amount = D(10_000 * (index + 1))
         TransactionFactory(account=account, amount=amount, gross_margin=amount / 4)
         ComplaintFactory(account=account, due_on=TODAY - datetime.timedelta(days=3))
-    recalculate_all()
+    health_recalculate_all()
     replace_version()
     with CaptureQueriesContext(connection) as more:
         response = client.get(URL)

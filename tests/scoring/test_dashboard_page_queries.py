@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Category
 from planning.models import DevelopmentStage
-from scoring.health.runs import recalculate_all
+from scoring.health.runs import health_recalculate_all
 from tests.factories import (
     AccountFactory,
     ComplaintFactory,
@@ -51,7 +51,7 @@ def portfolio(owner, size: int):
             ComplaintFactory(account=account)
             StageChangeFactory(account=account, from_stage="early", to_stage="mid")
             OpportunityFactory(account=account, stage=DevelopmentStage.VALUE)
-    recalculate_all()
+    health_recalculate_all()
 
 
 @pytest.mark.parametrize("size", [3, 100])

@@ -43,7 +43,7 @@ def at(offset: int) -> datetime.datetime:
 
 
 def run(offset: int = 0):
-    return runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=day(offset))
+    return runs.health_recalculate_all(trigger=RunTrigger.COMMAND, as_of=day(offset))
 
 
 def make_high(account):
@@ -173,8 +173,8 @@ def test_the_digest_emails_the_alert_once(account, owner):
     make_high(account)
     run()
 
-    first = reminders.send_daily_digests(AS_OF)
-    second = reminders.send_daily_digests(AS_OF)
+    first = reminders.digests_send_daily(AS_OF)
+    second = reminders.digests_send_daily(AS_OF)
     send_pending_mail()  # the mail queue's worker
 
     (message,) = [m for m in mail.outbox if m.to == [owner.email]]

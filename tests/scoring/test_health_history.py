@@ -23,18 +23,18 @@ def test_the_history_tab_lists_what_happened_to_each_survey(client_for, owner, a
     indicators = shipped_survey_indicators()[:3]
     respondent = StakeholderFactory(account=account, name="Liu Yang")
     answers = {indicators[0]: (5, 4), indicators[1]: (3, 2), indicators[2]: (1, 5)}
-    recorded = services.record_survey(
+    recorded = services.survey_record(
         account=account,
         respondent=respondent,
         answered_on=datetime.date(2026, 11, 2),
         answers=answers,
         recorded_by=owner,
     )
-    sent, _link = services.send_survey(
+    sent, _link = services.survey_send(
         account=account, respondent=respondent, language="zh-hans", days=14, sent_by=owner
     )
-    services.withdraw_survey(survey=sent, actor=owner, expected_version=sent.row_version)
-    services.delete_survey(survey=recorded, actor=owner, expected_version=recorded.row_version)
+    services.survey_withdraw(survey=sent, actor=owner, expected_version=sent.row_version)
+    services.survey_delete(survey=recorded, actor=owner, expected_version=recorded.row_version)
 
     entries, response = _entries(client_for(owner), account, "Survey")
 

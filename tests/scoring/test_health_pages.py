@@ -74,7 +74,7 @@ def test_the_health_tab_explains_every_factor_in_words_and_points(
     client_for, owner, visited_63_days_ago
 ):
     account = visited_63_days_ago
-    runs.recalculate_account(account_id=account.pk, trigger=RunTrigger.ADMIN)
+    runs.account_health_recalculate(account_id=account.pk, trigger=RunTrigger.ADMIN)
     response = client_for(owner).get(reverse("scoring:health", args=[account.pk]))
     html = response.content.decode()
 
@@ -112,7 +112,7 @@ def test_a_survey_shows_as_satisfaction_in_the_tab_and_the_header(
     account = visited_63_days_ago
     # (5,4), (3,2), (1,5): 100 × (5·3 + 3·1 + 1·4) / (4 · 9) = 61.11.
     completed_survey(account, {"quality": (5, 4), "delivery": (3, 2), "reputation": (1, 5)})
-    runs.recalculate_account(account_id=account.pk)
+    runs.account_health_recalculate(account_id=account.pk)
     html = client_for(owner).get(reverse("scoring:health", args=[account.pk])).content.decode()
     # Satisfaction level: (61.11 − 75) / (40 − 75) × 12 = 4.76 → 5.
     assert "Satisfaction index 61.11. +5" in factor_row(html, "satisfaction_level")

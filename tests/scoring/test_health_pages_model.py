@@ -107,7 +107,7 @@ def test_an_admin_saves_the_model_with_history_and_no_recalculation(
     assert re.search(r'data-testid="policy-medium">30<', page)
     # Until a run over every account starts, the page offers one.
     assert 'data-testid="model-not-applied"' in page and 'data-testid="recalculate-now"' in page
-    runs.recalculate_all(trigger=RunTrigger.ADMIN)
+    runs.health_recalculate_all(trigger=RunTrigger.ADMIN)
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="model-not-applied"' not in page
     assert 'data-testid="recalculate-now"' not in page
@@ -178,7 +178,7 @@ def test_the_service_refuses_what_the_engine_cannot_run(admin_user):
     factors["complaint_silence"] = risk_model.FactorValues(5, Decimal(1), Decimal(3), None)
     policy = {"medium_from": 25, "high_from": 50, "satisfaction_window_days": 365}
     with pytest.raises(ValidationError) as refused:
-        services.update_risk_model(
+        services.risk_model_update(
             policy_data=policy,
             factor_rows=factors,
             actor=admin_user,

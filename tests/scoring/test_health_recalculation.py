@@ -76,7 +76,7 @@ def covered(account, people=2):
 
 
 def run(**options):
-    return runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF, **options)
+    return runs.health_recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF, **options)
 
 
 def health_values(**filters) -> dict:
@@ -224,7 +224,7 @@ def test_a_change_touches_exactly_its_account_and_todays_snapshot(portfolio):
 def test_the_next_day_adds_a_snapshot_and_keeps_the_old_one(portfolio):
     account, _calm, _lapsed = portfolio
     run()
-    runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=day(1))
+    runs.health_recalculate_all(trigger=RunTrigger.COMMAND, as_of=day(1))
 
     days = list(HealthSnapshot.objects.filter(account=account).values_list("day", "risk_score"))
     # A day later the visit is 64 days old: (64/30 − 1)/2 × 20 = 11.33 → 11 still.
@@ -397,7 +397,7 @@ def test_a_run_left_running_is_marked_interrupted_by_the_next(portfolio):
 def test_a_single_account_run_touches_only_that_account(portfolio):
     _account, calm, _lapsed = portfolio
 
-    result = runs.recalculate_account(account_id=calm.pk, as_of=AS_OF)
+    result = runs.account_health_recalculate(account_id=calm.pk, as_of=AS_OF)
 
     assert (result.status, result.account_id, result.trigger) == (
         RunStatus.FINISHED,
@@ -425,7 +425,7 @@ def test_a_batch_costs_the_same_queries_for_few_and_many_accounts(
     # 9 reads + previous values, today's snapshots, week-ago scores + 2 upserts +
     # owners + alerts already sent + notifications.
     with django_assert_max_num_queries(17):
-        result = recalculation.recalculate_batch(
+        result = recalculation.health_batch_recalculate(
             accounts[0].pk, accounts[-1].pk, as_of=AS_OF, model=model
         )
     assert (result.accounts, result.changed, result.alerts) == (count, count, 2)
@@ -470,8 +470,10 @@ def test_a_full_run_vacuums_the_rows_it_rewrote():
     shipped_risk_model()
     for _ in range(3):
         AccountFactory()
-    runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF)
-    runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF + datetime.timedelta(days=1))
+    runs.health_recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF)
+    runs.health_recalculate_all(
+        trigger=RunTrigger.COMMAND, as_of=AS_OF + datetime.timedelta(days=1)
+    )
 
     with connection.cursor() as cursor:
         cursor.execute(

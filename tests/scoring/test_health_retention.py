@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Account
-from scoring.dashboard.figures import portfolio_figures
+from scoring.dashboard.aggregates import portfolio_aggregates
 from scoring.dashboard.queries import COMPARE_DAYS
 from scoring.health import retention
 from scoring.health.queries import TREND_DAYS, health_trend
@@ -185,7 +185,7 @@ def test_sparklines_week_ago_scores_and_dashboard_comparisons_read_the_same(toda
             [health_trend(Account.objects.get(pk=pk), today=today).snapshots for pk in ids],
             week_ago_scores(min(ids), max(ids), today),
             [
-                portfolio_figures(
+                portfolio_aggregates(
                     Account.objects.all(), today=today, compare_before=today - timedelta(days=n)
                 )
                 for n in COMPARE_DAYS.values()

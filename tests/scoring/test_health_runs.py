@@ -105,14 +105,14 @@ def uninterrupted() -> tuple:
     AccountHealth.objects.all().delete()
     HealthSnapshot.objects.all().delete()
     Notification.objects.filter(key__startswith="risk:").delete()
-    run = runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF)
+    run = runs.health_recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF)
     assert run.status == RunStatus.FINISHED, run.error_text
     return results(), (run.accounts, run.changed, run.alerts)
 
 
 def stopping_after(monkeypatch, batches: int, error: BaseException):
     """Make the run stop with `error` when it reaches batch number `batches` + 1."""
-    real = runs.recalculate_batch
+    real = runs.health_batch_recalculate
     seen = []
 
     def recalculate_batch(lo, hi, **kwargs):
@@ -121,7 +121,7 @@ def stopping_after(monkeypatch, batches: int, error: BaseException):
             raise error
         return real(lo, hi, **kwargs)
 
-    monkeypatch.setattr(runs, "recalculate_batch", recalculate_batch)
+    monkeypatch.setattr(runs, "health_batch_recalculate", recalculate_batch)
     return seen
 
 
@@ -149,14 +149,14 @@ def test_the_reaper_marks_interrupted_only_runs_silent_for_a_whole_lease():
     assert dead.finished_at == beat_long_ago and dead.accounts == 40
     assert never_beat.finished_at == never_beat.started_at
     # Idempotent: nothing is left to reap.
-    assert runs.reap_dead_runs() == 0
+    assert runs.health_runs_reap_dead() == 0
 
 
 def test_the_next_run_marks_a_run_left_running_interrupted_at_its_last_sign_of_life():
     shipped_risk_model()
     stale = made_run(heartbeat_at=ago(10), started_at=ago(600))  # beat recently, but no lock
 
-    run = runs.recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF)
+    run = runs.health_recalculate_all(trigger=RunTrigger.COMMAND, as_of=AS_OF)
 
     stale.refresh_from_db()
     assert (stale.status, stale.finished_at) == (RunStatus.INTERRUPTED, stale.heartbeat_at)
@@ -230,7 +230,7 @@ def test_retry_carries_on_after_what_was_saved_and_ends_as_an_uninterrupted_run(
     accounts = portfolio(12)
     stopping_after(monkeypatch, 2, SystemExit("worker shut down"))
     with pytest.raises(SystemExit):
-        runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=5)
+        runs.health_recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=5)
     monkeypatch.undo()
     stopped = HealthRun.objects.get()
     assert (stopped.status, stopped.stopped_because) == (RunStatus.INTERRUPTED, StopReason.STOPPED)
@@ -277,7 +277,7 @@ def test_a_run_with_failed_batches_is_retried_from_the_first_account(
     monkeypatch.setattr(recalculation, "read_batch", read_batch)
     stopping_after(monkeypatch, 2, SoftTimeLimitExceeded())
     with pytest.raises(SoftTimeLimitExceeded):
-        runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=3)
+        runs.health_recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=3)
     monkeypatch.undo()
     stopped = HealthRun.objects.get()
     # The failure was recorded as it happened, so the interrupted run still lists it.
@@ -290,7 +290,7 @@ def test_a_run_with_failed_batches_is_retried_from_the_first_account(
     assert stopped.done_through == accounts[5].pk and stopped.accounts == 3
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.retry_run(run=stopped, actor=admin_user)
+        services.health_run_retry(run=stopped, actor=admin_user)
 
     retry = HealthRun.objects.get(retry_of=stopped)
     assert retry.resumed_after is None  # from the start: the failed batch lies before the end
@@ -308,7 +308,7 @@ def test_a_retry_that_finds_another_run_in_progress_is_skipped_and_may_be_asked_
     with second_connection() as other:
         other.execute("SELECT pg_advisory_lock(%s)", [runs.LOCK_KEY])
         with django_capture_on_commit_callbacks(execute=True):
-            services.retry_run(run=stopped, actor=admin_user)
+            services.health_run_retry(run=stopped, actor=admin_user)
         other.execute("SELECT pg_advisory_unlock(%s)", [runs.LOCK_KEY])
 
     skipped = HealthRun.objects.get(retry_of=stopped)
@@ -316,7 +316,7 @@ def test_a_retry_that_finds_another_run_in_progress_is_skipped_and_may_be_asked_
     assert skipped.status == RunStatus.SKIPPED
     assert stopped.retried_at is None  # asked again at once, not after a lease
     with django_capture_on_commit_callbacks(execute=True):
-        services.retry_run(run=stopped, actor=admin_user)
+        services.health_run_retry(run=stopped, actor=admin_user)
     assert HealthRun.objects.filter(retry_of=stopped, status=RunStatus.FINISHED).exists()
 
 
@@ -327,7 +327,7 @@ def test_a_run_still_marked_running_whose_lease_expired_can_be_retried_at_once(
     AccountFactory()
     dead = made_run(started_at=ago(600), heartbeat_at=ago(LEASE + 1))
     with django_capture_on_commit_callbacks(execute=True):
-        services.retry_run(run=dead, actor=admin_user)
+        services.health_run_retry(run=dead, actor=admin_user)
     dead.refresh_from_db()
     assert dead.status == RunStatus.INTERRUPTED and dead.retried_by == admin_user
     assert HealthRun.objects.get(retry_of=dead).status == RunStatus.FINISHED
@@ -510,7 +510,7 @@ def test_a_run_declared_dead_while_it_goes_on_stops_without_saving_more(monkeypa
         pytest.skip("needs a second connection to the same database")
     shipped_risk_model()
     accounts = [AccountFactory() for _ in range(6)]
-    real = runs.recalculate_batch
+    real = runs.health_batch_recalculate
 
     def recalculate_batch(lo, hi, **kwargs):
         run = HealthRun.objects.get()
@@ -521,9 +521,9 @@ def test_a_run_declared_dead_while_it_goes_on_stops_without_saving_more(monkeypa
                 )
         return real(lo, hi, **kwargs)
 
-    monkeypatch.setattr(runs, "recalculate_batch", recalculate_batch)
+    monkeypatch.setattr(runs, "health_batch_recalculate", recalculate_batch)
 
-    run = runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=2)
+    run = runs.health_recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=2)
 
     assert run.status == RunStatus.INTERRUPTED
     assert (run.accounts, run.done_through) == (2, accounts[1].pk)
@@ -537,7 +537,7 @@ def test_a_run_stopped_by_its_time_limit_is_interrupted_at_once(monkeypatch):
     stopping_after(monkeypatch, 1, SoftTimeLimitExceeded())
 
     with pytest.raises(SoftTimeLimitExceeded):
-        runs.recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=2)
+        runs.health_recalculate_all(trigger=RunTrigger.NIGHTLY, as_of=AS_OF, batch_size=2)
 
     run = HealthRun.objects.get()
     assert (run.status, run.stopped_because, run.accounts, run.done_through) == (

@@ -86,7 +86,7 @@ def reference_run() -> tuple[dict, set]:
     AccountHealth.objects.all().delete()
     HealthSnapshot.objects.all().delete()
     Notification.objects.filter(key__startswith="risk:").delete()
-    run = runs.recalculate_all(trigger=RunTrigger.COMMAND)
+    run = runs.health_recalculate_all(trigger=RunTrigger.COMMAND)
     assert run.status == RunStatus.FINISHED, run.error_text
     return health_values(), alert_keys()
 

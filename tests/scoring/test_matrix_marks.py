@@ -16,7 +16,7 @@ from accounts.models import Category
 from scoring.criteria import services as criteria_services
 from scoring.dashboard import revenue_ranking
 from scoring.dashboard.cache import replace_version
-from scoring.health.runs import recalculate_all
+from scoring.health.runs import health_recalculate_all
 from scoring.models import Assessment, CriteriaSet, Quadrant, SetKind
 from scoring.portfolio import queries as portfolio_queries
 from tests.factories import AccountFactory, TransactionFactory, score, uniform_values
@@ -102,7 +102,7 @@ def scored_portfolio(owner, outsider):
     AccountFactory(name="Never scored", owner=owner)
     elsewhere = AccountFactory(name="Elsewhere", owner=outsider)
     score(elsewhere, uniform_values(criteria_set, 9, 9))
-    recalculate_all()
+    health_recalculate_all()
     replace_version()
     return accounts
 
@@ -154,10 +154,10 @@ def test_after_a_new_criteria_version_each_account_is_still_one_bubble(
     url,
     django_capture_on_commit_callbacks,
 ):
-    draft, _ = criteria_services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)
+    draft, _ = criteria_services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)
     draft = CriteriaSet.objects.get(pk=draft.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        criteria_services.publish(
+        criteria_services.criteria_set_publish(
             criteria_set=draft,
             actor=admin_user,
             expected_version=draft.row_version,

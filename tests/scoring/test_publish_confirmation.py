@@ -21,8 +21,8 @@ def draft(admin_user, owner):
     # 40/40 is opportunistic under 50/50 and develop once attractiveness is high from 35.
     score(AccountFactory(name="Drifting Co", owner=owner), uniform_values(v1, 4, 4))
     score(AccountFactory(name="Steady Co", owner=owner), uniform_values(v1, 8, 8))
-    new = services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)[0]
-    services.update_set(
+    new = services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)[0]
+    services.criteria_set_update(
         criteria_set=new,
         actor=admin_user,
         expected_version=new.row_version,
@@ -73,7 +73,7 @@ def test_publishing_without_a_note_is_refused_next_to_the_field(client_for, admi
     assert CriteriaSet.objects.get(pk=draft.pk).status == SetStatus.DRAFT
     # The service holds the rule whatever sent the data.
     with pytest.raises(services.ValidationError):
-        services.publish(
+        services.criteria_set_publish(
             criteria_set=draft,
             actor=admin_user,
             expected_version=draft.row_version,

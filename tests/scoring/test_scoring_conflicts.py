@@ -11,7 +11,7 @@ from accounts.access import KAM_ADMIN
 from accounts.conflicts import EditConflict
 from accounts.models import Account
 from scoring.assessments.queries import scoring_base
-from scoring.assessments.services import assess_account
+from scoring.assessments.services import account_assess
 from scoring.criteria import services as criteria_services
 from scoring.models import (
     Assessment,
@@ -26,7 +26,7 @@ from scoring.models import (
 )
 from scoring.scorecard.services import scorecard_save
 from scoring.tiers import queries as tier_queries
-from scoring.tiers.services import RuleValues, apply_tier_rules, save_tier_rules
+from scoring.tiers.services import RuleValues, tier_rules_apply, tier_rules_save
 from tests.factories import (
     SegmentFactory,
     TransactionFactory,
@@ -47,12 +47,12 @@ def other_admin():
 @pytest.fixture
 def draft(admin_user):
     shipped_criteria_set()
-    return criteria_services.start_draft(kind=SetKind.ACCOUNT, actor=admin_user)[0]
+    return criteria_services.criteria_draft_start(kind=SetKind.ACCOUNT, actor=admin_user)[0]
 
 
 def change_weight(criterion, actor, weight):
     fresh = Criterion.objects.get(pk=criterion.pk)
-    criteria_services.save_criterion(
+    criteria_services.criterion_save(
         criteria_set=fresh.criteria_set,
         criterion=fresh,
         actor=actor,
@@ -68,7 +68,7 @@ def test_a_criterion_changed_after_the_preview_is_not_published_unseen(
     change_weight(draft.criteria.first(), other_admin, 9)
 
     with pytest.raises(EditConflict) as refused:
-        criteria_services.publish(
+        criteria_services.criteria_set_publish(
             criteria_set=draft, actor=admin_user, expected_version=seen, change_note="Reweighted."
         )
 
@@ -76,7 +76,7 @@ def test_a_criterion_changed_after_the_preview_is_not_published_unseen(
     assert CriteriaSet.objects.get(pk=draft.pk).status == SetStatus.DRAFT
     # Seen again, it publishes.
     fresh = CriteriaSet.objects.get(pk=draft.pk)
-    criteria_services.publish(
+    criteria_services.criteria_set_publish(
         criteria_set=fresh,
         actor=admin_user,
         expected_version=fresh.row_version,
@@ -88,12 +88,12 @@ def test_a_criterion_changed_after_the_preview_is_not_published_unseen(
 def test_adding_or_removing_a_criterion_makes_an_open_publish_stale(draft, admin_user):
     before = CriteriaSet.objects.get(pk=draft.pk).row_version
     victim = draft.criteria.first()
-    criteria_services.delete_criterion(
+    criteria_services.criterion_delete(
         criterion=victim, actor=admin_user, expected_version=victim.row_version
     )
     after_delete = CriteriaSet.objects.get(pk=draft.pk).row_version
     assert after_delete > before
-    criteria_services.save_criterion(
+    criteria_services.criterion_save(
         criteria_set=draft,
         criterion=None,
         actor=admin_user,
@@ -143,7 +143,7 @@ def test_scores_saved_meanwhile_are_shown_beside_yours_not_replaced(
     client = client_for(owner)
     form = client.get(url).context["form"]
     assert form.initial["row_version"] == 0  # never scored
-    assess_account(
+    account_assess(
         account=account,
         criteria_set=criteria_set,
         values_by_code=uniform_values(criteria_set, 7, 7),
@@ -171,14 +171,14 @@ def test_scores_saved_meanwhile_are_shown_beside_yours_not_replaced(
 def test_the_service_refuses_scores_based_on_an_older_assessment(owner, teammate, account):
     criteria_set = shipped_criteria_set()
     values = uniform_values(criteria_set, 5, 5)
-    first = assess_account(
+    first = account_assess(
         account=account,
         criteria_set=criteria_set,
         values_by_code=values,
         actor=owner,
         expected_version=0,
     )
-    assess_account(
+    account_assess(
         account=account,
         criteria_set=criteria_set,
         values_by_code=values,
@@ -186,7 +186,7 @@ def test_the_service_refuses_scores_based_on_an_older_assessment(owner, teammate
         expected_version=first.pk,
     )
     with pytest.raises(EditConflict):
-        assess_account(
+        account_assess(
             account=account,
             criteria_set=criteria_set,
             values_by_code=values,
@@ -246,9 +246,9 @@ def test_carrying_segment_scores_to_a_new_version_makes_open_scoring_forms_stale
     for criterion in old.criteria.all():
         SegmentScore.objects.create(segment=segment, criterion=criterion, value=7)
     seen = Segment.objects.get(pk=segment.pk).row_version
-    new = criteria_services.start_draft(kind=SetKind.SEGMENT, actor=admin_user)[0]
+    new = criteria_services.criteria_draft_start(kind=SetKind.SEGMENT, actor=admin_user)[0]
     with django_capture_on_commit_callbacks(execute=True):
-        criteria_services.publish(
+        criteria_services.criteria_set_publish(
             criteria_set=new,
             actor=admin_user,
             expected_version=new.row_version,
@@ -273,7 +273,7 @@ def test_apply_refuses_rules_changed_since_the_preview(
     client = client_for(admin_user)
     preview = client.get(reverse("scoring:tier_preview"))
     seen = preview.context["row_version"]
-    save_tier_rules(
+    tier_rules_save(
         actor=other_admin,
         basis="margin",
         method="threshold",
@@ -295,7 +295,7 @@ def test_apply_refuses_rules_changed_since_the_preview(
 def test_the_nightly_run_applies_the_rules_as_stored_without_a_version(account):
     shipped_tier_rules()
     TransactionFactory(account=account, amount=60_000_000)
-    apply_tier_rules()
+    tier_rules_apply()
     assert Account.objects.get(pk=account.pk).tier.code == "platinum"
 
 
@@ -320,7 +320,7 @@ def test_a_factor_changed_meanwhile_is_listed_by_its_name(client_for, admin_user
     factors["contact_recency"] = risk_model.FactorValues(
         40, factors["contact_recency"].start, factors["contact_recency"].full, None
     )
-    services.update_risk_model(
+    services.risk_model_update(
         policy_data={
             "medium_from": policy.medium_from,
             "high_from": policy.high_from,

@@ -32,7 +32,7 @@ from scoring import defaults, engine
 from scoring import demo as scoring_demo
 from scoring.demo.health import FULL_BACKFILL_UP_TO, backfill_accounts, backfill_days
 from scoring.health import risk_model, runs
-from scoring.health.measures import read_batch
+from scoring.health.inputs import read_batch
 from scoring.models import (
     AccountHealth,
     HealthRun,

@@ -225,7 +225,7 @@ def test_the_summary_lists_surveys_and_the_trend(account, owner):
         {"quality": (5, 4), "delivery": (3, 2), "courtesy": (1, 5)},
         answered_on=today - dt.timedelta(days=10),
     )
-    pending, _url = services.send_survey(
+    pending, _url = services.survey_send(
         account=account,
         respondent=StakeholderFactory(account=account),
         language="en",

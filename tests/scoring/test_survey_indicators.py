@@ -136,7 +136,7 @@ def test_the_service_refuses_to_rename_an_answered_code(admin_user):
     quality = SurveyIndicator.objects.get(code="quality")
     quality.code = "renamed"
     with pytest.raises(ValidationError):
-        services.save_indicator(
+        services.indicator_save(
             indicator=quality, actor=admin_user, expected_version=quality.row_version
         )
     assert SurveyIndicator.objects.filter(code="quality").exists()

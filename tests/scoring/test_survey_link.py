@@ -41,7 +41,7 @@ def queued(monkeypatch):
 @pytest.fixture
 def sent(account, respondent, owner, settings):
     settings.SITE_URL = "https://kam.example.cn"
-    survey, url = services.send_survey(
+    survey, url = services.survey_send(
         account=account, respondent=respondent, language="zh-hans", days=14, sent_by=owner
     )
     return survey, url
@@ -176,7 +176,7 @@ def test_the_page_is_in_chinese_for_a_chinese_survey(client, sent):
 
 
 def test_the_page_is_in_english_for_an_english_survey(client, account, respondent, owner):
-    _survey, url = services.send_survey(
+    _survey, url = services.survey_send(
         account=account, respondent=respondent, language="en", days=7, sent_by=owner
     )
     html = client.get(url).content.decode()
@@ -206,10 +206,10 @@ def test_the_service_locks_the_survey_and_refuses_a_second_answer(sent, indicato
     pk, nonce = tokens.read_token(_path(url).split("/")[-2])
     answers = {indicators[code]: pair for code, pair in GOOD.items()}
     with CaptureQueriesContext(connection) as queries:
-        services.answer_survey(pk=pk, nonce=nonce, answers=answers)
+        services.survey_answer(pk=pk, nonce=nonce, answers=answers)
     assert any("FOR UPDATE" in q["sql"] for q in queries.captured_queries)
     with pytest.raises(services.AlreadyAnswered):
-        services.answer_survey(pk=pk, nonce=nonce, answers=answers)
+        services.survey_answer(pk=pk, nonce=nonce, answers=answers)
 
 
 def test_invalid_answers_are_shown_again_and_nothing_is_saved(client, sent, indicators):
@@ -396,8 +396,8 @@ def test_a_second_open_link_to_the_same_person_is_refused(
     assert "Liu Yang already has an open link" in errors[0]
     assert Survey.objects.count() == 1
 
-    services.withdraw_survey(survey=survey, actor=owner, expected_version=survey.row_version)
-    again, _url = services.send_survey(
+    services.survey_withdraw(survey=survey, actor=owner, expected_version=survey.row_version)
+    again, _url = services.survey_send(
         account=account, respondent=respondent, language="en", days=7, sent_by=owner
     )
     assert again.link_is_open
@@ -408,7 +408,7 @@ def test_an_expired_link_does_not_block_a_new_one(sent, account, respondent, own
     Survey.objects.filter(pk=survey.pk).update(
         link_expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
-    again, _url = services.send_survey(
+    again, _url = services.survey_send(
         account=account, respondent=respondent, language="en", days=7, sent_by=owner
     )
     assert again.pk != survey.pk

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_only_one_of_two_simultaneous_answers_wins():
     indicators = {i.code: i for i in shipped_survey_indicators()}
     account = AccountFactory()
-    survey, url = services.send_survey(
+    survey, url = services.survey_send(
         account=account,
         respondent=StakeholderFactory(account=account),
         language="en",
@@ -43,7 +43,7 @@ def test_only_one_of_two_simultaneous_answers_wins():
     def submit(answers):
         try:
             barrier.wait(timeout=10)
-            services.answer_survey(pk=pk, nonce=nonce, answers=answers)
+            services.survey_answer(pk=pk, nonce=nonce, answers=answers)
             outcomes.append("answered")
         except services.AlreadyAnswered:
             outcomes.append("refused")

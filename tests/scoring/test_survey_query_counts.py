@@ -93,7 +93,7 @@ def test_the_indicator_list_is_one_query_for_the_indicators(
 
 
 def test_the_public_page_is_a_few_queries(client, account, owner, django_assert_max_num_queries):
-    _survey, url = services.send_survey(
+    _survey, url = services.survey_send(
         account=account,
         respondent=StakeholderFactory(account=account),
         language="en",

@@ -40,7 +40,7 @@ def queued(monkeypatch):
 
 
 def _record(account, respondent, indicators, answers, owner, **fields):
-    return services.record_survey(
+    return services.survey_record(
         account=account,
         respondent=respondent,
         answered_on=fields.pop("answered_on", dt.date(2026, 11, 2)),
@@ -139,7 +139,7 @@ def test_a_future_date_is_refused_by_the_service(account, respondent, indicators
 def test_a_retired_indicator_cannot_be_answered(account, respondent, indicators, owner):
     retired = SurveyIndicatorFactory(is_active=False)
     with pytest.raises(ValidationError):
-        services.record_survey(
+        services.survey_record(
             account=account,
             respondent=respondent,
             answered_on=dt.date(2026, 11, 2),

@@ -43,7 +43,7 @@ def done(account):
 
 @pytest.fixture
 def pending(account, respondent, owner):
-    survey, _url = services.send_survey(
+    survey, _url = services.survey_send(
         account=account, respondent=respondent, language="en", days=7, sent_by=owner
     )
     return survey

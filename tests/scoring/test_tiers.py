@@ -13,7 +13,7 @@ from accounts.history import account_history
 from accounts.models import Account
 from scoring.models import TierMethod, TierPolicy, TierRule
 from scoring.tiers import queries
-from scoring.tiers.services import apply_tier_rules
+from scoring.tiers.services import tier_rules_apply
 from tests.access_checks import assert_field_error
 from tests.factories import AccountFactory, TransactionFactory, shipped_tier_rules, tier
 
@@ -58,7 +58,7 @@ def set_percentiles(platinum, gold, iron):
 
 
 def test_thresholds_assign_tiers_by_revenue(portfolio, admin_user):
-    result = apply_tier_rules(actor=admin_user)
+    result = tier_rules_apply(actor=admin_user)
     assert tiers_by_name() == {
         "Alpha": "platinum",
         "Beta": "gold",
@@ -74,7 +74,7 @@ def test_thresholds_assign_tiers_by_revenue(portfolio, admin_user):
 
 def test_percentiles_rank_the_portfolio_and_a_zero_account_takes_the_last_tier(portfolio):
     set_percentiles(20, 40, 100)
-    apply_tier_rules()
+    tier_rules_apply()
     assert tiers_by_name() == {
         "Alpha": "platinum",  # 1 of 5: top 20 %
         "Beta": "gold",  # top 40 %
@@ -86,7 +86,7 @@ def test_percentiles_rank_the_portfolio_and_a_zero_account_takes_the_last_tier(p
 
 def test_the_margin_basis_measures_gross_margin(portfolio):
     TierPolicy.objects.filter(pk=1).update(basis="margin")
-    apply_tier_rules()
+    tier_rules_apply()
     # Margins are a tenth of revenue: Alpha 6M (gold), Beta 600k (iron), the rest lead.
     assert tiers_by_name() == {
         "Alpha": "gold",
@@ -103,7 +103,7 @@ def test_a_tier_change_is_in_the_account_history_and_an_unchanged_tier_is_not(
     gamma = portfolio["Gamma"]  # stays iron
     alpha = portfolio["Alpha"]
     before = {name: a.history.count() for name, a in portfolio.items()}
-    apply_tier_rules(actor=admin_user)
+    tier_rules_apply(actor=admin_user)
     assert gamma.history.count() == before["Gamma"]
     assert alpha.history.count() == before["Alpha"] + 1
     record = alpha.history.first()
@@ -115,9 +115,9 @@ def test_a_tier_change_is_in_the_account_history_and_an_unchanged_tier_is_not(
 
 
 def test_applying_twice_changes_nothing_the_second_time(portfolio):
-    apply_tier_rules()
+    tier_rules_apply()
     history = sum(a.history.count() for a in portfolio.values())
-    result = apply_tier_rules()
+    result = tier_rules_apply()
     assert result["changed"] == 0
     assert sum(a.history.count() for a in portfolio.values()) == history
 
@@ -215,13 +215,13 @@ def test_bad_rules_are_refused_next_to_the_field(client_for, admin_user, changes
 
 
 def test_the_service_refuses_a_rule_on_the_last_tier(admin_user):
-    from scoring.tiers.services import RuleValues, save_tier_rules
+    from scoring.tiers.services import RuleValues, tier_rules_save
 
     rules = {r.tier_id: RuleValues(r.min_value, r.top_percent) for r in shipped_tier_rules()}
     rules[tier("lead").pk] = RuleValues(Decimal(1), None)
     before = rules_snapshot()
     with pytest.raises(Exception) as error:
-        save_tier_rules(
+        tier_rules_save(
             actor=admin_user,
             basis="revenue",
             method="threshold",
@@ -233,7 +233,7 @@ def test_the_service_refuses_a_rule_on_the_last_tier(admin_user):
 
 
 def test_the_preview_without_moves_disables_apply(portfolio, client_for, admin_user):
-    apply_tier_rules()
+    tier_rules_apply()
     response = client_for(admin_user).get(reverse("scoring:tier_preview"))
     assert response.context["assignment"].changed == 0
     assert b"already has the tier the rules give" in response.content
@@ -258,7 +258,7 @@ def test_accounts_values_come_from_one_query(portfolio, django_assert_num_querie
 def test_an_account_without_a_tier_is_placed_not_moved_up(portfolio):
     newcomer = AccountFactory(name="Newcomer", tier=None)
     TransactionFactory(account=newcomer, amount=Decimal("7000000"), gross_margin=Decimal(1))
-    result = apply_tier_rules()
+    result = tier_rules_apply()
     assert result["placed"] == 1 and result["up"] == 2 and result["down"] == 2
     assert tiers_by_name()["Newcomer"] == "gold"
 

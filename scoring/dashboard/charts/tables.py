@@ -1,7 +1,7 @@
 """The dashboard's tables: exception totals and lines, most-at-risk accounts, account managers.
 
-Labels and badges are the same words as the list behind each figure (facts.EXCEPTION_LABELS,
-facts.EXCEPTION_BADGES).
+Labels and badges are the same words as the list behind each figure
+(account_columns.EXCEPTION_LABELS, account_columns.EXCEPTION_BADGES).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from accounts.models import Category
-from scoring.dashboard import drill, facts
+from scoring.dashboard import account_columns, drill
 from scoring.models import Quadrant, RiskLevel
 
 
@@ -35,11 +35,11 @@ def exception_totals(total, chosen: dict) -> list[ExceptionTotal]:
     return [
         ExceptionTotal(
             kind,
-            str(facts.EXCEPTION_LABELS[kind]),
+            str(account_columns.EXCEPTION_LABELS[kind]),
             getattr(total, kind),
             drill.drill_url(chosen, exception=kind),
         )
-        for kind in facts.EXCEPTIONS
+        for kind in account_columns.EXCEPTIONS
     ]
 
 
@@ -56,7 +56,7 @@ def exception_lines(rows) -> list[ExceptionLine]:
     return [
         ExceptionLine(
             row,
-            tuple((kind, str(facts.EXCEPTION_BADGES[kind])) for kind in row.kinds),
+            tuple((kind, str(account_columns.EXCEPTION_BADGES[kind])) for kind in row.kinds),
             str(quadrants.get(row.quadrant, "")),
             str(Category(row.category).label),
         )

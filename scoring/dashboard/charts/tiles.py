@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.formatting import compact_money, money, percent
-from scoring.dashboard import drill, facts
+from scoring.dashboard import account_columns, drill
 
 
 @dataclass(frozen=True)
@@ -137,13 +137,13 @@ def kpi_tiles(data, chosen: dict) -> list[Kpi]:
             "plan_coverage",
             _("Key accounts with an active plan"),
             total.key_with_plan,
-            facts.NO_PLAN,
+            account_columns.NO_PLAN,
         ),
         key_share_tile(
             "visit_compliance",
             _("Key accounts visited within cadence"),
             total.key_in_cadence,
-            facts.NOT_VISITED,
+            account_columns.NOT_VISITED,
         ),
         tile(
             "satisfaction",

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         if batch_size is not None and not 1 <= batch_size <= MAX_BATCH:
             raise CommandError(f"--batch-size must be from 1 to {MAX_BATCH:,}.")
 
-        run = runs.run_recalculation(
+        run = runs.health_recalculation_run(
             trigger=RunTrigger.COMMAND, account_id=account, as_of=as_of, batch_size=batch_size
         )
         if run.status == RunStatus.SKIPPED:

@@ -1,7 +1,7 @@
-"""The portfolio's figures in one SQL statement: each account's facts (facts.with_facts) as a
-common table expression, aggregated for the whole portfolio and for each tier, relationship stage,
-risk band, quadrant and account manager (a UNION ALL of grouped SELECTs, which SQLite runs too).
-Every measure is defined once, in MEASURES."""
+"""The portfolio's figures in one SQL statement: each account's facts (account_columns.with_columns)
+as a common table expression, aggregated for the whole portfolio and for each tier, relationship
+stage, risk band, quadrant and account manager (a UNION ALL of grouped SELECTs, which SQLite runs
+too). Every measure is defined once, in AGGREGATES."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.queries import person_name
 from scoring import engine
-from scoring.dashboard import facts
+from scoring.dashboard import account_columns
 from scoring.portfolio.queries import Thresholds
 
 CENT = Decimal("0.01")
@@ -52,7 +52,7 @@ def _as_datetime(value) -> datetime.datetime | None:
 
 
 @dataclass(frozen=True)
-class Figures:
+class Aggregates:
     """The dashboard's measures over a set of accounts, now and on the comparison day."""
 
     accounts: int = 0
@@ -134,7 +134,7 @@ class Figures:
 
 # Each measure's SQL over the facts CTE, in Figures' field order. CASE rather than FILTER, so the
 # same statement runs on SQLite (make run).
-MEASURES = {
+AGGREGATES = {
     "accounts": "COUNT(*)",
     "key_accounts": "SUM(CASE WHEN f_is_key THEN 1 ELSE 0 END)",
     "revenue": "SUM(f_revenue)",
@@ -150,9 +150,9 @@ MEASURES = {
     "medium_risk": f"SUM(CASE WHEN f_level = '{engine.RISK_MEDIUM}' THEN 1 ELSE 0 END)",
     "high_risk_revenue": f"SUM(CASE WHEN f_level = '{engine.RISK_HIGH}' THEN f_revenue ELSE 0 END)",
     "complaints_past_due": "SUM(f_past_due)",
-    **{kind: f"SUM(CASE WHEN f_{kind} THEN 1 ELSE 0 END)" for kind in facts.EXCEPTIONS},
+    **{kind: f"SUM(CASE WHEN f_{kind} THEN 1 ELSE 0 END)" for kind in account_columns.EXCEPTIONS},
     "exceptions": "SUM(CASE WHEN {} THEN 1 ELSE 0 END)".format(
-        " OR ".join(f"f_{kind}" for kind in facts.EXCEPTIONS)
+        " OR ".join(f"f_{kind}" for kind in account_columns.EXCEPTIONS)
     ),
     "prev_accounts": "SUM(CASE WHEN p_seen THEN 1 ELSE 0 END)",
     "prev_key_accounts": "SUM(CASE WHEN p_category = 'key' THEN 1 ELSE 0 END)",
@@ -168,7 +168,9 @@ MEASURES = {
     ),
     "prev_complaints_past_due": "SUM(p_past_due)",
 }
-MONEY_MEASURES = {name for name, f in Figures.__dataclass_fields__.items() if f.type == "Decimal"}
+MONEY_AGGREGATES = {
+    name for name, f in Aggregates.__dataclass_fields__.items() if f.type == "Decimal"
+}
 
 # The groupings: (name, the column grouped by, the measures it needs; None: all of them).
 GROUPINGS = (
@@ -193,7 +195,7 @@ GROUPINGS = (
         ),
     ),
 )
-FACT_COLUMNS = (
+ACCOUNT_COLUMNS = (
     "f_pk",
     "g_tier",
     "g_stage",
@@ -209,7 +211,7 @@ FACT_COLUMNS = (
     "f_band",
     "f_quadrant",
     "f_calculated",
-    *(f"f_{kind}" for kind in facts.EXCEPTIONS),
+    *(f"f_{kind}" for kind in account_columns.EXCEPTIONS),
     "t_attractiveness",
     "t_advantage",
     "p_day",
@@ -224,39 +226,41 @@ FACT_COLUMNS = (
 )
 
 
-def _figures(row: dict) -> Figures:
+def _aggregates(row: dict) -> Aggregates:
     values = {}
-    for name in MEASURES:
+    for name in AGGREGATES:
         value = row[name]
-        values[name] = to_money(value) if name in MONEY_MEASURES else int(value or 0)
-    return Figures(**values)
+        values[name] = to_money(value) if name in MONEY_AGGREGATES else int(value or 0)
+    return Aggregates(**values)
 
 
-def _measures(wanted) -> str:
+def _aggregates_sql(wanted) -> str:
     """The measures' SQL, NULL (typed, so the UNION's columns agree) for those not wanted."""
 
     def unwanted(name: str) -> str:
-        return f"CAST(NULL AS {'NUMERIC' if name in MONEY_MEASURES else 'BIGINT'})"
+        return f"CAST(NULL AS {'NUMERIC' if name in MONEY_AGGREGATES else 'BIGINT'})"
 
     return ", ".join(
         f"{sql if wanted is None or name in wanted else unwanted(name)} AS {name}"
-        for name, sql in MEASURES.items()
+        for name, sql in AGGREGATES.items()
     )
 
 
 def _portfolio_sql(accounts: QuerySet, *, today, compare_before) -> tuple[str, list]:
-    annotated = facts.with_facts(accounts.order_by(), today=today, compare_before=compare_before)
+    annotated = account_columns.with_columns(
+        accounts.order_by(), today=today, compare_before=compare_before
+    )
     rows = annotated.annotate(
         f_pk=F("pk"),
-        t_attractiveness=facts.threshold("attractiveness_threshold"),
-        t_advantage=facts.threshold("advantage_threshold"),
+        t_attractiveness=account_columns.threshold("attractiveness_threshold"),
+        t_advantage=account_columns.threshold("advantage_threshold"),
         g_tier=F("tier_id"),
         g_stage=F("relationship_stage"),
         g_owner=F("owner_id"),
-    ).values(*FACT_COLUMNS)
+    ).values(*ACCOUNT_COLUMNS)
     cte_sql, cte_params = rows.query.sql_with_params()
     past_due = (
-        facts.past_due_complaints(today)
+        account_columns.past_due_complaints(today)
         .filter(account__in=accounts.order_by().values("pk"))
         .values("account_id")
         .annotate(complaints=Count("pk"))
@@ -274,7 +278,7 @@ def _portfolio_sql(accounts: QuerySet, *, today, compare_before) -> tuple[str, l
         group_by = f" GROUP BY {column}" if column else ""
         branch = (
             f"SELECT '{grouping}' AS grouping, {key} AS grouping_key, {extra}, "
-            f"{_measures(wanted)} FROM facts{group_by}"
+            f"{_aggregates_sql(wanted)} FROM facts{group_by}"
         )
         if grouping == "owner":
             # The names join the dozen groups, not every account.
@@ -297,30 +301,30 @@ def _portfolio_sql(accounts: QuerySet, *, today, compare_before) -> tuple[str, l
 @dataclass(frozen=True)
 class Group:
     key: str | None
-    figures: Figures
+    figures: Aggregates
     name: str = ""  # an account manager's name
 
 
 @dataclass
-class PortfolioFigures:
-    total: Figures
+class PortfolioAggregates:
+    total: Aggregates
     groups: dict[str, list[Group]]
     calculated_at: datetime.datetime | None = None
     compare_day: datetime.date | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
 
 
-def portfolio_figures(
+def portfolio_aggregates(
     accounts: QuerySet, *, today: datetime.date, compare_before: datetime.date | None
-) -> PortfolioFigures:
+) -> PortfolioAggregates:
     sql, params = _portfolio_sql(accounts, today=today, compare_before=compare_before)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column[0] for column in cursor.description]
         rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
-    result = PortfolioFigures(Figures(), {name: [] for name, *_ in GROUPINGS[1:]})
+    result = PortfolioAggregates(Aggregates(), {name: [] for name, *_ in GROUPINGS[1:]})
     for row in rows:
-        figures = _figures(row)
+        figures = _aggregates(row)
         if row["grouping"] == "total":
             result.total = figures
             result.calculated_at = _as_datetime(row["calculated_at"])

@@ -93,7 +93,7 @@ def comparison_day(not_after: datetime.date) -> Subquery:
     )
 
 
-def with_facts(
+def with_columns(
     accounts: QuerySet, *, today: datetime.date, compare_before: datetime.date | None
 ) -> QuerySet:
     """`accounts` annotated with the dashboard's per-account figures (names start with f_), and,
@@ -151,7 +151,7 @@ def past_due_complaints(today: datetime.date) -> QuerySet:
 
 
 def exception_conditions() -> dict[str, Q]:
-    """What makes each exception, on an account annotated by with_facts."""
+    """What makes each exception, on an account annotated by with_columns."""
     key = Q(category=Category.KEY)
     return {
         NO_PLAN: key & Q(f_has_plan=False),

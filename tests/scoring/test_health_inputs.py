@@ -1,4 +1,4 @@
-"""The SQL side of churn risk (scoring.health.measures.read_batch) against hand-made records, each
+"""The SQL side of churn risk (scoring.health.inputs.read_batch) against hand-made records, each
 placed just inside or just outside its window, on a fixed day. The windows are the shipped ones:
 satisfaction 365 days, revenue 90, overdue grace 30, silence 120, decision maker 180, stage
 regression 365."""
@@ -16,7 +16,7 @@ from accounts.models import (
     StakeholderStatus,
 )
 from planning.models import VisitStatus
-from scoring.health.measures import DEFAULT_CADENCE_DAYS, Windows, read_batch
+from scoring.health.inputs import DEFAULT_CADENCE_DAYS, Windows, read_batch
 from scoring.models import SurveyStatus
 from tests.factories import (
     AccountFactory,

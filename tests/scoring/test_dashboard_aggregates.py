@@ -12,7 +12,7 @@ from accounts.models import Account, Category, ComplaintStatus, Region, Tier
 from planning.models import DevelopmentStage, VisitStatus
 from scoring import engine
 from scoring.dashboard import queries
-from scoring.health.runs import recalculate_all
+from scoring.health.runs import health_recalculate_all
 from scoring.models import AccountHealth
 from tests.factories import (
     AccountFactory,
@@ -106,9 +106,9 @@ def portfolio(people):
     score(gamma, uniform_values(shipped_criteria_set(), 8, 8))
 
     # A month ago Beta was a normal account; the run of that day keeps it in the snapshots.
-    recalculate_all(as_of=MONTH_AGO)
+    health_recalculate_all(as_of=MONTH_AGO)
     Account.objects.filter(pk=beta.pk).update(category=Category.KEY)
-    recalculate_all(as_of=TODAY)
+    health_recalculate_all(as_of=TODAY)
     return {"alpha": alpha, "beta": beta, "gamma": gamma}
 
 
@@ -279,7 +279,7 @@ def test_the_figures_cost_the_same_queries_for_few_and_many_accounts(
         account = AccountFactory(owner=owner, category=Category.KEY if index % 3 == 0 else "normal")
         order(account, 30, 1000 + index)
         score(account, uniform_values(shipped_criteria_set(), 3 + index % 6, 6))
-    recalculate_all(as_of=TODAY)
+    health_recalculate_all(as_of=TODAY)
     with django_assert_num_queries(10):
         data = figures()
     assert data.total.accounts == count

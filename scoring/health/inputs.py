@@ -49,7 +49,7 @@ class Windows:
 
 
 @dataclass(frozen=True)
-class AccountFacts:
+class AccountInputs:
     account_id: int
     name: str
     owner_id: int | None
@@ -79,7 +79,7 @@ def _by_account(rows, key="account_id") -> dict:
     return {row.pop(key): row for row in rows}
 
 
-def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> list[AccountFacts]:
+def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> list[AccountInputs]:
     """The facts of every account with lo ≤ pk ≤ hi: nine grouped queries."""
     in_range = {"account_id__gte": lo, "account_id__lte": hi}
     accounts = list(
@@ -232,7 +232,7 @@ def read_batch(lo: int, hi: int, *, as_of: datetime.date, windows: Windows) -> l
             regressions=regressions.get(account_id, {}).get("count", 0),
         )
         facts.append(
-            AccountFacts(
+            AccountInputs(
                 account_id=account_id,
                 name=name,
                 owner_id=owner_id,
