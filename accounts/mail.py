@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Case, Count, F, Q, When
 from django.utils import timezone
 
+from accounts import outbox
 from accounts.models import MailStatus, OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -80,10 +81,8 @@ def send_after_commit() -> None:
     """Ask a worker to send the pending mail once the current transaction commits, through the
     outbox (a broker that cannot be reached never fails what was saved; the every-minute run
     sends the mail anyway)."""
-    from accounts import outbox
-    from accounts.tasks import send_pending_mail
-
-    outbox.enqueue(send_pending_mail)
+    # By name: accounts.tasks imports this module.
+    outbox.enqueue("accounts.tasks.send_pending_mail")
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

@@ -291,8 +291,6 @@ def _queue_step(job: ImportJob, where: Q, **fields) -> bool:
         report_progress(job.pk, 0, job.planned.get(CREATE, 0) + job.planned.get(UPDATE, 0))
     else:
         cache.delete(progress_key(job.pk))
-    from accounts.tasks import run_import_step
-
-    job_id, attempt = job.pk, job.attempt
-    outbox.enqueue(run_import_step, job_id, attempt)
+    # By name: accounts.tasks imports this module.
+    outbox.enqueue("accounts.tasks.run_import_step", job.pk, job.attempt)
     return True
