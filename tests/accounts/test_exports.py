@@ -436,9 +436,9 @@ def test_safe_text_neutralises_only_a_leading_formula_character(value, expected)
 
 
 def test_the_dashboard_writes_text_cells_the_same_way():
-    from scoring.dashboard import export
+    from scoring.dashboard import sheet_writer
 
-    assert export.text_cell is exports.text_cell
+    assert sheet_writer.text_cell is exports.text_cell
 
 
 def test_negative_numbers_stay_numbers(client_for, owner, account):
