@@ -148,11 +148,9 @@ def _copy(model: type[Model], fields: list, objs: list[Model]) -> None:
     statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     make_row = _row_maker(fields)
     with connection.cursor() as cursor, cursor.connection.cursor().copy(statement) as copy:
+        # A value psycopg cannot write (an F() expression, say) fails the COPY loudly.
         for obj in objs:
-            row = make_row(obj)
-            if any(hasattr(value, "resolve_expression") for value in row):
-                raise TypeError(f"{model.__name__}: COPY takes values, not SQL expressions.")
-            copy.write_row(row)
+            copy.write_row(make_row(obj))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
