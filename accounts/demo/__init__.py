@@ -1,13 +1,15 @@
 """Demo data for the accounts app: the demo logins, customer accounts with their teams, three
 years of transactions and complaints, and the relationships — stakeholder maps, coverage, stages.
 
-The same seed gives the same data (on the same day: dates count back from today). Rows go in with
-bulk inserts, batch by batch, so 100,000 accounts load in minutes and memory stays flat. Bulk
-inserts skip simple-history: only the demo managers' accounts get history rows (see history.py).
+The same seed gives the same data (on the same day: dates count back from today). Rows go in
+batch by batch through loading.insert — COPY on PostgreSQL, bulk_create elsewhere — so memory
+stays flat; every app's demo writes through it. Neither fires simple-history: only the demo
+managers' accounts get history rows (see history.py).
 
-The package: people (the logins), context (what the steps share), words (word lists), portfolio
-(the plan of the whole portfolio), trading (accounts, teams, transactions, complaints), history,
-and relationships (stakeholders, needs, private notes, coverage, stage histories).
+The package: people (the logins), context (what the steps share), loading (how rows are written),
+words (word lists), portfolio (the plan of the whole portfolio), trading (accounts, teams,
+transactions, complaints), history, and relationships (stakeholders, needs, private notes,
+coverage, stage histories).
 """
 
 from django.db import connection

@@ -10,7 +10,8 @@ from django.db import reset_queries
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.demo.context import ACCOUNT_BATCH, INSERT_BATCH, DemoContext
+from accounts.demo.context import ACCOUNT_BATCH, DemoContext
+from accounts.demo.loading import insert
 from accounts.demo.maps import STORIES, MapRows
 from accounts.demo.people import DEMO_MANAGERS, EXTRA_MANAGERS
 from accounts.demo.stages import assessment, stage_changes
@@ -107,14 +108,14 @@ def create_relationships(context: DemoContext) -> dict[str, int]:
 
 def _insert(rows: MapRows, changes, assessments, counts) -> None:
     for level in rows.levels:
-        Stakeholder.objects.bulk_create(level, batch_size=INSERT_BATCH)
+        insert(Stakeholder, level)
         counts["stakeholders"] += len(level)
-    AccountTeamMember.objects.bulk_create(rows.team, batch_size=INSERT_BATCH)
-    StakeholderNeed.objects.bulk_create(rows.needs, batch_size=INSERT_BATCH)
-    StakeholderPrivateNote.objects.bulk_create(rows.notes, batch_size=INSERT_BATCH)
-    Coverage.objects.bulk_create(rows.coverage, batch_size=INSERT_BATCH)
-    StageChange.objects.bulk_create(changes, batch_size=INSERT_BATCH)
-    StageAssessment.objects.bulk_create(assessments, batch_size=INSERT_BATCH)
+    insert(AccountTeamMember, rows.team)
+    insert(StakeholderNeed, rows.needs)
+    insert(StakeholderPrivateNote, rows.notes)
+    insert(Coverage, rows.coverage)
+    insert(StageChange, changes)
+    insert(StageAssessment, assessments)
     counts["needs"] += len(rows.needs)
     counts["private notes"] += len(rows.notes)
     counts["coverage"] += len(rows.coverage)

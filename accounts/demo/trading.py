@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.demo.context import ACCOUNT_BATCH, INSERT_BATCH, DemoContext
 from accounts.demo.history import record_demo_history
+from accounts.demo.loading import insert
 from accounts.demo.people import DEMO_MANAGERS, EXTRA_MANAGERS
 from accounts.demo.portfolio import Plan, pick, plan_portfolio
 from accounts.demo.stages import stage_fields
@@ -399,7 +400,7 @@ def create_accounts(context: DemoContext) -> dict[str, int]:
     for start in range(0, len(plans), ACCOUNT_BATCH):
         batch = plans[start : start + ACCOUNT_BATCH]
         built = [builder.account(start + offset, plan) for offset, plan in enumerate(batch)]
-        accounts = Account.objects.bulk_create([account for account, _ in built])
+        accounts = insert(Account, [account for account, _ in built])
         members, complaints, orders = [], [], []
         for account, plan, (_, trading) in zip(accounts, batch, built, strict=True):
             members += builder.team(account, plan)
@@ -407,12 +408,12 @@ def create_accounts(context: DemoContext) -> dict[str, int]:
                 orders += builder.transactions(account, trading)
                 complaints += builder.complaints(account, plan, trading)
             if len(orders) >= INSERT_BATCH:
-                Transaction.objects.bulk_create(orders, batch_size=INSERT_BATCH)
+                insert(Transaction, orders)
                 counts["transactions"] += len(orders)
                 orders = []
-        Transaction.objects.bulk_create(orders, batch_size=INSERT_BATCH)
-        AccountTeamMember.objects.bulk_create(members, batch_size=INSERT_BATCH)
-        Complaint.objects.bulk_create(complaints, batch_size=INSERT_BATCH)
+        insert(Transaction, orders)
+        insert(AccountTeamMember, members)
+        insert(Complaint, complaints)
         record_demo_history(builder, accounts, batch, members, complaints)
         counts["accounts"] += len(accounts)
         counts["team members"] += len(members)

@@ -17,10 +17,11 @@ from decimal import Decimal
 from itertools import pairwise
 
 from django.db import reset_queries
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from accounts.demo.context import ACCOUNT_BATCH, INSERT_BATCH, DemoContext
+from accounts.demo.context import ACCOUNT_BATCH, DemoContext
+from accounts.demo.loading import insert, update
 from accounts.demo.people import DEMO_MANAGERS
 from accounts.models import (
     Account,
@@ -562,10 +563,10 @@ def _build_batch(builder: Builder, accounts: list[dict], counts: dict) -> None:
 
 
 def _insert(rows: Rows, coverage: dict, counts: dict) -> None:
-    AccountPlan.objects.bulk_create(rows.plans, batch_size=INSERT_BATCH)
-    Objective.objects.bulk_create(rows.objectives, batch_size=INSERT_BATCH)
-    Action.objects.bulk_create(rows.actions, batch_size=INSERT_BATCH)
-    Visit.objects.bulk_create(rows.visits, batch_size=INSERT_BATCH)
+    insert(AccountPlan, rows.plans)
+    insert(Objective, rows.objectives)
+    insert(Action, rows.actions)
+    insert(Visit, rows.visits)
     attendees, our_attendees = [], []
     for visit, (theirs, ours) in zip(rows.visits, rows.visit_people, strict=True):
         attendees += [
@@ -574,10 +575,10 @@ def _insert(rows: Rows, coverage: dict, counts: dict) -> None:
         our_attendees += [
             Visit.our_attendees.through(visit_id=visit.pk, user_id=user) for user in ours
         ]
-    Visit.attendees.through.objects.bulk_create(attendees, batch_size=INSERT_BATCH)
-    Visit.our_attendees.through.objects.bulk_create(our_attendees, batch_size=INSERT_BATCH)
-    Opportunity.objects.bulk_create(rows.opportunities, batch_size=INSERT_BATCH)
-    OpportunityStageChange.objects.bulk_create(rows.changes, batch_size=INSERT_BATCH)
+    insert(Visit.attendees.through, attendees)
+    insert(Visit.our_attendees.through, our_attendees)
+    insert(Opportunity, rows.opportunities)
+    insert(OpportunityStageChange, rows.changes)
     # Reporting a visit brings each pair's last contact forward (never back), as
     # planning.visits.services.coverage_update_from_visit does. Only pairs the map already has: new
     # coverage rows would change the stakeholder maps' stories.
@@ -585,8 +586,8 @@ def _insert(rows: Rows, coverage: dict, counts: dict) -> None:
     for pair, day in rows.contacts.items():
         row = coverage.get(pair)
         if row and (row["last_contact"] is None or row["last_contact"] < day):
-            moved.append(Coverage(pk=row["id"], last_contact=day, row_version=F("row_version") + 1))
-    Coverage.objects.bulk_update(moved, ["last_contact", "row_version"], batch_size=1000)
+            moved.append((row["id"], day))
+    update(Coverage, ["last_contact"], moved, bump="row_version")
     counts["plans"] += len(rows.plans)
     counts["objectives"] += len(rows.objectives)
     counts["actions"] += len(rows.actions)

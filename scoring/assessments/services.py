@@ -52,12 +52,14 @@ def accounts_assess(
     note: str = "",
     scored_at=None,
     batch_size: int = 2000,
+    insert=None,
 ) -> int:
     """Assess many accounts at once under `criteria_set` (a few statements per batch): the new
     assessments become current, the old ones stay as history. Returns how many were written.
     The caller runs it in a transaction (it is one, when called alone). It checks no right:
     `scored_by` is who the rows name, and the callers decide who may score (account_assess,
-    publish's carry-over, the demo data)."""
+    publish's carry-over, the demo data). `insert(model, objs)`
+    writes the new rows instead of bulk_create (the demo loads them with COPY)."""
     criteria = list(criteria_set.criteria.all())
     scored_at = scored_at or timezone.now()
     written = 0
@@ -87,19 +89,21 @@ def accounts_assess(
                         is_current=True,
                     )
                 )
-            Assessment.objects.bulk_create(assessments, batch_size=batch_size)
-            CriterionScore.objects.bulk_create(
-                (
-                    CriterionScore(
-                        assessment=assessment,
-                        criterion=criterion,
-                        value=values_by_account[assessment.account_id].get(criterion.code),
-                    )
-                    for assessment in assessments
-                    for criterion in criteria
-                ),
-                batch_size=5000,
+            scores = (
+                CriterionScore(
+                    assessment=assessment,
+                    criterion=criterion,
+                    value=values_by_account[assessment.account_id].get(criterion.code),
+                )
+                for assessment in assessments
+                for criterion in criteria
             )
+            if insert is None:
+                Assessment.objects.bulk_create(assessments, batch_size=batch_size)
+                CriterionScore.objects.bulk_create(scores, batch_size=5000)
+            else:
+                insert(Assessment, assessments)
+                insert(CriterionScore, scores)
             written += len(assessments)
     return written
 

@@ -17,7 +17,8 @@ from django.db import reset_queries
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.demo.context import ACCOUNT_BATCH, INSERT_BATCH, DemoContext
+from accounts.demo.context import ACCOUNT_BATCH, DemoContext
+from accounts.demo.loading import insert
 from accounts.models import Account, Category, RelationshipStage, Transaction, User
 from scoring import engine
 from scoring.assessments.services import accounts_assess
@@ -372,6 +373,7 @@ def _build_batch(builder: Builder, accounts: list[dict], counts: dict) -> None:
             values_by_account=rounds[(number, owner_id)],
             scored_by=builder.owner(owner_id),
             scored_at=builder.history_sitting(owner_id, number),
+            insert=insert,
         )
     for owner_id, sitting in sorted(current, key=lambda key: (key[1], key[0] or 0)):
         counts["assessments"] += accounts_assess(
@@ -379,6 +381,7 @@ def _build_batch(builder: Builder, accounts: list[dict], counts: dict) -> None:
             values_by_account=current[(owner_id, sitting)],
             scored_by=builder.owner(owner_id),
             scored_at=sitting,
+            insert=insert,
         )
-    ValueScorecard.objects.bulk_create(scorecards, batch_size=INSERT_BATCH)
+    insert(ValueScorecard, scorecards)
     counts["scorecards"] += len(scorecards)

@@ -28,7 +28,8 @@ from django.db import reset_queries
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from accounts.demo.context import ACCOUNT_BATCH, INSERT_BATCH, DemoContext
+from accounts.demo.context import ACCOUNT_BATCH, DemoContext
+from accounts.demo.loading import insert
 from accounts.demo.people import DEMO_LOGINS
 from accounts.models import (
     Account,
@@ -291,7 +292,7 @@ class SurveyBuilder:
             for survey, pairs in self.account_surveys(account, people[account_id], mood, state):
                 surveys.append(survey)
                 answers.append(pairs)
-        Survey.objects.bulk_create(surveys, batch_size=INSERT_BATCH)
+        insert(Survey, surveys)
         rows = [
             SurveyAnswer(
                 survey_id=survey.pk,
@@ -302,7 +303,7 @@ class SurveyBuilder:
             for survey, pairs in zip(surveys, answers, strict=True)
             for indicator_id, importance, performance in pairs
         ]
-        SurveyAnswer.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+        insert(SurveyAnswer, rows)
         counts["surveys"] += len(surveys)
         counts["survey answers"] += len(rows)
 
@@ -510,7 +511,7 @@ def backfill_snapshots(context: DemoContext) -> int:
                         complaints_past_due=facts.measures.complaints_past_due,
                     )
                 )
-        HealthSnapshot.objects.bulk_create(snapshots, batch_size=INSERT_BATCH)
+        insert(HealthSnapshot, snapshots)
         made += len(snapshots)
         context.progress(f"health history up to account {hi:,}")
         reset_queries()

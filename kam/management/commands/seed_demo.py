@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts import demo as accounts_demo
 from planning import demo as planning_demo
@@ -101,6 +101,13 @@ class Command(BaseCommand):
                 counts = step.run(context)
                 created = ", ".join(f"{count:,} {name}" for name, count in counts.items())
                 self.stdout.write(f"  {step.label}: {created} ({_seconds(step_started)})")
+        if connection.vendor == "postgresql":
+            # Fresh statistics: without them the planner guesses at tables that went from empty
+            # to millions of rows, and several pages were two to three times slower.
+            step_started = time.monotonic()
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write(f"  analyzed the tables ({_seconds(step_started)})")
         logins = ", ".join(person.username for person in accounts_demo.DEMO_LOGINS)
         self.stdout.write(
             self.style.SUCCESS(
